@@ -1,0 +1,84 @@
+"""Responses: JSON, ETags and RFC 9457 problem details, mapped in exactly this one place."""
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import azure.functions as func
+from pydantic import BaseModel
+
+from shared.errors import BookMeError, Unauthenticated
+from shared.ports import Versioned
+
+log = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+
+
+@dataclass
+class Reply:
+    """What a handler returns when a plain value is not enough."""
+
+    body: Any = None
+    status: int = 200
+    etag: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def to_json(value: Any) -> Any:
+    if isinstance(value, Versioned):
+        return to_json(value.item)
+    if isinstance(value, BaseModel):
+        document = value.model_dump(mode="json", by_alias=True)
+        return {"id": document.pop("id"), **document} if "id" in document else document
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    return value
+
+
+def quote_etag(etag: str) -> str:
+    return etag if etag.startswith('"') or etag.startswith("W/") else f'"{etag}"'
+
+
+def respond(result: Any, default_status: int = 200) -> func.HttpResponse:
+    """Turn a handler's result into an HttpResponse."""
+    if isinstance(result, func.HttpResponse):
+        return result
+    reply = result if isinstance(result, Reply) else Reply(result, default_status)
+    if isinstance(reply.body, Versioned) and reply.etag is None:
+        reply.etag = reply.body.etag
+    headers = dict(reply.headers)
+    if reply.etag:
+        headers["ETag"] = quote_etag(reply.etag)
+    if reply.body is None and reply.status in (200, 204):
+        return func.HttpResponse(status_code=204, headers=headers)
+    return func.HttpResponse(
+        json.dumps(to_json(reply.body), ensure_ascii=False),
+        status_code=reply.status,
+        headers=headers,
+        mimetype="application/json",
+        charset="utf-8",
+    )
+
+
+def problem(status: int, title: str, detail: str, errors: dict | None = None, headers=None) -> func.HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return func.HttpResponse(
+        json.dumps(body, ensure_ascii=False), status_code=status, headers=headers or {}, mimetype=PROBLEM,
+        charset="utf-8",
+    )
+
+
+def error_response(error: Exception) -> func.HttpResponse:
+    """Every failure of every handler comes out here."""
+    if isinstance(error, BookMeError):
+        headers = {"WWW-Authenticate": 'Bearer realm="bookme"'} if isinstance(error, Unauthenticated) else {}
+        if error.status >= 500:
+            log.error("Request failed: %s", error.detail)
+        return problem(error.status, error.title, error.detail, error.errors, headers)
+    log.exception("Unhandled error", exc_info=error)
+    return problem(500, "Internal Server Error", "The server failed unexpectedly.")

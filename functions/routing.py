@@ -1,0 +1,213 @@
+"""One HTTP-triggered function per route group: the group's own small router.
+
+A group registers a single Azure Function with the route `{version}/bookme/<base>/{*rest}`
+and dispatches to its endpoints here, in the order the Functions host would: route,
+method, then token and role, then query and body validation.
+"""
+
+import functools
+import json
+import typing
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import azure.functions as func
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from functions.http import error_response, respond
+from shared import bootstrap
+from shared.auth import Principal, Role, require_role
+from shared.errors import InvalidRequest, MethodNotAllowed, NotFound, PayloadTooLarge
+from shared.models.common import is_uuid
+from shared.rules.validation import validation_errors
+
+MAX_BODY = 1024 * 1024
+VERSIONS = ("v2", "v3")
+PUBLIC = "public"
+GROUPS: list["RouteGroup"] = []
+
+
+@dataclass
+class Call:
+    """Everything a handler may read from its request."""
+
+    request: func.HttpRequest
+    version: str
+    params: dict[str, str]
+    query: Any
+    body: Any
+    principal: Principal | None
+
+    @property
+    def if_match(self) -> str | None:
+        value = self.request.headers.get("If-Match")
+        return value.strip() if value else None
+
+
+Handler = Callable[[Call], Awaitable[Any]]
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    role: Role | str | None
+    body: Any
+    query: type[BaseModel] | None
+    response: Any
+    status: int
+    summary: str
+    versions: tuple[str, ...]
+    segments: list[str] = field(default_factory=list)
+
+    def match(self, parts: list[str]) -> dict[str, str] | None:
+        if len(parts) != len(self.segments):
+            return None
+        params = {}
+        for segment, part in zip(self.segments, parts, strict=True):
+            if segment.startswith("{"):
+                params[segment[1:-1]] = part
+            elif segment.lower() != part.lower():
+                return None
+        return params
+
+    @property
+    def precedence(self) -> tuple:
+        return tuple(1 if s.startswith("{") else 0 for s in self.segments)
+
+
+class RouteGroup:
+    """The endpoints under one base path, served by one Azure Function."""
+
+    def __init__(self, name: str, base: str, versions: tuple[str, ...] = VERSIONS, tag: str | None = None):
+        self.name = name
+        self.base = base.strip("/")
+        self.versions = versions
+        self.tag = tag or name.replace("_", " ").title()
+        self.endpoints: list[Endpoint] = []
+        GROUPS.append(self)
+
+    def route(self, method: str, path: str = "", *, role: Role | str | None = None, body: Any = None,
+              query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
+              summary: str = "", versions: tuple[str, ...] | None = None) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            endpoint = Endpoint(method.upper(), path.strip("/"), handler, role, body, query, response, status,
+                                summary or (handler.__doc__ or "").strip(), versions or self.versions)
+            endpoint.segments = [s for s in endpoint.path.split("/") if s]
+            self.endpoints.append(endpoint)
+            self.endpoints.sort(key=lambda e: e.precedence)
+            return handler
+
+        return register
+
+    def get(self, path: str = "", **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **options)
+
+    def post(self, path: str = "", **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **options)
+
+    def put(self, path: str = "", **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("PUT", path, **options)
+
+    def patch(self, path: str = "", **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("PATCH", path, **options)
+
+    def delete(self, path: str = "", **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **options)
+
+    def blueprint(self) -> func.Blueprint:
+        """The Azure Functions blueprint: one HTTP-triggered function for the whole group."""
+        bp = func.Blueprint()
+        methods = sorted({e.method for e in self.endpoints})
+
+        async def serve(req: func.HttpRequest) -> func.HttpResponse:
+            return await self.dispatch(req)
+
+        serve.__name__ = self.name
+        bp.route(route=f"{{version}}/bookme/{self.base}/{{*rest}}", methods=methods,
+                 auth_level=func.AuthLevel.ANONYMOUS)(serve)
+        return bp
+
+    async def dispatch(self, req: func.HttpRequest) -> func.HttpResponse:
+        try:
+            endpoint, call = self._resolve(req)
+            result = await endpoint.handler(call)
+            return respond(result, endpoint.status)
+        except Exception as error:  # noqa: BLE001 - every failure becomes problem details
+            return error_response(error)
+
+    def _resolve(self, req: func.HttpRequest) -> tuple[Endpoint, Call]:
+        version = (req.route_params.get("version") or "").lower()
+        parts = [p for p in (req.route_params.get("rest") or "").split("/") if p]
+        candidates = [(e, p) for e in self.endpoints if version in e.versions and (p := e.match(parts)) is not None]
+        if not candidates:
+            raise NotFound(f"No resource at {urlsplit(req.url).path}.")
+        chosen = next(((e, p) for e, p in candidates if e.method == req.method.upper()), None)
+        if chosen is None:
+            raise MethodNotAllowed(f"{req.method} is not supported here.")
+        endpoint, params = chosen
+        if len(req.get_body() or b"") > MAX_BODY:
+            raise PayloadTooLarge("The request body is over 1 MiB.")
+        for name, value in params.items():
+            if (name == "id" or name.endswith("Id")) and not is_uuid(value):
+                raise NotFound(f"No resource with id '{value}'.")
+        principal = None
+        if endpoint.role != PUBLIC:
+            principal = bootstrap.token_validator().validate(req.headers.get("Authorization"))
+            require_role(principal, endpoint.role if isinstance(endpoint.role, Role) else None)
+        query = parse_query(req, endpoint.query) if endpoint.query else None
+        body = parse_body(req, endpoint.body) if endpoint.body is not None else None
+        return endpoint, Call(req, version, params, query, body, principal)
+
+
+def query_values(req: func.HttpRequest) -> dict[str, list[str]]:
+    """Every query value, repeated keys kept (the host's params map keeps only one)."""
+    values = parse_qs(urlsplit(req.url).query, keep_blank_values=True)
+    for key, value in req.params.items():
+        values.setdefault(key, [value])
+    return values
+
+
+def _is_list(annotation: Any) -> bool:
+    if typing.get_origin(annotation) in (list, tuple, set, frozenset):
+        return True
+    return any(_is_list(arg) for arg in typing.get_args(annotation) if arg is not type(None))
+
+
+def parse_query(req: func.HttpRequest, model: type[BaseModel]) -> BaseModel:
+    raw = {k.lower(): v for k, v in query_values(req).items()}
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = (info.alias or name).lower()
+        if key not in raw:
+            continue
+        if _is_list(info.annotation):
+            data[info.alias or name] = [part.strip() for v in raw[key] for part in v.split(",") if part.strip()]
+        else:
+            data[info.alias or name] = raw[key][-1]
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise InvalidRequest("The query parameters are not valid.", validation_errors(error)) from None
+
+
+@functools.cache
+def _adapter(kind: Any) -> TypeAdapter:
+    return TypeAdapter(kind)
+
+
+def parse_body(req: func.HttpRequest, kind: Any) -> Any:
+    raw = req.get_body() or b""
+    if not raw.strip():
+        raise InvalidRequest("A JSON request body is required.")
+    try:
+        document = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidRequest(f"The request body is not valid JSON: {error}.") from None
+    try:
+        return _adapter(kind).validate_python(document)
+    except ValidationError as error:
+        raise InvalidRequest("The request body is not valid.", validation_errors(error)) from None

@@ -1,0 +1,90 @@
+"""The Cosmos DB connection: one async client per process, and error translation."""
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+from azure.cosmos import PartitionKey
+from azure.cosmos import exceptions as cosmos_errors
+from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
+
+from shared.adapters.cosmos_layout import CONTAINERS
+from shared.errors import BookMeError, Conflict, NotFound, PreconditionFailed, ServiceUnavailable
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def translate(error: Exception) -> BookMeError:
+    """The domain error for a Cosmos SDK error."""
+    status = getattr(error, "status_code", None)
+    if isinstance(error, cosmos_errors.CosmosBatchOperationError):
+        responses = error.operation_responses or []
+        failing = responses[error.error_index] if error.error_index < len(responses) else {}
+        status = failing.get("statusCode", status)
+    if status == 404:
+        return NotFound("The resource does not exist.")
+    if status == 409:
+        return Conflict("The resource already exists.")
+    if status == 412:
+        return PreconditionFailed("The resource was changed by someone else.")
+    if status in (408, 429, 449, 503) or isinstance(error, ServiceRequestError | ServiceResponseError):
+        return ServiceUnavailable("The database is busy or unreachable; try again.")
+    log.error("Unexpected Cosmos DB error: %s", error)
+    return BookMeError("The database failed unexpectedly.")
+
+
+@contextmanager
+def cosmos_call() -> Iterator[None]:
+    """Translate SDK errors raised inside the block into domain errors."""
+    try:
+        yield
+    except (cosmos_errors.CosmosHttpResponseError, ServiceRequestError, ServiceResponseError) as error:
+        raise translate(error) from None
+
+
+class CosmosAccount:
+    """The process-wide client, database and containers."""
+
+    def __init__(self, client: CosmosClient, database: DatabaseProxy):
+        self.client = client
+        self.database = database
+
+    def container(self, name: str) -> ContainerProxy:
+        return self.database.get_container_client(name)
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+def connect(settings: Settings) -> CosmosAccount:
+    """Client for the configured account: key for the local emulator, identity in Azure."""
+    if settings.cosmos_is_emulator:
+        client = CosmosClient(settings.COSMOS_ENDPOINT, settings.COSMOS_KEY, connection_verify=False)
+    else:
+        from azure.identity.aio import DefaultAzureCredential
+
+        client = CosmosClient(settings.COSMOS_ENDPOINT, DefaultAzureCredential())
+    return CosmosAccount(client, client.get_database_client(settings.COSMOS_DATABASE))
+
+
+async def ensure_layout(settings: Settings, attempts: int = 30) -> None:
+    """Create the database and containers if missing (local stack only; Bicep does it in Azure)."""
+    account = connect(settings)
+    try:
+        for attempt in range(attempts):
+            try:
+                database = await account.client.create_database_if_not_exists(settings.COSMOS_DATABASE)
+                break
+            except (ServiceRequestError, ServiceResponseError):
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.2)
+        for spec in CONTAINERS:
+            await database.create_container_if_not_exists(
+                spec.name, partition_key=PartitionKey(spec.partition_key_path), default_ttl=spec.default_ttl
+            )
+    finally:
+        await account.close()

@@ -1,0 +1,77 @@
+"""The one error hierarchy of BookMe. Adapters translate third-party errors into these;
+the HTTP layer maps them to problem details in exactly one place."""
+
+
+class BookMeError(Exception):
+    """Base of every error BookMe raises on purpose."""
+
+    status = 500
+    title = "Internal Server Error"
+
+    def __init__(self, detail: str = "", errors: dict[str, list[str]] | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = errors
+
+
+class InvalidRequest(BookMeError):
+    """The request is malformed or fails validation."""
+
+    status = 400
+    title = "Bad Request"
+
+
+class Unauthenticated(BookMeError):
+    """No bearer token, or one that is not valid here."""
+
+    status = 401
+    title = "Unauthorized"
+
+
+class Forbidden(BookMeError):
+    """A valid token without the role the operation needs."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(BookMeError):
+    """No such route or resource."""
+
+    status = 404
+    title = "Not Found"
+
+
+class MethodNotAllowed(BookMeError):
+    """The route exists but not for this HTTP method."""
+
+    status = 405
+    title = "Method Not Allowed"
+
+
+class Conflict(BookMeError):
+    """The change collides with the current state: time taken, duplicate name, in use."""
+
+    status = 409
+    title = "Conflict"
+
+
+class PreconditionFailed(BookMeError):
+    """If-Match does not match the current version."""
+
+    status = 412
+    title = "Precondition Failed"
+
+
+class PayloadTooLarge(BookMeError):
+    """The request body is over the limit."""
+
+    status = 413
+    title = "Payload Too Large"
+
+
+class ServiceUnavailable(BookMeError):
+    """A backing service is down or throttling; the client may retry."""
+
+    status = 503
+    title = "Service Unavailable"

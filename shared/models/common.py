@@ -1,0 +1,121 @@
+"""Value types every BookMe model shares: camelCase JSON, UTC instants, TimeSpans, ids."""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic.alias_generators import to_camel
+
+from shared.rules.timespan import format_timespan, parse_timespan
+
+
+class ApiModel(BaseModel):
+    """Base of every API model: camelCase on the wire, unknown properties ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    def to_json(self, **kwargs: Any) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, **kwargs)
+
+
+class ApiEnum(str, Enum):
+    """An enum accepted case-insensitively and written PascalCase."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> "ApiEnum | None":
+        if isinstance(value, str):
+            for member in cls:
+                if member.value.lower() == value.strip().lower():
+                    return member
+        return None
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class MeetingType(ApiEnum):
+    PHYSICAL = "Physical"
+    ONLINE = "Online"
+    TELEPHONE = "Telephone"
+    OFFSITE = "Offsite"
+
+
+def parse_utc(value: Any) -> Any:
+    """ISO 8601 to an aware UTC datetime; an input without offset means UTC."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "zZ" else text)
+        except ValueError:
+            raise ValueError(f"'{value}' is not an ISO 8601 date-time") from None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time(0))
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value
+
+
+def format_utc(value: datetime) -> str:
+    """UTC with milliseconds and Z: 2025-10-10T08:00:00.000Z."""
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _timespan(value: Any) -> Any:
+    return parse_timespan(value) if isinstance(value, str) else value
+
+
+def _time_of_day(value: Any) -> Any:
+    if isinstance(value, str):
+        span = parse_timespan(value)
+        if not timedelta(0) <= span < timedelta(days=1):
+            raise ValueError(f"'{value}' is not a time of day between 00:00:00 and 23:59:59")
+        seconds = int(span.total_seconds())
+        return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+    return value
+
+
+def _uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, AttributeError, TypeError):
+        raise ValueError(f"'{value}' is not a UUID") from None
+
+
+UtcDateTime = Annotated[
+    datetime,
+    BeforeValidator(parse_utc),
+    PlainSerializer(format_utc, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time", "example": "2025-10-10T08:00:00.000Z"}),
+]
+TimeSpan = Annotated[
+    timedelta,
+    BeforeValidator(_timespan),
+    PlainSerializer(format_timespan, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^-?(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d+)?$", "example": "04:00:00"}),
+]
+TimeOfDay = Annotated[
+    time,
+    BeforeValidator(_time_of_day),
+    PlainSerializer(lambda t: t.strftime("%H:%M:%S"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}:\d{2}$", "example": "08:00:00"}),
+]
+Uuid = Annotated[str, AfterValidator(_uuid), WithJsonSchema({"type": "string", "format": "uuid"})]
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        return False
+    return True

@@ -1,0 +1,31 @@
+"""python -m tools.devhost [--port N]: serve function_app.py against services already running."""
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from tools.devhost.host import load_settings, quiet_sdk_logs, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7071")))
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_sdk_logs()
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    load_settings(ROOT)
+    try:
+        asyncio.run(serve(ROOT, args.port))
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Serve a FunctionApp the way the Functions host does, on one asyncio loop."""
+
+import asyncio
+import contextlib
+import importlib
+import inspect
+import json
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import azure.functions as func
+from aiohttp import web
+
+from shared.adapters import local_queue
+from tools.devhost.ncrontab import Schedule
+from tools.devhost.routes import Route, RouteTable
+
+log = logging.getLogger("devhost")
+MAX_DELIVERY_COUNT = 10  # Service Bus default before a message is dead-lettered
+MAX_REQUEST_BYTES = 100 * 1024 * 1024  # the Functions host's request size limit
+
+
+def resolve(value: str) -> str:
+    """Binding expressions `%NAME%` name app settings, as in the Functions host."""
+    if value.startswith("%") and value.endswith("%"):
+        name = value.strip("%")
+        if name not in os.environ:
+            raise RuntimeError(f"App setting {name} is not set")
+        return os.environ[name]
+    return value
+
+
+def quiet_sdk_logs() -> None:
+    """The Azure SDKs log every HTTP call at INFO; the Functions host keeps them at warning."""
+    for name in ("azure", "azure.core.pipeline.policies.http_logging_policy", "aiosmtpd", "mail.log"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def load_settings(root: Path) -> None:
+    """local.settings.json Values become environment variables; the environment wins."""
+    path = root / "local.settings.json"
+    if path.exists():
+        for key, value in json.loads(path.read_text()).get("Values", {}).items():
+            os.environ.setdefault(key, str(value))
+
+
+def route_prefix(root: Path) -> str:
+    host = json.loads((root / "host.json").read_text())
+    return host.get("extensions", {}).get("http", {}).get("routePrefix", "api").strip("/")
+
+
+@dataclass
+class Trigger:
+    name: str
+    kind: str
+    binding: dict[str, Any]
+    function: Any
+
+
+def triggers(app: func.FunctionApp) -> list[Trigger]:
+    """Index the app as the Python worker does: `app.get_functions()`."""
+    found = []
+    for function in app.get_functions():
+        binding = function.get_trigger().get_dict_repr()
+        found.append(Trigger(function.get_function_name(), binding["type"], binding, function.get_user_function()))
+    return found
+
+
+async def invoke(trigger: Trigger, argument: Any) -> Any:
+    if inspect.iscoroutinefunction(trigger.function):
+        return await trigger.function(argument)
+    return await asyncio.to_thread(trigger.function, argument)
+
+
+class Host:
+    def __init__(self, app: func.FunctionApp, prefix: str = "api"):
+        self.prefix = prefix
+        self.triggers = triggers(app)
+        self.routes = RouteTable([
+            Route(t.binding.get("route") or t.name, t,
+                  frozenset(str(getattr(m, "value", m)).upper() for m in (t.binding.get("methods") or
+                            ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])))
+            for t in self.triggers if t.kind == "httpTrigger"
+        ])
+        self.dead_letters: list[dict[str, Any]] = []
+        self._tasks: list[asyncio.Task] = []
+
+    async def handle(self, request: web.Request) -> web.Response:
+        path = request.path.strip("/")
+        if not (path == self.prefix or path.startswith(self.prefix + "/")):
+            return web.Response(status=404)
+        matched = self.routes.match(path[len(self.prefix):], request.method)
+        if matched is None:
+            return web.Response(status=404)
+        route, params = matched
+        body = await request.read()
+        headers = {k: ", ".join(request.headers.getall(k)) for k in request.headers.keys()}
+        http_request = func.HttpRequest(
+            request.method, str(request.url), headers=headers, params=dict(request.query),
+            route_params=params, body=body,
+        )
+        try:
+            response = await invoke(route.target, http_request)
+        except Exception:
+            log.exception("Function %s failed", route.target.name)
+            return web.Response(status=500)
+        if response is None:
+            return web.Response(status=204)
+        out = web.Response(status=response.status_code, body=response.get_body())
+        for key, value in response.headers.items():
+            out.headers[key] = value
+        if "Content-Type" not in out.headers and response.mimetype:
+            charset = f"; charset={response.charset}" if response.charset else ""
+            out.headers["Content-Type"] = f"{response.mimetype}{charset}"
+        return out
+
+    async def run_timer(self, trigger: Trigger) -> None:
+        schedule = Schedule(resolve(trigger.binding["schedule"]))
+        if trigger.binding.get("runOnStartup"):
+            await self.fire_timer(trigger, past_due=False)
+        while True:
+            now = datetime.now(UTC)
+            due = schedule.next_after(now)
+            await asyncio.sleep((due - now).total_seconds())
+            await self.fire_timer(trigger, past_due=datetime.now(UTC) - due > timedelta(seconds=30))
+
+    async def fire_timer(self, trigger: Trigger, past_due: bool) -> None:
+        try:
+            await invoke(trigger, func.TimerRequest(past_due=past_due))
+        except Exception:
+            log.exception("Timer function %s failed", trigger.name)
+
+    async def run_queue(self, trigger: Trigger) -> None:
+        """Peek-lock semantics: a failed delivery is retried, and dead-lettered after the
+        maximum delivery count, as Service Bus does."""
+        name = resolve(trigger.binding["queueName"])
+        queue = local_queue.queue(name)
+        while True:
+            entry = await queue.get()
+            entry["delivery_count"] = entry.get("delivery_count", 0) + 1
+            message = func.ServiceBusMessage(
+                body=entry["body"], message_id=entry.get("message_id") or str(uuid.uuid4()),
+                delivery_count=entry["delivery_count"], content_type="application/json",
+                enqueued_time_utc=entry.setdefault("enqueued", datetime.now(UTC)),
+                application_properties={}, user_properties={},
+            )
+            try:
+                await invoke(trigger, message)
+            except Exception:
+                log.exception("Service Bus function %s failed (delivery %d)", trigger.name, entry["delivery_count"])
+                if entry["delivery_count"] >= MAX_DELIVERY_COUNT:
+                    self.dead_letters.append(entry)
+                else:
+                    asyncio.get_running_loop().call_later(min(2 ** entry["delivery_count"] * 0.1, 5),
+                                                          queue.put_nowait, entry)
+            finally:
+                queue.task_done()
+
+    def start_background(self) -> None:
+        for trigger in self.triggers:
+            if trigger.kind == "timerTrigger":
+                self._tasks.append(asyncio.create_task(self.run_timer(trigger)))
+            elif trigger.kind == "serviceBusTrigger":
+                self._tasks.append(asyncio.create_task(self.run_queue(trigger)))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def serve(root: Path, port: int, host: str = "127.0.0.1", ready: asyncio.Event | None = None) -> None:
+    """Import function_app.py from `root` and serve it until cancelled."""
+    quiet_sdk_logs()
+    app_module = importlib.import_module("function_app")
+    functions_host = Host(app_module.app, route_prefix(root))
+    server = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    server.router.add_route("*", "/{tail:.*}", functions_host.handle)
+    runner = web.AppRunner(server, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, reuse_address=True)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        raise SystemExit(f"Port {port} is taken ({error.strerror}); set PORT to a free port.") from None
+    functions_host.start_background()
+    names = ", ".join(f"{t.name} [{t.kind}]" for t in functions_host.triggers)
+    log.info("Functions: %s", names)
+    log.info("BookMe is serving on http://localhost:%d/%s", port, functions_host.prefix)
+    if ready is not None:
+        ready.set()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await functions_host.stop()
+        await runner.cleanup()

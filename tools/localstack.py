@@ -1,0 +1,231 @@
+"""The local stack behind `make run`, `make test` and `make token`.
+
+`run`: start Azurite, the Cosmos DB API server and an SMTP sink on loopback (each only
+when its setting does not already name one), create the database and containers, load
+the demo bank, and serve function_app.py with the local host. Ctrl-C stops all of it.
+"""
+
+import argparse
+import asyncio
+import base64
+import logging
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL = ROOT / ".local"
+DEV_KEY = LOCAL / "dev-signing-key.pem"
+# The Cosmos API server accepts any key; this one only has to be well-formed.
+EMULATOR_COSMOS_KEY = base64.b64encode(b"bookme-local-cosmos-emulator-key").decode()
+log = logging.getLogger("localstack")
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(preferred: int | None = None) -> int:
+    if preferred and port_is_free(preferred):
+        return preferred
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, name: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited with code {process.returncode}; see {LOCAL / 'logs'}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"{name} did not start listening on port {port} within {timeout:.0f} s")
+
+
+def node_tool(name: str) -> str:
+    path = ROOT / "node_modules" / ".bin" / name
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: run `npm ci` (make run and make test do).")
+    return str(path)
+
+
+def _spawn(name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    (LOCAL / "logs").mkdir(parents=True, exist_ok=True)
+    output = open(LOCAL / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+    return subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                            start_new_session=True)
+
+
+def start_cosmos(port: int) -> subprocess.Popen:
+    if shutil.which("node") is None:
+        raise SystemExit("Node.js is required for the local Cosmos DB API server.")
+    process = _spawn("cosmosdb-server", ["node", str(ROOT / "tools" / "cosmosdb-server.js"), "--port", str(port)])
+    wait_for_port(port, process, "The Cosmos DB API server")
+    return process
+
+
+def start_azurite(data_dir: Path, ports: tuple[int, int, int], account_key: str) -> subprocess.Popen:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    blob, queue, table = ports
+    env = {**os.environ, "AZURITE_ACCOUNTS": f"devstoreaccount1:{account_key}"}
+    process = _spawn("azurite", [
+        node_tool("azurite"), "--silent", "--skipApiVersionCheck", "--location", str(data_dir),
+        "--blobHost", "127.0.0.1", "--blobPort", str(blob), "--queueHost", "127.0.0.1", "--queuePort", str(queue),
+        "--tableHost", "127.0.0.1", "--tablePort", str(table),
+    ], env)
+    for port in ports:
+        wait_for_port(port, process, "Azurite")
+    return process
+
+
+def azurite_connection_string(ports: tuple[int, int, int], account_key: str) -> str:
+    blob, queue, table = ports
+    return (
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+        f"AccountKey={account_key};BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;"
+        f"QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;"
+        f"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;"
+    )
+
+
+def new_azurite_key() -> str:
+    return base64.b64encode(secrets.token_bytes(64)).decode()
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def start_emulators() -> list[subprocess.Popen]:
+    """Start whatever the environment does not already name, and point settings at it."""
+    processes: list[subprocess.Popen] = []
+    try:
+        if not os.environ.get("COSMOS_ENDPOINT"):
+            port = free_port(8081)
+            processes.append(start_cosmos(port))
+            os.environ["COSMOS_ENDPOINT"] = f"https://127.0.0.1:{port}"
+            os.environ["COSMOS_KEY"] = EMULATOR_COSMOS_KEY
+            log.info("Cosmos DB API server on https://127.0.0.1:%d", port)
+        if os.environ.get("AzureWebJobsStorage", "UseDevelopmentStorage=true") == "UseDevelopmentStorage=true":
+            ports = (free_port(10000), free_port(10001), free_port(10002))
+            key = new_azurite_key()
+            processes.append(start_azurite(LOCAL / "azurite", ports, key))
+            os.environ["AzureWebJobsStorage"] = azurite_connection_string(ports, key)
+            log.info("Azurite on ports %s", ports)
+    except BaseException:
+        stop(processes)
+        raise
+    return processes
+
+
+def start_smtp_sink():
+    """Receive the app's e-mails on loopback and keep them in .local/mail."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Mailbox
+
+    mailbox = LOCAL / "mail"
+    mailbox.mkdir(parents=True, exist_ok=True)
+    port = free_port(1025)
+    controller = Controller(Mailbox(str(mailbox)), hostname="127.0.0.1", port=port)
+    controller.start()
+    os.environ["SMTP_HOST"], os.environ["SMTP_PORT"] = "127.0.0.1", str(port)
+    log.info("SMTP sink on 127.0.0.1:%d, mail kept in %s", port, mailbox)
+    return controller
+
+
+def configure_auth() -> None:
+    if not os.environ.get("AUTH_TENANT_ID") and not os.environ.get("AUTH_DEV_KEY_FILE"):
+        from shared.auth import load_dev_key
+
+        load_dev_key(DEV_KEY)
+        os.environ["AUTH_DEV_KEY_FILE"] = str(DEV_KEY)
+
+
+async def provision() -> None:
+    from shared.adapters.cosmos import ensure_layout
+    from shared.bootstrap import get_app
+    from shared.demo.loader import load_demo_bank
+    from shared.settings import get_settings
+
+    settings = get_settings()
+    await ensure_layout(settings)
+    if settings.BOOKME_DEMO_DATA:
+        await load_demo_bank(await get_app())
+        log.info("Demo bank loaded")
+
+
+async def run_async(port: int) -> None:
+    from tools.devhost.host import serve
+
+    await provision()
+    await serve(ROOT, port)
+
+
+def run() -> None:
+    from tools.devhost.host import load_settings
+
+    load_settings(ROOT)
+    configure_auth()
+    port = int(os.environ.get("PORT", "7071"))
+    if not port_is_free(port):
+        raise SystemExit(f"Port {port} is taken: stop what uses it, or run with PORT=<free port>.")
+    processes = start_emulators()
+    controller = start_smtp_sink() if not os.environ.get("SMTP_HOST") else None
+    try:
+        asyncio.run(run_async(port))
+    except KeyboardInterrupt:
+        log.info("Stopping")
+    finally:
+        if controller is not None:
+            controller.stop()
+        stop(processes)
+
+
+def token(roles: str) -> None:
+    from shared.auth import issue_dev_token
+
+    print(issue_dev_token(DEV_KEY, [r for r in roles.replace(",", " ").split() if r]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the emulators and serve the API")
+    token_parser = commands.add_parser("token", help="print a bearer token the local app accepts")
+    token_parser.add_argument("--roles", default="BookMe.Config BookMe.Admin")
+    args = parser.parse_args()
+    from tools.devhost.host import quiet_sdk_logs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_sdk_logs()
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    if args.command == "run":
+        run()
+    else:
+        token(args.roles)
+
+
+if __name__ == "__main__":
+    main()
