@@ -48,7 +48,7 @@ def wait_for_port(port: int, process: subprocess.Popen, name: str, timeout: floa
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"{name} exited with code {process.returncode}; see {LOCAL / 'logs'}")
+            raise SystemExit(f"{name} exited with code {process.returncode}; see its log under logs/")
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -63,22 +63,23 @@ def node_tool(name: str) -> str:
     return str(path)
 
 
-def _spawn(name: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-    (LOCAL / "logs").mkdir(parents=True, exist_ok=True)
-    output = open(LOCAL / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+def _spawn(name: str, argv: list[str], logs: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    logs.mkdir(parents=True, exist_ok=True)
+    output = open(logs / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
     return subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
                             start_new_session=True)
 
 
-def start_cosmos(port: int) -> subprocess.Popen:
+def start_cosmos(port: int, logs: Path) -> subprocess.Popen:
     if shutil.which("node") is None:
         raise SystemExit("Node.js is required for the local Cosmos DB API server.")
-    process = _spawn("cosmosdb-server", ["node", str(ROOT / "tools" / "cosmosdb-server.js"), "--port", str(port)])
+    process = _spawn("cosmosdb-server", ["node", str(ROOT / "tools" / "cosmosdb-server.js"), "--port", str(port)],
+                     logs)
     wait_for_port(port, process, "The Cosmos DB API server")
     return process
 
 
-def start_azurite(data_dir: Path, ports: tuple[int, int, int], account_key: str) -> subprocess.Popen:
+def start_azurite(data_dir: Path, ports: tuple[int, int, int], account_key: str, logs: Path) -> subprocess.Popen:
     data_dir.mkdir(parents=True, exist_ok=True)
     blob, queue, table = ports
     env = {**os.environ, "AZURITE_ACCOUNTS": f"devstoreaccount1:{account_key}"}
@@ -86,7 +87,7 @@ def start_azurite(data_dir: Path, ports: tuple[int, int, int], account_key: str)
         node_tool("azurite"), "--silent", "--skipApiVersionCheck", "--location", str(data_dir),
         "--blobHost", "127.0.0.1", "--blobPort", str(blob), "--queueHost", "127.0.0.1", "--queuePort", str(queue),
         "--tableHost", "127.0.0.1", "--tablePort", str(table),
-    ], env)
+    ], logs, env)
     for port in ports:
         wait_for_port(port, process, "Azurite")
     return process
@@ -117,26 +118,39 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
-def start_emulators() -> list[subprocess.Popen]:
+def start_emulators(workdir: Path = LOCAL) -> list[subprocess.Popen]:
     """Start whatever the environment does not already name, and point settings at it."""
     processes: list[subprocess.Popen] = []
     try:
         if not os.environ.get("COSMOS_ENDPOINT"):
             port = free_port(8081)
-            processes.append(start_cosmos(port))
+            processes.append(start_cosmos(port, workdir / "logs"))
             os.environ["COSMOS_ENDPOINT"] = f"https://127.0.0.1:{port}"
             os.environ["COSMOS_KEY"] = EMULATOR_COSMOS_KEY
             log.info("Cosmos DB API server on https://127.0.0.1:%d", port)
         if os.environ.get("AzureWebJobsStorage", "UseDevelopmentStorage=true") == "UseDevelopmentStorage=true":
             ports = (free_port(10000), free_port(10001), free_port(10002))
             key = new_azurite_key()
-            processes.append(start_azurite(LOCAL / "azurite", ports, key))
+            processes.append(start_azurite(workdir / "azurite", ports, key, workdir / "logs"))
             os.environ["AzureWebJobsStorage"] = azurite_connection_string(ports, key)
             log.info("Azurite on ports %s", ports)
     except BaseException:
         stop(processes)
         raise
     return processes
+
+
+def emulator_settings() -> dict[str, str]:
+    """The settings start_emulators put in the environment."""
+    names = ("COSMOS_ENDPOINT", "COSMOS_KEY", "AzureWebJobsStorage")
+    return {name: os.environ[name] for name in names if name in os.environ}
+
+
+def start_emulators_for_tests(data_dir: Path) -> list[subprocess.Popen]:
+    """Fresh emulators for a test session, whatever the developer's environment names."""
+    for name in ("COSMOS_ENDPOINT", "COSMOS_KEY", "AzureWebJobsStorage"):
+        os.environ.pop(name, None)
+    return start_emulators(data_dir)
 
 
 def start_smtp_sink():

@@ -41,7 +41,8 @@ def cosmos_call() -> Iterator[None]:
     """Translate SDK errors raised inside the block into domain errors."""
     try:
         yield
-    except (cosmos_errors.CosmosHttpResponseError, ServiceRequestError, ServiceResponseError) as error:
+    except (cosmos_errors.CosmosHttpResponseError, cosmos_errors.CosmosBatchOperationError, ServiceRequestError,
+            ServiceResponseError) as error:
         raise translate(error) from None
 
 

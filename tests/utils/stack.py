@@ -1,0 +1,104 @@
+"""The real local stack for integration and API tests: the Cosmos DB API server, Azurite,
+an SMTP server and the local Functions host, each on a free loopback port."""
+
+import email
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+
+import httpx
+
+from tools import localstack
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class CollectingHandler:
+    """An aiosmtpd handler that keeps every received message."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message = email.message_from_bytes(envelope.original_content or envelope.content)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class Stack:
+    base_url: str
+    env: dict[str, str]
+    key_file: Path
+    mail: CollectingHandler
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    host: subprocess.Popen | None = None
+    smtp: object | None = None
+
+    def wait_for_mail(self, count: int, timeout: float = 15, predicate=lambda m: True) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            matching = [m for m in self.mail.messages if predicate(m)]
+            if len(matching) >= count:
+                return matching
+            time.sleep(0.05)
+        return [m for m in self.mail.messages if predicate(m)]
+
+
+def start_stack(tmp: Path, extra_env: dict[str, str] | None = None) -> Stack:
+    from aiosmtpd.controller import Controller
+
+    processes = localstack.start_emulators_for_tests(tmp)
+    handler = CollectingHandler()
+    smtp_port = localstack.free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    key_file = tmp / "dev-signing-key.pem"
+    port = localstack.free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("COSMOS_", "AUTH_", "SMTP_"))},
+        **localstack.emulator_settings(),
+        "COSMOS_DATABASE": f"bookme-test-{uuid.uuid4().hex[:8]}",
+        "AUTH_DEV_KEY_FILE": str(key_file),
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "PORT": str(port),
+        "BOOKME_DEMO_DATA": "true",
+        "RESERVATION_CLEANUP_SCHEDULE": "*/2 * * * * *",
+        "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
+    }
+    log = open(tmp / "host.log", "ab")  # noqa: SIM115 - closed with the process
+    host = subprocess.Popen([sys.executable, "-m", "tools.localstack", "run"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    stack = Stack(f"http://127.0.0.1:{port}/api", env, key_file, handler, processes, host, controller)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if host.poll() is not None:
+            stop_stack(stack)
+            raise RuntimeError(f"The local host exited: {(tmp / 'host.log').read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{stack.base_url}/health", timeout=1).status_code == 200:
+                return stack
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    stop_stack(stack)
+    raise RuntimeError("The local host did not become healthy in 90 s")
+
+
+def stop_stack(stack: Stack) -> None:
+    if stack.host is not None and stack.host.poll() is None:
+        stack.host.terminate()
+        try:
+            stack.host.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            stack.host.kill()
+    if stack.smtp is not None:
+        stack.smtp.stop()
+    localstack.stop(stack.processes)
