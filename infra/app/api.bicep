@@ -1,0 +1,264 @@
+// The BookMe Function App on a Flex Consumption plan (Python 3.11), running as its
+// user-assigned identity, reachable only from API Management.
+// The app settings below are the code's setting names; tools/check_infra.py compares them
+// with local.settings.sample.json.
+
+@description('Required. Function App name.')
+param name string
+
+@description('Required. Flex Consumption plan name.')
+param planName string
+
+@description('Optional. Location of the plan and the app. Defaults to the resource group location.')
+param location string = resourceGroup().location
+
+@description('Optional. Tags of the plan and the app; the app also gets azd-service-name api. Defaults to none.')
+param tags object = {}
+
+@description('Required. Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Required. Client id of that identity.')
+param identityClientId string
+
+@description('Required. Name of the host storage account (AzureWebJobsStorage).')
+param storageAccountName string
+
+@description('Required. Blob container in that account for the deployment package.')
+param deploymentContainerName string
+
+@description('Required. Name of the Application Insights component.')
+param applicationInsightsName string
+
+@minValue(0)
+@maxValue(20)
+@description('Optional. Always-ready instances for the HTTP functions. Defaults to 0.')
+param alwaysReadyInstanceCount int = 0
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Optional. Instance memory in MB. Defaults to 2048.')
+param instanceMemoryMB int = 2048
+
+@minValue(40)
+@maxValue(1000)
+@description('Optional. Maximum instance count. Defaults to 100.')
+param maximumInstanceCount int = 100
+
+@description('Optional. Whether the plan is zone redundant. Defaults to false.')
+param zoneRedundant bool = false
+
+@description('Required. IPv4 addresses (without prefix) allowed to call the app: API Management\'s public addresses. May be empty when allowedInboundServiceTags is not.')
+param allowedInboundAddresses array
+
+@description('Optional. Service tags allowed to call the app, for API Management tiers without a static address. Defaults to none.')
+param allowedInboundServiceTags array = []
+
+@description('Required. Cosmos DB account endpoint (COSMOS_ENDPOINT).')
+param cosmosEndpoint string
+
+@description('Optional. Cosmos DB database name (COSMOS_DATABASE). Defaults to bookme.')
+param cosmosDatabaseName string = 'bookme'
+
+@description('Required. Service Bus namespace host name (SERVICEBUS_CONNECTION__fullyQualifiedNamespace).')
+param serviceBusFullyQualifiedNamespace string
+
+@description('Optional. Notifications queue name (NOTIFICATIONS_QUEUE). Defaults to notifications.')
+param notificationsQueueName string = 'notifications'
+
+@description('Optional. Reservation lifetime as a .NET TimeSpan (RESERVATION_TTL). Defaults to 00:05:00.')
+param reservationTtl string = '00:05:00'
+
+@description('Optional. NCRONTAB schedule of the reservation cleanup (RESERVATION_CLEANUP_SCHEDULE). Defaults to every minute.')
+param reservationCleanupSchedule string = '0 */1 * * * *'
+
+@description('Required. Entra ID tenant of the accepted tokens (AUTH_TENANT_ID).')
+param authTenantId string
+
+@description('Required. Audience of the accepted tokens (AUTH_AUDIENCE).')
+param authAudience string
+
+@description('Optional. Sender address of meeting e-mails (MAIL_SENDER). Defaults to empty.')
+param mailSender string = ''
+
+@description('Optional. Azure Communication Services endpoint (ACS_ENDPOINT). Defaults to empty.')
+param acsEndpoint string = ''
+
+@description('Optional. Whether the demo bank is loaded (BOOKME_DEMO_DATA). Defaults to false.')
+param bookmeDemoData bool = false
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// No secret in any setting: every connection is made with the user-assigned identity.
+var appSettings = {
+  AzureWebJobsStorage__accountName: storage.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  AZURE_CLIENT_ID: identityClientId
+  COSMOS_ENDPOINT: cosmosEndpoint
+  COSMOS_DATABASE: cosmosDatabaseName
+  SERVICEBUS_CONNECTION__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
+  SERVICEBUS_CONNECTION__credential: 'managedidentity'
+  SERVICEBUS_CONNECTION__clientId: identityClientId
+  NOTIFICATIONS_QUEUE: notificationsQueueName
+  RESERVATION_TTL: reservationTtl
+  RESERVATION_CLEANUP_SCHEDULE: reservationCleanupSchedule
+  AUTH_TENANT_ID: authTenantId
+  AUTH_AUDIENCE: authAudience
+  MAIL_SENDER: mailSender
+  ACS_ENDPOINT: acsEndpoint
+  BOOKME_DEMO_DATA: bookmeDemoData ? 'true' : 'false'
+}
+
+var addressRules = [for (address, i) in allowedInboundAddresses: {
+  name: 'apim-address-${i}'
+  description: 'API Management gateway'
+  action: 'Allow'
+  priority: 100 + i
+  ipAddress: '${address}/32'
+}]
+
+var serviceTagRules = [for (serviceTag, i) in allowedInboundServiceTags: {
+  name: 'apim-tag-${i}'
+  description: 'API Management gateway (shared outbound addresses)'
+  action: 'Allow'
+  priority: 200 + i
+  tag: 'ServiceTag'
+  ipAddress: serviceTag
+}]
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  // checkov:skip=CKV_AZURE_225:Flex Consumption zone redundancy exists only in some regions; it is the zoneRedundant parameter (set it to true for production where supported).
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+    zoneRedundant: zoneRedundant
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  // checkov:skip=CKV_AZURE_222:API Management (Developer or Consumption tier, no VNet) reaches the app over its public endpoint; ipSecurityRestrictions admit API Management only and deny the rest.
+  // checkov:skip=CKV_AZURE_17:Callers are authenticated by Entra ID tokens (validated by API Management and again by the app) and the network is limited to API Management; no client certificate to manage.
+  // checkov:skip=CKV_AZURE_212:numberOfWorkers does not apply to Flex Consumption, which scales per event; warm capacity is the alwaysReadyInstanceCount parameter.
+  // checkov:skip=CKV_AZURE_213:Flex Consumption replaces unhealthy instances itself and has no health-check instance eviction; the unauthenticated GET /api/health serves availability tests.
+  name: name
+  location: location
+  tags: union(tags, {
+    'azd-service-name': 'api'
+  })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    publicNetworkAccess: 'Enabled'
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      remoteDebuggingEnabled: false
+      cors: {
+        allowedOrigins: []
+      }
+      // Only API Management may call the functions; the deployment endpoint (scm) keeps its
+      // own rules because azd publishes there, and it accepts Entra ID tokens only.
+      ipSecurityRestrictionsDefaultAction: 'Deny'
+      ipSecurityRestrictions: concat(addressRules, serviceTagRules)
+      scmIpSecurityRestrictionsUseMain: false
+      scmIpSecurityRestrictionsDefaultAction: 'Allow'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+        alwaysReady: alwaysReadyInstanceCount > 0 ? [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyInstanceCount
+          }
+        ] : []
+      }
+      runtime: {
+        name: 'python'
+        version: '3.11'
+      }
+    }
+  }
+}
+
+resource appSettingsConfig 'Microsoft.Web/sites/config@2024-04-01' = {
+  // checkov:skip=CKV_AZURE_13:Tokens are validated by API Management (validate-jwt) and again in the app code; App Service Authentication would duplicate that and needs its own app registration secret.
+  // checkov:skip=CKV_AZURE_63:checkov reads this app-settings resource as site config; HTTP logging is an IIS (Windows) feature; Flex Consumption is Linux and logs requests to Application Insights.
+  // checkov:skip=CKV_AZURE_65:Same as CKV_AZURE_63: detailed error pages are an IIS feature; errors go to Application Insights.
+  // checkov:skip=CKV_AZURE_66:Same as CKV_AZURE_63: failed request tracing is an IIS feature; failed requests go to Application Insights.
+  // checkov:skip=CKV_AZURE_80:Not a .NET app: the runtime is Python 3.11 (functionAppConfig.runtime).
+  // checkov:skip=CKV_AZURE_88:Flex Consumption uses no Azure Files content share; the package is deployed from a blob container by identity.
+  // checkov:skip=CKV_AZURE_222:This resource holds app settings only; public access is decided on the site (see the skip on functionApp).
+  parent: functionApp
+  name: 'appsettings'
+  properties: appSettings
+}
+
+// Publishing with FTP or user/password is off: azd deploys with an Entra ID token.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+@description('The name of the Function App.')
+output name string = functionApp.name
+
+@description('The resource id of the Function App.')
+output resourceId string = functionApp.id
+
+@description('The default host name of the Function App.')
+output defaultHostName string = functionApp.properties.defaultHostName
+
+@description('The base address of the Function App (reachable from API Management only).')
+output uri string = 'https://${functionApp.properties.defaultHostName}'

@@ -1,0 +1,179 @@
+// API Management in front of the Function App: the V3 and V2 APIs imported from the committed
+// OpenAPI documents, a subscription key on every call, an Entra ID token check and a
+// per-subscription rate limit.
+
+@description('Required. API Management service name.')
+param name string
+
+@description('Optional. Location of the service. Defaults to the resource group location.')
+param location string = resourceGroup().location
+
+@description('Optional. Tags of the service. Defaults to none.')
+param tags object = {}
+
+@allowed([
+  'Developer'
+  'Consumption'
+])
+@description('Optional. Service tier. Defaults to Developer.')
+param skuName string = 'Developer'
+
+@description('Required. E-mail address of the publisher.')
+param publisherEmail string
+
+@description('Optional. Organization name of the publisher. Defaults to BookMe.')
+param publisherName string = 'BookMe'
+
+@description('Required. Host name of the Function App the APIs forward to.')
+param backendHostName string
+
+@description('Required. Entra ID tenant whose tokens validate-jwt accepts.')
+param tenantId string
+
+@description('Required. Audience the tokens must carry (for example api://bookme).')
+param audience string
+
+@minValue(1)
+@description('Optional. Calls per subscription per renewal period. Defaults to 100.')
+param rateLimitCalls int = 100
+
+@minValue(1)
+@description('Optional. Renewal period of the rate limit in seconds. Defaults to 60.')
+param rateLimitRenewalPeriod int = 60
+
+var isConsumption = skuName == 'Consumption'
+
+// rate-limit-by-key does not exist in the Consumption tier; there rate-limit, which always
+// counts per subscription, gives the same limit.
+var rateLimitByKey = '<rate-limit-by-key calls="${rateLimitCalls}" renewal-period="${rateLimitRenewalPeriod}" counter-key="@(context.Subscription.Id)" />'
+var rateLimitPerSubscription = '<rate-limit calls="${rateLimitCalls}" renewal-period="${rateLimitRenewalPeriod}" />'
+var policyTemplate = loadTextContent('./apim-policy.xml')
+var apiPolicy = replace(replace(replace(policyTemplate, '__RATE_LIMIT__', isConsumption ? rateLimitPerSubscription : rateLimitByKey), '__TENANT_ID__', tenantId), '__AUDIENCE__', audience)
+
+// Legacy protocols off on both sides of the gateway (the Consumption tier does not take these).
+var tlsSettings = {
+  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10': 'false'
+  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11': 'false'
+  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Ssl30': 'false'
+  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10': 'false'
+  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11': 'false'
+  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30': 'false'
+}
+
+var subscriptionKeyNames = {
+  header: 'Ocp-Apim-Subscription-Key'
+  query: 'subscription-key'
+}
+
+resource apim 'Microsoft.ApiManagement/service@2022-08-01' = {
+  // checkov:skip=CKV_AZURE_107:The Consumption tier cannot join a VNet and the Function App backend has no private endpoint here; the backend admits only API Management's addresses instead.
+  // checkov:skip=CKV_AZURE_174:API Management is BookMe's public entry point; every call needs a subscription key and an Entra ID token.
+  name: name
+  location: location
+  tags: tags
+  sku: {
+    name: skuName
+    capacity: isConsumption ? 0 : 1
+  }
+  properties: {
+    publisherEmail: publisherEmail
+    publisherName: publisherName
+    customProperties: isConsumption ? {} : tlsSettings
+  }
+}
+
+resource apiV3 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
+  parent: apim
+  name: 'bookme-v3'
+  properties: {
+    displayName: 'BookMe V3'
+    path: 'api/v3/bookme'
+    protocols: [
+      'https'
+    ]
+    serviceUrl: 'https://${backendHostName}/api/v3/bookme'
+    subscriptionRequired: true
+    subscriptionKeyParameterNames: subscriptionKeyNames
+    format: 'openapi+json'
+    value: loadTextContent('../openapi/v3.json')
+  }
+}
+
+resource apiV2 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
+  parent: apim
+  name: 'bookme-v2'
+  properties: {
+    displayName: 'BookMe V2'
+    path: 'api/v2/bookme'
+    protocols: [
+      'https'
+    ]
+    serviceUrl: 'https://${backendHostName}/api/v2/bookme'
+    subscriptionRequired: true
+    subscriptionKeyParameterNames: subscriptionKeyNames
+    format: 'openapi+json'
+    value: loadTextContent('../openapi/v2.json')
+  }
+}
+
+resource apiV3Policy 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {
+  parent: apiV3
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: apiPolicy
+  }
+}
+
+resource apiV2Policy 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {
+  parent: apiV2
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: apiPolicy
+  }
+}
+
+// Callers get their subscription keys through this product; an administrator creates and
+// approves each subscription (see docs/deploy.md).
+resource product 'Microsoft.ApiManagement/service/products@2022-08-01' = {
+  parent: apim
+  name: 'bookme'
+  properties: {
+    displayName: 'BookMe'
+    description: 'BookMe meeting-booking API, V3 and V2.'
+    subscriptionRequired: true
+    approvalRequired: true
+    state: 'published'
+  }
+}
+
+resource productApiV3 'Microsoft.ApiManagement/service/products/apis@2022-08-01' = {
+  parent: product
+  name: apiV3.name
+}
+
+resource productApiV2 'Microsoft.ApiManagement/service/products/apis@2022-08-01' = {
+  parent: product
+  name: apiV2.name
+}
+
+@description('The name of the API Management service.')
+output name string = apim.name
+
+@description('The resource id of the API Management service.')
+output resourceId string = apim.id
+
+@description('The gateway base address, for example https://apim-x.azure-api.net.')
+output gatewayUrl string = apim.properties.gatewayUrl
+
+// The Function App admits only these sources. Developer: the instance's own static public
+// address(es). Consumption has no dedicated address; Microsoft documents allowing the region's
+// AzureCloud range for it, which is much wider (see docs/deploy.md).
+@description('Public IPv4 addresses the gateway calls backends from; empty for the Consumption tier.')
+output outboundAddresses array = isConsumption ? [] : apim.properties.publicIPAddresses
+
+@description('Service tags covering the gateway\'s outbound addresses; only for the Consumption tier.')
+output outboundServiceTags array = isConsumption ? [
+  'AzureCloud.${location}'
+] : []

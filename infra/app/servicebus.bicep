@@ -1,0 +1,58 @@
+// Service Bus namespace (Entra ID auth only) and the queue that carries meeting notifications
+// from the booking functions to the Service Bus-triggered mailer.
+
+@description('Required. Service Bus namespace name.')
+param name string
+
+@description('Optional. Location of the namespace. Defaults to the resource group location.')
+param location string = resourceGroup().location
+
+@description('Optional. Tags of the namespace. Defaults to none.')
+param tags object = {}
+
+@allowed([
+  'Basic'
+  'Standard'
+])
+@description('Optional. Namespace tier. Defaults to Standard.')
+param skuName string = 'Standard'
+
+@description('Optional. Name of the notifications queue. Defaults to notifications.')
+param queueName string = 'notifications'
+
+resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+  name: name
+  location: location
+  tags: tags
+  sku: {
+    name: skuName
+    tier: skuName
+  }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource notificationsQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: namespace
+  name: queueName
+  properties: {
+    maxDeliveryCount: 10
+    deadLetteringOnMessageExpiration: true
+    lockDuration: 'PT1M'
+  }
+}
+
+@description('The name of the namespace.')
+output name string = namespace.name
+
+@description('The resource id of the namespace.')
+output resourceId string = namespace.id
+
+@description('The namespace host name, for SERVICEBUS_CONNECTION__fullyQualifiedNamespace.')
+output fullyQualifiedNamespace string = split(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':')[0]
+
+@description('The name of the notifications queue.')
+output queueName string = notificationsQueue.name

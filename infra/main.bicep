@@ -1,0 +1,346 @@
+// BookMe: the whole deployment, at subscription scope so `azd up` can create the resource group.
+// Every resource is declared in a local module under app/ (not a registry module) so the
+// checks in tools/check_infra.py can see and lint all of it without network access.
+targetScope = 'subscription'
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+// ---------------------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Required. Name of the azd environment; seeds the unique suffix of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Required. Azure region for every resource. It must offer the Flex Consumption plan.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Optional. Object id of the deploying user or service principal; it gets data-plane access to Cosmos DB and Service Bus for local runs against Azure. Defaults to none.')
+param principalId string = ''
+
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+@description('Optional. Kind of principal that principalId names. Defaults to User.')
+param principalType string = 'User'
+
+// ---------------------------------------------------------------------------------------------
+// Name overrides: empty means "derive from the environment"
+// ---------------------------------------------------------------------------------------------
+
+@description('Optional. Resource group name. Defaults to rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Optional. Function App name. Defaults to func-api-<token>.')
+param apiServiceName string = ''
+
+@description('Optional. Name of the Function App\'s user-assigned identity. Defaults to id-api-<token>.')
+param apiUserAssignedIdentityName string = ''
+
+@description('Optional. Flex Consumption plan name. Defaults to plan-<token>.')
+param appServicePlanName string = ''
+
+@description('Optional. Storage account name (3-24 lowercase letters and digits). Defaults to st<token>.')
+param storageAccountName string = ''
+
+@description('Optional. Cosmos DB account name. Defaults to cosmos-<token>.')
+param cosmosAccountName string = ''
+
+@description('Optional. Service Bus namespace name. Defaults to sb-<token>.')
+param serviceBusNamespaceName string = ''
+
+@description('Optional. Log Analytics workspace name. Defaults to log-<token>.')
+param logAnalyticsName string = ''
+
+@description('Optional. Application Insights name. Defaults to appi-<token>.')
+param applicationInsightsName string = ''
+
+@description('Optional. API Management service name. Defaults to apim-<token>.')
+param apimServiceName string = ''
+
+// ---------------------------------------------------------------------------------------------
+// Function App (Flex Consumption)
+// ---------------------------------------------------------------------------------------------
+
+@minValue(0)
+@maxValue(20)
+@description('Optional. Always-ready instances kept warm for the HTTP functions (billed while idle). Defaults to 0.')
+param alwaysReadyInstanceCount int = 0
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Optional. Memory of each Flex Consumption instance in MB. Defaults to 2048.')
+param instanceMemoryMB int = 2048
+
+@minValue(40)
+@maxValue(1000)
+@description('Optional. Upper bound of Flex Consumption scale-out. Defaults to 100.')
+param maximumInstanceCount int = 100
+
+@description('Optional. Whether the Flex Consumption plan spreads instances over availability zones (region must support it). Defaults to false.')
+param zoneRedundant bool = false
+
+// ---------------------------------------------------------------------------------------------
+// Data and messaging
+// ---------------------------------------------------------------------------------------------
+
+@allowed([
+  'Serverless'
+  'Autoscale'
+])
+@description('Optional. Cosmos DB capacity: Serverless (pay per request) or Autoscale (shared database throughput). Defaults to Serverless.')
+param cosmosCapacityMode string = 'Serverless'
+
+@minValue(1000)
+@maxValue(1000000)
+@description('Optional. Autoscale maximum RU/s of the bookme database; used only when cosmosCapacityMode is Autoscale. Defaults to 1000.')
+param cosmosAutoscaleMaxThroughput int = 1000
+
+@allowed([
+  'Basic'
+  'Standard'
+])
+@description('Optional. Service Bus namespace tier. Defaults to Standard.')
+param serviceBusSku string = 'Standard'
+
+@minValue(30)
+@maxValue(730)
+@description('Optional. Days Log Analytics keeps logs. Defaults to 30.')
+param logRetentionInDays int = 30
+
+// ---------------------------------------------------------------------------------------------
+// API Management
+// ---------------------------------------------------------------------------------------------
+
+@allowed([
+  'Developer'
+  'Consumption'
+])
+@description('Optional. API Management tier. Developer has a static IP that the Function App admits alone; Consumption is cheaper but shares regional IPs. Defaults to Developer.')
+param apimSku string = 'Developer'
+
+@minLength(3)
+@description('Required. E-mail address of the API publisher, shown by API Management.')
+param apimPublisherEmail string
+
+@description('Optional. Organization name of the API publisher. Defaults to BookMe.')
+param apimPublisherName string = 'BookMe'
+
+@minValue(1)
+@maxValue(100000)
+@description('Optional. Calls each subscription may make per renewal period. Defaults to 100.')
+param rateLimitCalls int = 100
+
+@minValue(1)
+@maxValue(3600)
+@description('Optional. Rate-limit renewal period in seconds. Defaults to 60.')
+param rateLimitRenewalPeriod int = 60
+
+// ---------------------------------------------------------------------------------------------
+// Application settings
+// ---------------------------------------------------------------------------------------------
+
+@description('Optional. Entra ID tenant whose tokens the API accepts. Defaults to the deployment tenant.')
+param authTenantId string = tenant().tenantId
+
+@minLength(1)
+@description('Optional. Audience (App ID URI) the access tokens must carry. Defaults to api://bookme.')
+param authAudience string = 'api://bookme'
+
+@description('Optional. How long a time-slot reservation blocks the time (.NET TimeSpan). Defaults to 00:05:00.')
+param reservationTtl string = '00:05:00'
+
+@description('Optional. NCRONTAB schedule of the expired-reservation cleanup. Defaults to every minute.')
+param reservationCleanupSchedule string = '0 */1 * * * *'
+
+@description('Optional. Sender address of the meeting e-mails. Defaults to empty (e-mail disabled).')
+param mailSender string = ''
+
+@description('Optional. Azure Communication Services endpoint used to send e-mail with the app identity. Defaults to empty (e-mail disabled).')
+param acsEndpoint string = ''
+
+@description('Optional. Whether the app loads the demo bank at start-up. Defaults to false.')
+param bookmeDemoData bool = false
+
+// ---------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------
+
+var abbrs = loadJsonContent('./abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var cosmosDatabaseName = 'bookme'
+var notificationsQueueName = 'notifications'
+var functionAppName = !empty(apiServiceName) ? apiServiceName : '${abbrs.webSitesFunctions}api-${resourceToken}'
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
+
+// API Management needs the backend address before the Function App exists (the app in turn
+// admits only API Management's address), so the default host name is derived, not read.
+var functionAppHostName = '${functionAppName}.azurewebsites.net'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity './app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: !empty(apiUserAssignedIdentityName) ? apiUserAssignedIdentityName : '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring './app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: !empty(logAnalyticsName) ? logAnalyticsName : '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: !empty(applicationInsightsName) ? applicationInsightsName : '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+    retentionInDays: logRetentionInDays
+  }
+}
+
+module storage './app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: !empty(storageAccountName) ? storageAccountName : '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module cosmos './app/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    name: !empty(cosmosAccountName) ? cosmosAccountName : '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    databaseName: cosmosDatabaseName
+    capacityMode: cosmosCapacityMode
+    autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+  }
+}
+
+module serviceBus './app/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    name: !empty(serviceBusNamespaceName) ? serviceBusNamespaceName : '${abbrs.serviceBusNamespaces}${resourceToken}'
+    location: location
+    tags: tags
+    skuName: serviceBusSku
+    queueName: notificationsQueueName
+  }
+}
+
+module apim './app/apim.bicep' = {
+  name: 'apim'
+  scope: rg
+  params: {
+    name: !empty(apimServiceName) ? apimServiceName : '${abbrs.apiManagementService}${resourceToken}'
+    location: location
+    tags: tags
+    skuName: apimSku
+    publisherEmail: apimPublisherEmail
+    publisherName: apimPublisherName
+    backendHostName: functionAppHostName
+    tenantId: authTenantId
+    audience: authAudience
+    rateLimitCalls: rateLimitCalls
+    rateLimitRenewalPeriod: rateLimitRenewalPeriod
+  }
+}
+
+module api './app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: !empty(appServicePlanName) ? appServicePlanName : '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    alwaysReadyInstanceCount: alwaysReadyInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    zoneRedundant: zoneRedundant
+    allowedInboundAddresses: apim.outputs.outboundAddresses
+    allowedInboundServiceTags: apim.outputs.outboundServiceTags
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: cosmosDatabaseName
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    notificationsQueueName: notificationsQueueName
+    reservationTtl: reservationTtl
+    reservationCleanupSchedule: reservationCleanupSchedule
+    authTenantId: authTenantId
+    authAudience: authAudience
+    mailSender: mailSender
+    acsEndpoint: acsEndpoint
+    bookmeDemoData: bookmeDemoData
+  }
+}
+
+module rbac './app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    appPrincipalId: identity.outputs.principalId
+    principalId: principalId
+    principalType: principalType
+    storageAccountName: storage.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs: azd stores them in .azure/<env>/.env; the app-setting ones keep their setting names
+// ---------------------------------------------------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.uri
+output APIM_NAME string = apim.outputs.name
+output APIM_GATEWAY_URL string = apim.outputs.gatewayUrl
+output BOOKME_API_V3_URL string = '${apim.outputs.gatewayUrl}/api/v3/bookme'
+output BOOKME_API_V2_URL string = '${apim.outputs.gatewayUrl}/api/v2/bookme'
+
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output COSMOS_DATABASE string = cosmosDatabaseName
+output SERVICEBUS_CONNECTION__fullyQualifiedNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+output NOTIFICATIONS_QUEUE string = notificationsQueueName
+output AUTH_TENANT_ID string = authTenantId
+output AUTH_AUDIENCE string = authAudience
+output RESERVATION_TTL string = reservationTtl
+// Not named AZURE_CLIENT_ID: in a local shell that name would steer DefaultAzureCredential.
+output SERVICE_API_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
