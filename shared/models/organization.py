@@ -1,0 +1,131 @@
+"""Organization settings: the bank-wide singleton, and the time zones it can choose from."""
+
+from datetime import datetime, time, timedelta
+from typing import Annotated
+
+from pydantic import (
+    BeforeValidator,
+    EmailStr,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    computed_field,
+    field_validator,
+    model_validator,
+)
+
+from shared.models.common import ApiModel, MeetingType, TimeOfDay, TimeSpan, Uuid, format_utc, utc_now
+from shared.rules import timezones
+from shared.rules.closing_days import calendar_day, normalise
+
+ClosingDay = Annotated[
+    datetime,
+    BeforeValidator(calendar_day),
+    PlainSerializer(format_utc, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time", "example": "2025-12-25T00:00:00.000Z"}),
+]
+
+
+class TimeZone(ApiModel):
+    id: Uuid
+    identifier: str = Field(description="IANA name, e.g. Europe/Copenhagen.")
+    display_name: str = Field(description="UTC offset in force now and city, e.g. (UTC+01:00) Copenhagen.")
+
+
+class MeetingTypeLabel(ApiModel):
+    name: MeetingType
+    label: str = Field(min_length=1, max_length=200)
+    order: int = 0
+
+
+class EmployeeLabel(ApiModel):
+    name: str = Field(min_length=1, max_length=200)
+    label: str = Field(min_length=1, max_length=200)
+    order: int = 0
+
+
+DEFAULT_ZONE = "Europe/Copenhagen"
+
+
+def _default_meeting_type_labels() -> list[MeetingTypeLabel]:
+    return [MeetingTypeLabel(name=MeetingType.PHYSICAL, label="In-Person Meeting", order=1),
+            MeetingTypeLabel(name=MeetingType.ONLINE, label="Video Call", order=2),
+            MeetingTypeLabel(name=MeetingType.TELEPHONE, label="Phone Call", order=3),
+            MeetingTypeLabel(name=MeetingType.OFFSITE, label="Offsite Meeting", order=4)]
+
+
+class OrganizationSetting(ApiModel):
+    """The organization's settings; the field defaults are the defaults the first GET creates."""
+
+    id: Uuid
+    time_zone_id: Uuid = Field(default=timezones.zone_id(DEFAULT_ZONE),
+                               description="The id of a time zone from GET /bookme/config/timezones.")
+    opening_time: TimeOfDay = time(8)
+    closing_time: TimeOfDay = time(17)
+    max_time_from_booking_to_meeting: TimeSpan = timedelta(days=30)
+    max_meeting_time_per_day: TimeSpan = timedelta(hours=8)
+    minimum_booking_notice: TimeSpan = Field(
+        default=timedelta(hours=2),
+        description="BookMe addition: how long before its start a customer may book a meeting at the latest.")
+    is_filter_show_times_as_customer_enabled: bool = True
+    meeting_type_labels: list[MeetingTypeLabel] = Field(default_factory=_default_meeting_type_labels)
+    employee_labels: list[EmployeeLabel] = []
+    extended_opening_hours_email: EmailStr | None = None
+    closing_days: list[ClosingDay] = Field(
+        default=[], description="Dates the organization is closed, each at midnight UTC, sorted.")
+    i_cal_meeting_title: str = "Meeting with "
+    i_cal_meeting_description: str = "Your scheduled meeting"
+
+    @field_validator("time_zone_id")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if timezones.identifier_for(value) is None:
+            raise ValueError(f"'{value}' is not the id of a time zone from /bookme/config/timezones")
+        return value
+
+    @field_validator("max_time_from_booking_to_meeting", "max_meeting_time_per_day")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be longer than 00:00:00")
+        return value
+
+    @field_validator("max_meeting_time_per_day")
+    @classmethod
+    def _within_a_day(cls, value: timedelta) -> timedelta:
+        if value > timedelta(days=1):
+            raise ValueError("a daily cap cannot exceed 1.00:00:00")
+        return value
+
+    @field_validator("minimum_booking_notice")
+    @classmethod
+    def _not_negative(cls, value: timedelta) -> timedelta:
+        if value < timedelta(0):
+            raise ValueError("cannot be negative")
+        return value
+
+    @field_validator("closing_days")
+    @classmethod
+    def _normalised(cls, value: list[datetime]) -> list[datetime]:
+        return normalise(value)
+
+    @model_validator(mode="after")
+    def _opens_before_closing(self) -> "OrganizationSetting":
+        if self.opening_time >= self.closing_time:
+            raise ValueError("openingTime must be before closingTime")
+        return self
+
+    @property
+    def zone(self) -> str:
+        """The IANA name of the organization's time zone, e.g. Europe/Copenhagen."""
+        return timezones.identifier_for(self.time_zone_id) or "UTC"
+
+    @property
+    def time_zone_identifier(self) -> str:
+        return self.zone
+
+    @computed_field(description="The time zone of timeZoneId, expanded (read-only).")
+    @property
+    def time_zone(self) -> TimeZone:
+        found = timezones.zone(self.zone, utc_now())
+        return TimeZone(id=found.id, identifier=found.identifier, display_name=found.display_name)

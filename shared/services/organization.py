@@ -1,0 +1,67 @@
+"""Organization settings: one document per bank, created with the defaults on first use."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from shared.bootstrap import App
+from shared.errors import Conflict, NotFound
+from shared.models.organization import OrganizationSetting
+from shared.ports import Documents, Versioned
+from shared.rules import closing_days
+from shared.services import crud
+
+# A well-known id: racing first reads all try to create this one document, and only one can.
+SETTINGS_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://bookme/organization-settings"))
+WHAT = "organization settings"
+READ_ONLY = ("/id", "/timeZone")
+
+
+def settings_store(app: App) -> Documents[OrganizationSetting]:
+    return app.documents("organizationSetting", OrganizationSetting)
+
+
+async def current_settings(app: App) -> Versioned[OrganizationSetting]:
+    """The organization's settings, created with the defaults exactly once if missing."""
+    store = settings_store(app)
+    for _ in range(crud.ATTEMPTS):
+        try:
+            return await store.get(SETTINGS_ID)
+        except NotFound:
+            pass
+        try:
+            return await store.create(OrganizationSetting(id=SETTINGS_ID))
+        except Conflict:
+            continue  # another first reader created it: read theirs
+    raise Conflict(f"The {WHAT} are being recreated by others; try again.")
+
+
+async def patch_settings(app: App, id: str, operations: Any, if_match: str | None) -> Versioned[OrganizationSetting]:
+    """RFC 6902 PATCH; the result is validated like any settings document."""
+    await current_settings(app)
+    return await crud.patch(settings_store(app), id, WHAT, operations, OrganizationSetting, READ_ONLY, if_match)
+
+
+async def delete_settings(app: App, id: str, if_match: str | None) -> None:
+    """Remove the settings; the next read recreates the defaults."""
+    await crud.delete(settings_store(app), id, WHAT, if_match)
+
+
+async def add_closing_days(app: App, id: str, days: list[datetime], if_match: str | None = None):
+    """Add dates (each kept once, at midnight UTC) to the closing days."""
+    await current_settings(app)
+
+    def change(current: OrganizationSetting) -> OrganizationSetting:
+        return current.model_copy(update={"closing_days": closing_days.with_days(current.closing_days, days)})
+
+    return await crud.update(settings_store(app), id, WHAT, change, if_match)
+
+
+async def remove_closing_days(app: App, id: str, days: list[datetime], if_match: str | None = None):
+    """Remove dates from the closing days; dates that are not closing days are ignored."""
+    await current_settings(app)
+
+    def change(current: OrganizationSetting) -> OrganizationSetting:
+        return current.model_copy(update={"closing_days": closing_days.without_days(current.closing_days, days)})
+
+    return await crud.update(settings_store(app), id, WHAT, change, if_match)
