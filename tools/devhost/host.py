@@ -15,10 +15,12 @@ from typing import Any
 
 import azure.functions as func
 from aiohttp import web
+from azure.functions.timer import TimerRequest
 
 from shared.adapters import local_queue
 from tools.devhost.ncrontab import Schedule
 from tools.devhost.routes import Route, RouteTable
+from tools.devhost.timer_locks import TimerLocks
 
 log = logging.getLogger("devhost")
 MAX_DELIVERY_COUNT = 10  # Service Bus default before a message is dead-lettered
@@ -78,8 +80,11 @@ async def invoke(trigger: Trigger, argument: Any) -> Any:
 
 
 class Host:
-    def __init__(self, app: func.FunctionApp, prefix: str = "api"):
+    def __init__(self, app: func.FunctionApp, prefix: str = "api", storage: str | None = None):
         self.prefix = prefix
+        # Like the Functions host, timers are singletons across instances when storage is set.
+        self.timer_locks = TimerLocks(storage, os.environ.get("AzureFunctionsWebHost__hostid", "bookme-local")) \
+            if storage and storage != "UseDevelopmentStorage=true" else None
         self.triggers = triggers(app)
         self.routes = RouteTable([
             Route(t.binding.get("route") or t.name, t,
@@ -122,18 +127,28 @@ class Host:
     async def run_timer(self, trigger: Trigger) -> None:
         schedule = Schedule(resolve(trigger.binding["schedule"]))
         if trigger.binding.get("runOnStartup"):
-            await self.fire_timer(trigger, past_due=False)
+            await self.fire_timer(trigger, schedule)
         while True:
             now = datetime.now(UTC)
             due = schedule.next_after(now)
             await asyncio.sleep((due - now).total_seconds())
-            await self.fire_timer(trigger, past_due=datetime.now(UTC) - due > timedelta(seconds=30))
+            await self.fire_timer(trigger, schedule, past_due=datetime.now(UTC) - due > timedelta(seconds=30))
 
-    async def fire_timer(self, trigger: Trigger, past_due: bool) -> None:
+    async def fire_timer(self, trigger: Trigger, schedule: Schedule, past_due: bool = False) -> bool:
+        """Run one occurrence; False when another instance ran it."""
+
+        async def run() -> None:
+            await invoke(trigger, TimerRequest(past_due=past_due))
+
         try:
-            await invoke(trigger, func.TimerRequest(past_due=past_due))
+            if self.timer_locks is None:
+                await run()
+                return True
+            now = datetime.now(UTC)
+            return await self.timer_locks.run_once(trigger.name, run, now, schedule.next_after(now))
         except Exception:
             log.exception("Timer function %s failed", trigger.name)
+            return True
 
     async def run_queue(self, trigger: Trigger) -> None:
         """Peek-lock semantics: a failed delivery is retried, and dead-lettered after the
@@ -180,7 +195,7 @@ async def serve(root: Path, port: int, host: str = "127.0.0.1", ready: asyncio.E
     """Import function_app.py from `root` and serve it until cancelled."""
     quiet_sdk_logs()
     app_module = importlib.import_module("function_app")
-    functions_host = Host(app_module.app, route_prefix(root))
+    functions_host = Host(app_module.app, route_prefix(root), os.environ.get("AzureWebJobsStorage"))
     server = web.Application(client_max_size=MAX_REQUEST_BYTES)
     server.router.add_route("*", "/{tail:.*}", functions_host.handle)
     runner = web.AppRunner(server, access_log=None)
