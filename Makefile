@@ -4,6 +4,7 @@
 PYTHON_BOOT ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+INFRA_VENV ?= .venv-infra
 ROLES ?= BookMe.Config BookMe.Admin
 
 .PHONY: setup run test token bench lint openapi clean
@@ -17,12 +18,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(INFRA_VENV)/.installed: requirements-infra.txt
+	$(PYTHON_BOOT) -m venv $(INFRA_VENV)
+	$(INFRA_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-infra.txt
+	touch $@
+
 setup: $(VENV)/.installed node_modules/.installed
 
 run: setup
 	$(PY) -m tools.localstack run
 
-test: setup
+test: setup lint
 	$(PY) -m pytest
 
 token: $(VENV)/.installed
@@ -31,8 +37,14 @@ token: $(VENV)/.installed
 bench: setup
 	$(PY) -m bench.bench_availability
 
-lint: setup
+# Static checks: ruff on the code; the Bicep parses and passes checkov (its own venv,
+# since checkov pins packages of its own) and matches the code's containers and settings.
+lint: setup $(INFRA_VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(INFRA_VENV)/bin/python tools/check_infra.py
+
+openapi: setup
+	$(PY) tools/export_openapi.py
 
 clean:
 	rm -rf .local .pytest_cache .hypothesis

@@ -15,8 +15,8 @@ bp = func.Blueprint()
 TITLES = {"v2": ("BookMe API V2", "2.0.0"), "v3": ("BookMe API V3", "3.0.0")}
 _PROBLEM = {
     "type": "object",
-    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                   "detail": {"type": "string"},
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                   "status": {"type": "integer"}, "detail": {"type": "string"},
                    "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}},
 }
 _ERRORS = {"400": "Invalid request", "401": "Missing or invalid token", "403": "Missing role",
@@ -57,16 +57,16 @@ def _operation(group: RouteGroup, endpoint: Endpoint, schemas: _Schemas) -> dict
                 parameter["description"] = info.description
             operation["parameters"].append(parameter)
     if endpoint.body is not None:
-        operation["requestBody"] = {"required": True,
-                                    "content": {"application/json": {"schema": schemas.of(endpoint.body, "validation")}}}
+        schema = schemas.of(endpoint.body, "validation")
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
     success: dict[str, Any] = {"description": "Success"}
     if endpoint.response is not None:
         media = "text/calendar" if endpoint.response is str else "application/json"
         success["content"] = {media: {"schema": schemas.of(endpoint.response, "serialization")}}
     responses = {str(endpoint.status): success}
     for status, text in _ERRORS.items():
-        responses[status] = {"description": text,
-                             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        problem_schema = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        responses[status] = {"description": text, "content": {"application/problem+json": problem_schema}}
     operation["responses"] = responses
     if endpoint.role != PUBLIC:
         operation["security"] = [{"bearer": []}]

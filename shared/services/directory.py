@@ -58,7 +58,8 @@ async def require_existing(store: Documents, ids: list[str], field: str, what: s
     found = {v.item.id for v in await store.find_by("id", sorted(wanted))}
     missing = sorted(wanted - found)
     if missing:
-        raise InvalidRequest(f"Unknown {what}: {', '.join(missing)}.", {field: [f"Unknown {what} id {m}." for m in missing]})
+        errors = {field: [f"Unknown {what} id {m}." for m in missing]}
+        raise InvalidRequest(f"Unknown {what}: {', '.join(missing)}.", errors)
 
 
 async def list_topics(app: App, is_customer: bool, customer_type_id: str | None) -> list[Versioned[MeetingTopic]]:
