@@ -17,7 +17,8 @@ _PROBLEM = {
     "type": "object",
     "properties": {"type": {"type": "string"}, "title": {"type": "string"},
                    "status": {"type": "integer"}, "detail": {"type": "string"},
-                   "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}},
+                   "errors": {"type": "object",
+                              "additionalProperties": {"type": "array", "items": {"type": "string"}}}},
 }
 _ERRORS = {"400": "Invalid request", "401": "Missing or invalid token", "403": "Missing role",
            "404": "Not found", "409": "Conflict", "412": "ETag mismatch", "413": "Body over 1 MiB"}
