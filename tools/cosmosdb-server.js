@@ -5,7 +5,9 @@
 //  2. The batch partition key comes from the request header, as the Python SDK sends it
 //     (the Node SDK repeats it in every operation, which is all the package reads).
 //  3. Reading a missing document answers 404 instead of failing with a 500.
-// It also keeps connections alive, so the SDK does not pay a TLS handshake per request.
+// It also keeps connections alive, so the SDK does not pay a TLS handshake per request, and
+// counts the requests it serves (GET /_bookme/requests), which benchmarks read to report
+// Cosmos requests per API call.
 "use strict";
 const path = require("path");
 const lib = path.dirname(require.resolve("@vercel/cosmosdb-server/package.json")) + "/lib";
@@ -93,6 +95,19 @@ const arg = (name, fallback) => {
 };
 const host = arg("--host", "127.0.0.1");
 const port = parseInt(arg("--port", "8081"), 10);
-const server = createHttpsServer({ keepAlive: true }).listen(port, host, () => {
+let served = 0;
+const server = createHttpsServer({ keepAlive: true });
+const handle = server.listeners("request")[0];
+server.removeAllListeners("request");
+server.on("request", (req, res) => {
+  if (req.url === "/_bookme/requests") {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ requests: served }));
+    return;
+  }
+  if (req.url.includes("/docs")) served += 1; // document operations: reads, queries, writes, batches
+  handle(req, res);
+});
+server.listen(port, host, () => {
   console.log(`cosmosdb-server listening on https://${host}:${server.address().port}`);
 });
