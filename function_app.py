@@ -2,9 +2,21 @@
 
 import azure.functions as func
 
-from functions import customer_types, employees, health, meeting_topics, openapi, rooms
+from functions import (
+    customer_types,
+    employee_schedules,
+    employees,
+    health,
+    locations,
+    meeting_topics,
+    openapi,
+    organization_settings,
+    rooms,
+    timezones,
+)
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for module in (health, employees, rooms, meeting_topics, customer_types, openapi):
+for module in (health, employees, rooms, meeting_topics, customer_types, employee_schedules, organization_settings,
+               locations, timezones, openapi):
     app.register_functions(module.bp)

@@ -6,9 +6,9 @@ from typing import Any
 
 from shared.bootstrap import App
 from shared.errors import Conflict, NotFound
-from shared.models.organization import OrganizationSetting
+from shared.models.organization import OrganizationSetting, TimeZone
 from shared.ports import Documents, Versioned
-from shared.rules import closing_days
+from shared.rules import closing_days, timezones
 from shared.services import crud
 
 # A well-known id: racing first reads all try to create this one document, and only one can.
@@ -65,3 +65,9 @@ async def remove_closing_days(app: App, id: str, days: list[datetime], if_match:
         return current.model_copy(update={"closing_days": closing_days.without_days(current.closing_days, days)})
 
     return await crud.update(settings_store(app), id, WHAT, change, if_match)
+
+
+def time_zones(app: App) -> list[TimeZone]:
+    """Every selectable time zone, named with the UTC offset in force now."""
+    return [TimeZone(id=z.id, identifier=z.identifier, display_name=z.display_name)
+            for z in timezones.all_zones(app.clock())]

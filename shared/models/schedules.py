@@ -1,0 +1,79 @@
+"""Employee schedules: each advisor's working week, bookability and daily meeting cap."""
+
+from pydantic import Field
+
+from shared.models.common import ApiEnum, ApiModel, MeetingType, TimeOfDay, TimeSpan, Uuid
+from shared.models.locations import Location
+
+
+class DayOfWeek(ApiEnum):
+    MONDAY = "Monday"
+    TUESDAY = "Tuesday"
+    WEDNESDAY = "Wednesday"
+    THURSDAY = "Thursday"
+    FRIDAY = "Friday"
+    SATURDAY = "Saturday"
+    SUNDAY = "Sunday"
+
+    @property
+    def weekday(self) -> int:
+        """Python's numbering: Monday is 0."""
+        return list(DayOfWeek).index(self)
+
+
+class MeetingTypeOption(ApiModel):
+    type: MeetingType
+
+
+class WorkdayHours(ApiModel):
+    is_available: bool = True
+    day_of_week: DayOfWeek
+    from_: TimeOfDay = Field(alias="from", description="Start of the working day, local time (08:00:00).")
+    to: TimeOfDay = Field(description="End of the working day, local time (16:00:00); after `from`.")
+    available_meeting_types: list[MeetingTypeOption] = []
+
+    @property
+    def meeting_types(self) -> list[MeetingType]:
+        return [option.type for option in self.available_meeting_types]
+
+
+class Workday(WorkdayHours):
+    location: str | None = Field(default=None, max_length=200, description="Free text, usually a location "
+                                                                           "identifier such as CPH-HQ.")
+
+
+class ActualWorkday(WorkdayHours):
+    location: Location | None = Field(default=None, description="The location whose identifier matches the "
+                                                                "workday's location, or null.")
+
+
+MaxMeetingTimePerDay = Field(default=None, description="Daily meeting-time cap; null: the service group's or "
+                                                          "the organization's applies.")
+
+
+class ScheduleFlags(ApiModel):
+    employee_id: Uuid
+    is_only_explicitly_available: bool = False
+    can_be_booked: bool = True
+
+
+class EmployeeScheduleWrite(ScheduleFlags):
+    workdays: list[Workday] = []
+    max_meeting_time_per_day: TimeSpan | None = MaxMeetingTimePerDay
+
+
+class EmployeeSchedule(EmployeeScheduleWrite):
+    id: Uuid
+
+    def workday(self, day: DayOfWeek | int) -> Workday | None:
+        """The workday for a weekday (DayOfWeek or Python weekday number), or None."""
+        wanted = list(DayOfWeek)[day] if isinstance(day, int) else day
+        return next((w for w in self.workdays if w.day_of_week is wanted), None)
+
+
+class ActualEmployeeSchedule(ScheduleFlags):
+    """A schedule with each workday's location resolved to the Location object."""
+
+    id: Uuid
+    workdays: list[ActualWorkday] = []
+    max_meeting_time_per_day: TimeSpan | None = MaxMeetingTimePerDay
