@@ -1,0 +1,95 @@
+"""Meetings: the V2/V3 Meeting object, what creates one, and the iCal request body."""
+
+from typing import Annotated
+
+from pydantic import EmailStr, Field, StringConstraints
+
+from shared.models.common import ApiEnum, ApiModel, MeetingType, UtcDateTime, Uuid
+
+
+class BookedBy(ApiEnum):
+    EMPLOYEE = "Employee"
+    CUSTOMER = "Customer"
+    PORTAL_PARTNER = "PortalPartner"
+    PORTAL_CUSTOMER = "PortalCustomer"
+
+    @property
+    def is_portal(self) -> bool:
+        return self in (BookedBy.PORTAL_PARTNER, BookedBy.PORTAL_CUSTOMER)
+
+    @property
+    def is_customer(self) -> bool:
+        """Customer bookings are held to the advisor's daily meeting-time cap."""
+        return self in (BookedBy.CUSTOMER, BookedBy.PORTAL_CUSTOMER)
+
+
+# A Danish CPR number (DDMMYY-SSSS, dash optional). Sensitive: repr=False keeps it out of
+# reprs and so out of any log line that prints a model.
+Cpr = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}-?\d{4}$")]
+Text = Annotated[str, StringConstraints(max_length=4000)]
+
+
+class CustomField(ApiModel):
+    key: str = Field(min_length=1, max_length=200)
+    value: str | None = Field(default=None, max_length=4000)
+
+
+class ExternalAttendee(ApiModel):
+    name: str | None = Field(default=None, max_length=200)
+    email: EmailStr
+
+
+class MeetingDetails(ApiModel):
+    """The fields a client sets, shared by the create body and the stored meeting."""
+
+    booked_by: BookedBy
+    salesforce_id: str = Field(min_length=1, max_length=200)
+    customer_type_id: Uuid | None = None
+    time_slot_id: Uuid | None = Field(
+        default=None, description="The id of an active reservation from POST /time-slots/reserve.")
+    portal_id: Uuid | None = Field(default=None, description="Kept only for PortalPartner and PortalCustomer.")
+    custom_fields: list[CustomField] = Field(default=[], description="Portal bookings only.")
+    external_attendees: list[ExternalAttendee] = Field(default=[], description="Portal bookings only.")
+    title: str | None = Field(default=None, max_length=500)
+    description: Text | None = None
+    video_link: str | None = Field(default=None, max_length=2000)
+    additional_employees: list[Uuid] = []
+    room_id: Uuid | None = None
+    type: MeetingType
+    topic_id: Uuid | None = None
+    employee_id: Uuid
+    customer_id: str = Field(min_length=1, max_length=200)
+
+
+class MeetingCreate(MeetingDetails):
+    start_date: UtcDateTime | None = Field(default=None, description="With endDate, when there is no timeSlotId.")
+    end_date: UtcDateTime | None = None
+    cpr: Cpr | None = Field(default=None, repr=False,
+                            description="Portal bookings only; returned only for a single meeting, never listed.")
+
+
+class MeetingListItem(MeetingDetails):
+    """A meeting as GET /meetings lists it: without the CPR number."""
+
+    id: Uuid
+    start_date: UtcDateTime
+    end_date: UtcDateTime
+    date_created: UtcDateTime
+    date_modified: UtcDateTime
+
+
+class Meeting(MeetingListItem):
+    """A meeting as one-meeting responses (GET by id, POST, PATCH) return it."""
+
+    cpr: Cpr | None = Field(default=None, repr=False)
+
+    def listed(self) -> MeetingListItem:
+        return MeetingListItem.model_validate(self.model_dump(exclude={"cpr"}))
+
+
+class IcalRequest(ApiModel):
+    """Overrides for the generated invitation; every field is optional."""
+
+    title: str | None = Field(default=None, max_length=500)
+    description: Text | None = None
+    location: str | None = Field(default=None, max_length=500)

@@ -1,0 +1,164 @@
+"""Booking decisions over per-resource day calendars: pure functions, no I/O.
+
+A calendar lists what holds one employee or room on one organization-local day. A booking
+reads the calendars it touches, asks `plan` for their new contents (or a refusal), and
+writes them back in one conditional batch; see docs/data-model.md, "Bookings".
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from shared.errors import Conflict, InvalidRequest
+
+MEETING = "meeting"
+RESERVATION = "reservation"
+
+
+def employee_calendar(employee_id: str) -> str:
+    return f"employee:{employee_id}"
+
+
+def room_calendar(room_id: str) -> str:
+    return f"room:{room_id}"
+
+
+def describe(resource: str) -> str:
+    """`employee:<id>` as `employee <id>`, for error details."""
+    kind, _, id = resource.partition(":")
+    return f"{kind} {id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One meeting or reservation holding a resource over [start, end)."""
+
+    ref: str
+    kind: str
+    start: datetime
+    end: datetime
+    expires_at: datetime | None = None
+    token: str | None = None
+    counts_toward_cap: bool = True
+
+    def active(self, now: datetime) -> bool:
+        """A reservation stops holding its time at expiresAt exactly; meetings never expire."""
+        return self.expires_at is None or now < self.expires_at
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """A resource's entries on one day; `etag` None means no document exists yet."""
+
+    resource: str
+    entries: tuple[Entry, ...] = ()
+    etag: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one booking wants: hold `resources` over [start, end) under `ref`.
+
+    `releases`: refs whose entries this booking removes (the reservation it consumes, the
+    meeting's own old time, the reservation replaced by the same token); they never conflict.
+    `ignores`: refs that do not conflict but stay (the meeting a reservation reschedules).
+    `caps`: the daily meeting-time cap per employee resource, for customer bookings only.
+    """
+
+    ref: str
+    kind: str
+    start: datetime
+    end: datetime
+    resources: tuple[str, ...]
+    expires_at: datetime | None = None
+    token: str | None = None
+    releases: frozenset[str] = frozenset()
+    ignores: frozenset[str] = frozenset()
+    caps: Mapping[str, timedelta] = field(default_factory=dict)
+
+    def entry(self) -> Entry:
+        return Entry(self.ref, self.kind, self.start, self.end, self.expires_at, self.token)
+
+
+def overlapping(calendar: Calendar, start: datetime, end: datetime, now: datetime,
+                excluded: Iterable[str] = ()) -> list[Entry]:
+    """The active entries of `calendar` overlapping [start, end), except those of `excluded` refs."""
+    skip = set(excluded)
+    return [e for e in calendar.entries if e.ref not in skip and e.active(now) and e.overlaps(start, end)]
+
+
+def booked_time(calendar: Calendar, now: datetime, excluded: Iterable[str] = ()) -> timedelta:
+    """The meeting time already held on the calendar's day that counts toward the daily cap."""
+    skip = set(excluded)
+    return sum((e.end - e.start for e in calendar.entries
+                if e.ref not in skip and e.active(now) and e.counts_toward_cap), timedelta(0))
+
+
+def pruned(entries: Iterable[Entry], now: datetime, released: Iterable[str] = ()) -> tuple[Entry, ...]:
+    """The entries worth keeping: released refs and expired reservations go, in time order."""
+    gone = set(released)
+    return tuple(sorted((e for e in entries if e.ref not in gone and e.active(now)), key=lambda e: (e.start, e.ref)))
+
+
+def plan(claim: Claim, calendars: Mapping[str, Calendar], now: datetime) -> dict[str, tuple[Entry, ...]]:
+    """The new entries of every calendar the claim touches, or Conflict when the time is taken.
+
+    `calendars` must hold every resource of the claim and every calendar where a released
+    ref has entries (missing ones count as empty).
+    """
+    excluded = claim.releases | claim.ignores | {claim.ref}
+    for resource in claim.resources:
+        calendar = calendars.get(resource, Calendar(resource))
+        taken = overlapping(calendar, claim.start, claim.end, now, excluded)
+        if taken:
+            raise Conflict(f"The time is not free for {describe(resource)}: it overlaps "
+                           f"{taken[0].kind} {taken[0].ref}.")
+        cap = claim.caps.get(resource)
+        if cap is not None and booked_time(calendar, now, excluded) + (claim.end - claim.start) > cap:
+            raise Conflict(f"The booking would exceed the daily meeting time of {describe(resource)} "
+                           f"({_hours(cap)}).")
+    return release(calendars, claim.releases | {claim.ref}, now, add={r: claim.entry() for r in claim.resources})
+
+
+def release(calendars: Mapping[str, Calendar], refs: Iterable[str], now: datetime,
+            add: Mapping[str, Entry] | None = None) -> dict[str, tuple[Entry, ...]]:
+    """Calendars without the entries of `refs` (plus `add`), only those that change."""
+    refs = set(refs)
+    add = add or {}
+    changed: dict[str, tuple[Entry, ...]] = {}
+    for resource in set(calendars) | set(add):
+        calendar = calendars.get(resource, Calendar(resource))
+        kept = pruned(calendar.entries, now, refs)
+        if resource in add:
+            kept = pruned((*kept, add[resource]), now)
+        if kept != calendar.entries:
+            changed[resource] = kept
+    return changed
+
+
+def booking_day(start: datetime, end: datetime, zone: str) -> date:
+    """The organization-local day of a booking; 400 when it is empty or crosses local midnight."""
+    if end <= start:
+        raise InvalidRequest("endDate must be after startDate.", {"endDate": ["Must be after startDate."]})
+    tz = ZoneInfo(zone)
+    first = start.astimezone(tz).date()
+    last = (end - timedelta(microseconds=1)).astimezone(tz).date()
+    if first != last:
+        raise InvalidRequest(f"A booking must start and end on the same day in {zone}.",
+                             {"endDate": [f"Must be on the same day as startDate in {zone}."]})
+    return first
+
+
+def not_in_past(start: datetime, now: datetime) -> None:
+    """400 for a start before now."""
+    if start < now:
+        raise InvalidRequest("startDate is in the past.", {"startDate": ["Must not be in the past."]})
+
+
+def _hours(span: timedelta) -> str:
+    minutes = int(span.total_seconds()) // 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:00"

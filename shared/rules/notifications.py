@@ -1,0 +1,117 @@
+"""Which invitation e-mails a meeting change sends, as queue messages and as e-mails. Pure.
+
+A message carries everything the e-mail needs (never the CPR number), so the Service
+Bus-triggered function reads nothing; delivering one twice sends the same UID and SEQUENCE,
+which calendar clients treat as the same update.
+"""
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from typing import Any
+
+from shared.models.common import format_utc, parse_utc
+from shared.rules.ical import CANCEL, REQUEST, Invitation, Person, build
+
+NAMESPACE = uuid.UUID("5f0e7c2a-8d41-4b6e-9a0f-3c2d1e4b5a69")
+_SUBJECTS = {REQUEST: "Invitation", CANCEL: "Cancelled"}
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    method: str
+    invitation: Invitation
+    recipients: tuple[Person, ...]
+
+
+def _key(person: Person) -> str:
+    return person.email.strip().lower()
+
+
+def recipients(invitation: Invitation | None) -> dict[str, Person]:
+    """Everyone on the invitation with an e-mail address, once each."""
+    found: dict[str, Person] = {}
+    for person in invitation.attendees if invitation else ():
+        if person.email:
+            found.setdefault(_key(person), person)
+    return found
+
+
+def notices(before: Invitation | None, after: Invitation | None) -> list[Notice]:
+    """Created: REQUEST to all. Cancelled: CANCEL to all. Rescheduled (sequence raised):
+    REQUEST to all. Otherwise REQUEST to new participants, CANCEL to removed ones."""
+    old, new = recipients(before), recipients(after)
+    if after is None:
+        return [Notice(CANCEL, before, tuple(old.values()))] if before is not None and old else []
+    sent: list[Notice] = []
+    if before is None or after.sequence != before.sequence:
+        if new:
+            sent.append(Notice(REQUEST, after, tuple(new.values())))
+    elif added := [p for k, p in new.items() if k not in old]:
+        sent.append(Notice(REQUEST, after, tuple(added)))
+    if before is not None and (removed := [p for k, p in old.items() if k not in new]):
+        sent.append(Notice(CANCEL, after, tuple(removed)))
+    return sent
+
+
+def message_id(notice: Notice) -> str:
+    """Deterministic, so a re-published outbox message is recognisably the same one."""
+    emails = ",".join(sorted(_key(p) for p in notice.recipients))
+    seed = f"{notice.invitation.uid}|{notice.invitation.sequence}|{notice.method}|{emails}"
+    return str(uuid.uuid5(NAMESPACE, seed))
+
+
+def to_message(notice: Notice) -> dict[str, Any]:
+    """The JSON queue message of a notice."""
+    invitation = asdict(notice.invitation)
+    for name in ("start", "end", "stamp"):
+        invitation[name] = format_utc(invitation[name])
+    return {
+        "id": message_id(notice),
+        "kind": "meetingInvitation",
+        "method": notice.method,
+        "recipients": [asdict(p) for p in notice.recipients],
+        "invitation": invitation,
+    }
+
+
+def from_message(message: dict[str, Any]) -> Notice:
+    """The notice of a queue message; ValueError when it is not one."""
+    try:
+        raw = dict(message["invitation"])
+        times: dict[str, datetime] = {name: parse_utc(raw.pop(name)) for name in ("start", "end", "stamp")}
+        people = {"organizer": Person(**raw.pop("organizer")),
+                  "attendees": tuple(Person(**p) for p in raw.pop("attendees"))}
+        invitation = Invitation(**raw, **times, **people)
+        method = message["method"]
+        if method not in (REQUEST, CANCEL):
+            raise ValueError(f"unknown method {method}")
+        return Notice(method, invitation, tuple(Person(**p) for p in message["recipients"]))
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"not a meeting invitation message: {error}") from None
+
+
+def email_for(notice: Notice, sender: str) -> EmailMessage:
+    """The e-mail: a short text and the .ics as a text/calendar attachment with its method."""
+    invitation = notice.invitation
+    mail = EmailMessage()
+    mail["Subject"] = f"{_SUBJECTS[notice.method]}: {invitation.summary}"
+    mail["From"] = sender
+    mail["To"] = ", ".join(_address(p) for p in notice.recipients)
+    mail["Message-ID"] = f"<{message_id(notice)}@bookme>"
+    when = f"{format_utc(invitation.start)} - {format_utc(invitation.end)} (UTC)"
+    lines = [invitation.summary, when]
+    if invitation.location:
+        lines.append(invitation.location)
+    if notice.method == CANCEL:
+        lines.insert(0, "This meeting has been cancelled.")
+    mail.set_content("\n".join(lines) + "\n")
+    mail.add_attachment(build(invitation, notice.method), maintype="text", subtype="calendar",
+                        filename="invite.ics", params={"method": notice.method, "charset": "utf-8"})
+    return mail
+
+
+def _address(person: Person) -> str:
+    return str(Address(person.name or "", addr_spec=person.email))

@@ -1,0 +1,48 @@
+"""Reservation rules: what a reservation holds, how long, and who may consume it. Pure."""
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from shared.errors import InvalidRequest
+from shared.rules.booking import RESERVATION, Claim, employee_calendar, room_calendar
+
+
+def expiry(now: datetime, ttl: timedelta) -> datetime:
+    """When a reservation made now stops holding its time (RESERVATION_TTL later)."""
+    return now + ttl
+
+
+def is_active(expires_at: datetime, now: datetime) -> bool:
+    """Active strictly before expiresAt: at expiresAt exactly it no longer blocks."""
+    return now < expires_at
+
+
+def resources(employee_id: str | None, room_id: str | None) -> tuple[str, ...]:
+    """The calendars a reservation holds; 400 when it names neither an employee nor a room."""
+    held = tuple(r for r in (employee_id and employee_calendar(employee_id), room_id and room_calendar(room_id)) if r)
+    if not held:
+        raise InvalidRequest("A reservation needs an employeeId or a roomId.",
+                             {"timeSlot.employeeId": ["Give an employeeId, a roomId or both."]})
+    return held
+
+
+def claim(id: str, token: str, start: datetime, end: datetime, expires_at: datetime, held: tuple[str, ...],
+          replaced: str | None = None, existing_meeting_id: str | None = None,
+          caps: Mapping[str, timedelta] | None = None) -> Claim:
+    """The claim of a new reservation: it replaces `replaced` (same token) and does not
+    conflict with the meeting it reschedules."""
+    return Claim(id, RESERVATION, start, end, held, expires_at=expires_at, token=token,
+                 releases=frozenset({replaced} - {None}), ignores=frozenset({existing_meeting_id} - {None}),
+                 caps=dict(caps or {}))
+
+
+def check_consumable(id: str, expires_at: datetime | None, existing_meeting_id: str | None, now: datetime,
+                     meeting_id: str | None = None) -> None:
+    """400 unless the reservation exists, is active, and (when made to reschedule a meeting)
+    is used for that meeting."""
+    if expires_at is None or not is_active(expires_at, now):
+        raise InvalidRequest(f"No active reservation with id '{id}'.",
+                             {"timeSlotId": ["The reservation does not exist or has expired."]})
+    if existing_meeting_id is not None and existing_meeting_id != meeting_id:
+        raise InvalidRequest(f"Reservation '{id}' was made to reschedule meeting '{existing_meeting_id}'.",
+                             {"timeSlotId": ["The reservation belongs to another meeting."]})
