@@ -18,6 +18,16 @@ from shared.models.common import ApiModel, MeetingType, TimeOfDay, TimeSpan, Uui
 from shared.rules import timezones
 from shared.rules.closing_days import calendar_day, normalise
 
+
+def _time_text(value: object) -> object:
+    # Pydantic would read a number as seconds into a UTC-aware time, which cannot be compared
+    # with the naive times of day used everywhere else.
+    if not isinstance(value, str | time):
+        raise ValueError("must be a time of day like 08:00:00")
+    return value
+
+
+LocalTime = Annotated[TimeOfDay, BeforeValidator(_time_text)]
 ClosingDay = Annotated[
     datetime,
     BeforeValidator(calendar_day),
@@ -60,8 +70,8 @@ class OrganizationSetting(ApiModel):
     id: Uuid
     time_zone_id: Uuid = Field(default=timezones.zone_id(DEFAULT_ZONE),
                                description="The id of a time zone from GET /bookme/config/timezones.")
-    opening_time: TimeOfDay = time(8)
-    closing_time: TimeOfDay = time(17)
+    opening_time: LocalTime = time(8)
+    closing_time: LocalTime = time(17)
     max_time_from_booking_to_meeting: TimeSpan = timedelta(days=30)
     max_meeting_time_per_day: TimeSpan = timedelta(hours=8)
     minimum_booking_notice: TimeSpan = Field(

@@ -2,8 +2,9 @@
 
 from pydantic import Field
 
-from shared.models.common import ApiEnum, ApiModel, MeetingType, TimeOfDay, TimeSpan, Uuid
+from shared.models.common import ApiEnum, ApiModel, MeetingType, TimeSpan, Uuid
 from shared.models.locations import Location
+from shared.models.organization import LocalTime
 
 
 class DayOfWeek(ApiEnum):
@@ -28,8 +29,8 @@ class MeetingTypeOption(ApiModel):
 class WorkdayHours(ApiModel):
     is_available: bool = True
     day_of_week: DayOfWeek
-    from_: TimeOfDay = Field(alias="from", description="Start of the working day, local time (08:00:00).")
-    to: TimeOfDay = Field(description="End of the working day, local time (16:00:00); after `from`.")
+    from_: LocalTime = Field(alias="from", description="Start of the working day, local time (08:00:00).")
+    to: LocalTime = Field(description="End of the working day, local time (16:00:00); after `from`.")
     available_meeting_types: list[MeetingTypeOption] = []
 
     @property
