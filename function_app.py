@@ -3,20 +3,24 @@
 import azure.functions as func
 
 from functions import (
+    competence_groups,
     customer_types,
     employee_schedules,
     employees,
     health,
+    labels,
     locations,
     meeting_topics,
     openapi,
     organization_settings,
+    portals,
     rooms,
+    service_groups,
     timezones,
 )
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for module in (health, employees, rooms, meeting_topics, customer_types, employee_schedules, organization_settings,
-               locations, timezones, openapi):
+               locations, timezones, labels, competence_groups, service_groups, portals, openapi):
     app.register_functions(module.bp)

@@ -1,7 +1,7 @@
 """Loads the demo bank through the same stores the API uses; safe to run again."""
 
 from shared.bootstrap import App
-from shared.demo import bank, config_schedules
+from shared.demo import bank, config_groups, config_schedules
 from shared.services import crud, directory
 
 
@@ -15,3 +15,4 @@ async def load_demo_bank(app: App) -> None:
         for item in items:
             await crud.upsert(store, item, what)
     await config_schedules.load_config_and_schedules(app)
+    await config_groups.load_config_groups(app)

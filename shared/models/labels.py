@@ -1,0 +1,91 @@
+"""Labels (V3): the registry of names that competence groups, service groups and portals carry."""
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from shared.models.common import ApiEnum, ApiModel, UtcDateTime, Uuid
+
+LABEL = "label"
+DEFAULT_COLOR = "#808080"
+
+LabelName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Color = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^#[0-9A-Fa-f]{6}$"),
+                  AfterValidator(str.upper)]
+Description = Annotated[str, StringConstraints(max_length=1000)]
+
+
+class ActiveFilter(ApiEnum):
+    ALL = "All"
+    ACTIVE = "Active"
+    INACTIVE = "Inactive"
+
+
+class LabelWrite(ApiModel):
+    label_name: LabelName
+    color: Color = Field(DEFAULT_COLOR, description="#RRGGBB")
+    description: Description | None = None
+    is_active: bool = True
+
+
+class LabelPatch(ApiModel):
+    """A merge: the given fields replace the stored ones, the others stay."""
+
+    label_name: LabelName | None = None
+    color: Color | None = None
+    description: Description | None = None
+    is_active: bool | None = None
+
+
+class Label(LabelWrite):
+    """A stored registration; its usage is counted from the resources, never stored."""
+
+    id: Uuid
+    first_seen: UtcDateTime
+    last_updated: UtcDateTime
+
+
+class LabelRegistration(Label):
+    usage_count: int = Field(0, description="Competence groups, service groups and portals carrying the label.")
+
+
+class LabelSearchResult(LabelRegistration):
+    similarity: float = Field(ge=0, le=1)
+
+
+class LabelSuggestion(ApiModel):
+    id: Uuid
+    label_name: str
+    usage_count: int
+
+
+class LabelPage(ApiModel):
+    items: list[LabelRegistration]
+    page_number: int
+    page_size: int
+    total_count: int
+
+
+class LabelListQuery(ApiModel):
+    page_number: int = Field(0, ge=0, description="0-based page number.")
+    page_size: int = Field(20, ge=1, le=100)
+    active_filter: ActiveFilter = ActiveFilter.ALL
+
+
+class LabelSearchQuery(ApiModel):
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+        description="The text to search for.")
+    threshold: float = Field(0.3, ge=0, le=1, description="Lowest similarity returned.")
+    limit: int = Field(20, ge=1, le=100)
+    active_filter: ActiveFilter = ActiveFilter.ALL
+
+
+class LabelSuggestQuery(ApiModel):
+    prefix: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+        description="Start of the label name, any case.")
+    limit: int = Field(10, ge=1, le=100)
+    active_filter: ActiveFilter = ActiveFilter.ALL
+
+
+class LabelsQuery(ApiModel):
+    labels: list[str] = Field([], description="Keep only items carrying all of these labels (any case).")

@@ -1,0 +1,72 @@
+"""Portal form rules: which fields a reader sees, and whether a booking's values fit the form."""
+
+import re
+from collections.abc import Sequence
+
+from email_validator import EmailNotValidError, validate_email
+
+from shared.models.portals import CustomFieldValue, FieldType, Portal, PortalField
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+_PHONE = re.compile(r"^\+?[0-9]{6,15}$")
+_CHECKBOX = {"true", "false"}
+
+
+def visible(portal: Portal, include_hidden: bool) -> Portal:
+    """The portal with its hidden fields left out unless asked for."""
+    if include_hidden:
+        return portal
+    return portal.model_copy(update={"fields": [f for f in portal.fields if not f.hidden]})
+
+
+def validate_custom_fields(fields: Sequence[PortalField], values: Sequence[CustomFieldValue]) -> dict[str, list[str]]:
+    """Errors per field name for a booking's values against its portal's fields; empty when valid.
+
+    Keys match field names ignoring case; unknown keys are ignored; a repeated key keeps its
+    last value. A blank value counts as missing. Patterns must match the whole value. A
+    required Checkbox must be "true" (checked), as in an HTML form.
+    """
+    given = {value.key.strip().lower(): (value.value or "").strip() for value in values}
+    errors: dict[str, list[str]] = {}
+    for field in fields:
+        problems = _problems(field, given.get(field.name.lower(), ""))
+        if problems:
+            errors[field.name] = problems
+    return errors
+
+
+def _problems(field: PortalField, value: str) -> list[str]:
+    rules = field.validation
+    if not value:
+        return ["This field is required."] if rules.required else []
+    problems = []
+    if field.type is FieldType.PHONE and not _PHONE.fullmatch(_PHONE_SEPARATORS.sub("", value)):
+        problems.append("Not a phone number.")
+    if field.type is FieldType.EMAIL and not _is_email(value):
+        problems.append("Not an e-mail address.")
+    if field.type is FieldType.CHECKBOX:
+        if value.lower() not in _CHECKBOX:
+            problems.append('Must be "true" or "false".')
+        elif rules.required and value.lower() == "false":
+            problems.append("This box must be checked.")
+    if field.type is FieldType.DROPDOWN and value not in rules.options:
+        problems.append(f"Must be one of: {', '.join(rules.options)}.")
+    if rules.pattern and not _matches(rules.pattern, value):
+        problems.append("Does not match the required format.")
+    return problems
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+def _matches(pattern: str, value: str) -> bool:
+    try:
+        return re.fullmatch(pattern, value) is not None
+    except re.error:
+        # Patterns are checked when a portal is saved; an old bad one must not fail bookings.
+        return True

@@ -1,0 +1,59 @@
+"""Portals: booking pages with custom fields; hidden fields are shown only when asked for."""
+
+import asyncio
+from typing import Any
+
+from shared.bootstrap import App
+from shared.models.common import new_id
+from shared.models.portals import PORTAL, Portal, PortalWrite
+from shared.ports import Documents, Versioned
+from shared.rules.labels import carries_all
+from shared.rules.portal_fields import visible
+from shared.services import crud, directory, labels
+
+READ_ONLY = ("/id",)
+
+
+def portals(app: App) -> Documents[Portal]:
+    return app.documents(PORTAL, Portal)
+
+
+async def _checked(app: App, id: str, data: PortalWrite) -> Portal:
+    """The portal to store: references checked (400), field ids filled in, labels registered."""
+    await asyncio.gather(
+        directory.require_existing(directory.customer_types(app), [data.customer_type_id] if data.customer_type_id
+                                   else [], "customerTypeId", "customer type"),
+        directory.require_existing(directory.topics(app), [data.topic_id] if data.topic_id else [], "topicId",
+                                   "meeting topic"))
+    fields = [f if f.id else f.model_copy(update={"id": new_id()}) for f in data.fields]
+    return Portal(**data.model_dump(exclude={"id", "fields", "labels"}), id=id, fields=fields,
+                  labels=await labels.register(app, data.labels))
+
+
+async def list_portals(app: App, include_hidden: bool, wanted_labels: list[str]) -> list[Portal]:
+    stored = await portals(app).list()
+    chosen = [visible(v.item, include_hidden) for v in stored if carries_all(v.item.labels, wanted_labels)]
+    return sorted(chosen, key=lambda p: (p.name.lower(), p.id))
+
+
+async def get_portal(app: App, id: str, include_hidden: bool) -> Versioned[Portal]:
+    stored = await crud.get(portals(app), id, "portal")
+    return Versioned(visible(stored.item, include_hidden), stored.etag)
+
+
+async def create_portal(app: App, data: PortalWrite) -> Versioned[Portal]:
+    stored = await portals(app).create(await _checked(app, new_id(), data))
+    await labels.register(app, stored.item.labels)
+    return stored
+
+
+async def patch_portal(app: App, id: str, operations: Any, if_match: str | None) -> Versioned[Portal]:
+    """RFC 6902 on the whole portal, hidden fields included."""
+    stored = await crud.patch(portals(app), id, "portal", operations, Portal, READ_ONLY, if_match,
+                              validate=lambda _, patched: _checked(app, id, patched))
+    await labels.register(app, stored.item.labels)
+    return stored
+
+
+async def delete_portal(app: App, id: str, if_match: str | None) -> None:
+    await crud.delete(portals(app), id, "portal", if_match)
