@@ -64,10 +64,18 @@ def format_utc(value: datetime) -> str:
 
 
 def _timespan(value: Any) -> Any:
-    return parse_timespan(value) if isinstance(value, str) else value
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a duration must be a string like 04:00:00")
+    return parse_timespan(value)
 
 
 def _time_of_day(value: Any) -> Any:
+    if isinstance(value, time):
+        return value.replace(tzinfo=None)
+    if not isinstance(value, str):
+        raise ValueError("a time of day must be a string like 08:00:00")
     if isinstance(value, str):
         span = parse_timespan(value)
         if not timedelta(0) <= span < timedelta(days=1):

@@ -38,3 +38,11 @@ def test_bad_values_fail_validation(field, value):
             "ownerId": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}
     with pytest.raises(ValidationError):
         Sample.model_validate({**good, field: value})
+
+
+@pytest.mark.parametrize("field,value", [("opens", 42), ("length", 3600), ("opens", True)])
+def test_numbers_are_not_times_of_day_or_durations(field, value):
+    good = {"when": "2025-10-10T08:00:00Z", "length": "01:00:00", "opens": "08:00:00", "meetingType": "Online",
+            "ownerId": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}
+    with pytest.raises(ValidationError):
+        Sample.model_validate({**good, field: value})
