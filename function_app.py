@@ -11,9 +11,14 @@ from functions import (
     labels,
     locations,
     meeting_topics,
+    meetings,
+    notifications,
     openapi,
     organization_settings,
     portals,
+    reservations,
+    reservations_cleanup,
+    room_vacancies,
     rooms,
     service_groups,
     timezones,
@@ -22,5 +27,6 @@ from functions import (
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for module in (health, employees, rooms, meeting_topics, customer_types, employee_schedules, organization_settings,
-               locations, timezones, labels, competence_groups, service_groups, portals, openapi):
+               locations, timezones, labels, competence_groups, service_groups, portals,
+               meetings, reservations, room_vacancies, reservations_cleanup, notifications, openapi):
     app.register_functions(module.bp)

@@ -1,6 +1,6 @@
 """Reservation rules: what a reservation holds, how long, and who may consume it. Pure."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from shared.errors import InvalidRequest
@@ -27,12 +27,12 @@ def resources(employee_id: str | None, room_id: str | None) -> tuple[str, ...]:
 
 
 def claim(id: str, token: str, start: datetime, end: datetime, expires_at: datetime, held: tuple[str, ...],
-          replaced: str | None = None, existing_meeting_id: str | None = None,
+          replaced: Iterable[str] = (), existing_meeting_id: str | None = None,
           caps: Mapping[str, timedelta] | None = None) -> Claim:
-    """The claim of a new reservation: it replaces `replaced` (same token) and does not
-    conflict with the meeting it reschedules."""
+    """The claim of a new reservation: it replaces the `replaced` ones (same token) and does
+    not conflict with the meeting it reschedules."""
     return Claim(id, RESERVATION, start, end, held, expires_at=expires_at, token=token,
-                 releases=frozenset({replaced} - {None}), ignores=frozenset({existing_meeting_id} - {None}),
+                 releases=frozenset(replaced), ignores=frozenset({existing_meeting_id} - {None}),
                  caps=dict(caps or {}))
 
 

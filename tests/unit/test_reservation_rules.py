@@ -37,7 +37,7 @@ def test_a_reservation_without_employee_or_room_is_invalid():
 def test_the_same_token_replaces_the_earlier_reservation():
     expires = NOW + timedelta(minutes=5)
     calendars = {ANNA: Calendar(ANNA, (Entry("r0", RESERVATION, START, END, expires, "tok"),), "e")}
-    claim = reservations.claim("r1", "tok", START, END, expires, (ANNA,), replaced="r0")
+    claim = reservations.claim("r1", "tok", START, END, expires, (ANNA,), replaced={"r0"})
     planned = plan(claim, calendars, NOW)
     assert [(e.ref, e.token) for e in planned[ANNA]] == [("r1", "tok")]
 

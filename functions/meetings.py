@@ -1,0 +1,66 @@
+"""/meetings: book, read, list, patch (RFC 6902), cancel, and the iCal invitation."""
+
+from typing import Any
+
+import azure.functions as func
+
+from functions.http import Reply, quote_etag
+from functions.routing import Call, RouteGroup, parse_body
+from shared.bootstrap import get_app
+from shared.models.common import ApiModel, UtcDateTime, Uuid
+from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingListItem
+from shared.services import meetings
+
+group = RouteGroup("meetings", "meetings")
+
+
+class MeetingQuery(ApiModel):
+    time_slot_id: Uuid | None = None
+    employee_id: Uuid | None = None
+    start_date_modified: UtcDateTime | None = None
+    end_date_modified: UtcDateTime | None = None
+
+
+@group.get(query=MeetingQuery, response=list[MeetingListItem])
+async def list_meetings(call: Call):
+    """List meetings; employeeId matches the primary or an additional employee. No CPR numbers."""
+    q = call.query
+    return await meetings.list_meetings(await get_app(), q.time_slot_id, q.employee_id, q.start_date_modified,
+                                        q.end_date_modified)
+
+
+@group.get("{id}", response=Meeting)
+async def get_meeting(call: Call):
+    """Get one meeting."""
+    return await meetings.get_meeting(await get_app(), call.params["id"])
+
+
+@group.post(body=MeetingCreate, response=Meeting, status=201)
+async def create_meeting(call: Call):
+    """Book a meeting from a reservation (timeSlotId) or from startDate and endDate."""
+    return Reply(await meetings.create_meeting(await get_app(), call.body), 201)
+
+
+@group.patch("{id}", body=list[dict[str, Any]], response=Meeting)
+async def patch_meeting(call: Call):
+    """Change a meeting with JSON Patch; time, employee and room changes are checked for conflicts."""
+    return await meetings.patch_meeting(await get_app(), call.params["id"], call.body, call.if_match)
+
+
+@group.delete("{id}", status=204)
+async def cancel_meeting(call: Call):
+    """Cancel a meeting: its time is free again."""
+    await meetings.cancel_meeting(await get_app(), call.params["id"], call.if_match)
+
+
+@group.post("{id}/ical", response=str)
+async def meeting_ical(call: Call):
+    """The meeting as an RFC 5545 invitation; the body (optional) overrides title, description, location."""
+    overrides = parse_body(call.request, IcalRequest) if (call.request.get_body() or b"").strip() else IcalRequest()
+    octets, etag = await meetings.meeting_ical(await get_app(), call.params["id"], overrides)
+    return func.HttpResponse(octets, status_code=200, mimetype="text/calendar", charset="utf-8",
+                             headers={"ETag": quote_etag(etag),
+                                      "Content-Disposition": f'attachment; filename="{call.params["id"]}.ics"'})
+
+
+bp = group.blueprint()

@@ -1,0 +1,31 @@
+"""Timer: delete expired reservations, and publish notifications the queue missed.
+
+Expired reservations never block (bookings compare expiresAt with the clock); deleting them
+keeps the day calendars short. Safe on several instances at once: every delete is
+conditioned on the ETag it read, and a 404 or 412 means another instance did it already.
+"""
+
+import logging
+import os
+
+import azure.functions as func
+
+from shared.bootstrap import get_app
+from shared.services import notifications, reservations
+from shared.settings import get_settings
+
+log = logging.getLogger(__name__)
+# The local host resolves %NAME% from the environment; without local.settings.json the
+# setting's default keeps the binding resolvable.
+os.environ.setdefault("RESERVATION_CLEANUP_SCHEDULE", get_settings().RESERVATION_CLEANUP_SCHEDULE)
+
+bp = func.Blueprint()
+
+
+@bp.timer_trigger(schedule="%RESERVATION_CLEANUP_SCHEDULE%", arg_name="timer", run_on_startup=False)
+async def reservations_cleanup(timer: func.TimerRequest) -> None:
+    app = await get_app()
+    removed = await reservations.cleanup_expired(app)
+    republished = await notifications.republish(app)
+    if removed or republished:
+        log.info("Removed %d expired reservation(s), re-published %d outbox document(s)", removed, republished)

@@ -1,0 +1,25 @@
+"""GET /room-vacancies: rooms at a location free for a reserved slot or meeting."""
+
+from pydantic import Field
+
+from functions.routing import Call, RouteGroup
+from shared.bootstrap import get_app
+from shared.models.common import ApiModel, Uuid
+from shared.models.directory import Room
+from shared.services.booking_vacancies import room_vacancies
+
+group = RouteGroup("room_vacancies", "room-vacancies", tag="Rooms")
+
+
+class VacancyQuery(ApiModel):
+    location: str = Field(min_length=1, description="The rooms' location, compared case-insensitively.")
+    time_slot_id: Uuid = Field(description="The id of an active reservation, or of a meeting.")
+
+
+@group.get(query=VacancyQuery, response=list[Room])
+async def list_room_vacancies(call: Call):
+    """Rooms at the location that are free for the whole reserved slot or meeting."""
+    return await room_vacancies(await get_app(), call.query.location, call.query.time_slot_id)
+
+
+bp = group.blueprint()

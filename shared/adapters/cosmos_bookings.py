@@ -1,0 +1,186 @@
+"""The `bookings` container: day partitions of calendars, meetings, reservations and outbox
+documents, read with queries and written with one transactional batch per day.
+
+The local Cosmos API server scopes single-partition queries by their SQL alone, so every
+such query names `c.pk` in SQL as well as passing `partition_key`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from azure.cosmos import exceptions as cosmos_errors
+from azure.cosmos.aio import ContainerProxy
+
+from shared.adapters.cosmos import cosmos_call, translate
+from shared.errors import BookMeError, NotFound, PreconditionFailed
+from shared.models.common import format_utc, parse_utc
+from shared.rules.booking import Calendar, Entry
+
+CALENDAR, MEETING, RESERVATION, OUTBOX = "calendar", "meeting", "reservation", "outbox"
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation of a day batch; `etag` makes a replace or delete conditional."""
+
+    kind: str  # create | upsert | replace | delete
+    id: str
+    document: dict[str, Any] | None = None
+    etag: str | None = None
+
+
+class BatchRejected(Exception):
+    """A day batch failed as a whole because `op` got `status` (404, 409 or 412)."""
+
+    def __init__(self, op: Op, status: int, error: BookMeError):
+        super().__init__(f"{op.kind} {op.id}: {status}")
+        self.op = op
+        self.status = status
+        self.error = error
+
+
+def entry_from_json(raw: dict[str, Any]) -> Entry:
+    expires = raw.get("expiresAt")
+    return Entry(raw["ref"], raw["kind"], parse_utc(raw["start"]), parse_utc(raw["end"]),
+                 parse_utc(expires) if expires else None, raw.get("token"), raw.get("countsTowardCap", True))
+
+
+def entry_to_json(entry: Entry) -> dict[str, Any]:
+    return {"ref": entry.ref, "kind": entry.kind, "start": format_utc(entry.start), "end": format_utc(entry.end),
+            "expiresAt": format_utc(entry.expires_at) if entry.expires_at else None, "token": entry.token,
+            "countsTowardCap": entry.counts_toward_cap}
+
+
+def calendar_from_document(document: dict[str, Any]) -> Calendar:
+    return Calendar(document["id"], tuple(entry_from_json(e) for e in document.get("entries", [])),
+                    document["_etag"])
+
+
+def calendar_document(day: str, resource: str, entries: Iterable[Entry]) -> dict[str, Any]:
+    """The calendar format the availability engine reads: keep it stable."""
+    return {"id": resource, "pk": day, "type": CALENDAR, "resource": resource, "day": day,
+            "entries": [entry_to_json(e) for e in entries]}
+
+
+def calendar_ops(day: str, calendars: dict[str, Calendar], planned: dict[str, tuple[Entry, ...]]) -> list[Op]:
+    """Replace each changed calendar at the ETag it was read at, or create it if it was missing."""
+    ops = []
+    for resource, entries in sorted(planned.items()):
+        current = calendars.get(resource)
+        document = calendar_document(day, resource, entries)
+        if current is None or current.etag is None:
+            ops.append(Op("create", resource, document))
+        else:
+            ops.append(Op("replace", resource, document, current.etag))
+    return ops
+
+
+def is_calendar(op: Op) -> bool:
+    return op.id.startswith(("employee:", "room:"))
+
+
+class CosmosBookings:
+    def __init__(self, container: ContainerProxy):
+        self._container = container
+
+    async def day(self, day: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The documents of one day with these ids (one single-partition query)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        sql = "SELECT * FROM c WHERE c.pk = @pk AND ARRAY_CONTAINS(@ids, c.id)"
+        found = await self._query(sql, {"@pk": day, "@ids": wanted}, partition=day)
+        return {d["id"]: d for d in found}
+
+    async def calendars(self, day: str, resources: Iterable[str]) -> dict[str, Calendar]:
+        """Every calendar asked for; missing ones are empty with no ETag."""
+        resources = set(resources)
+        found = await self.day(day, resources)
+        return {r: calendar_from_document(found[r]) if r in found else Calendar(r) for r in resources}
+
+    async def find(self, id: str, kinds: Iterable[str]) -> list[dict[str, Any]]:
+        """Documents of these types with this id, in any day (a cross-partition query)."""
+        return await self._query("SELECT * FROM c WHERE c.id = @id AND ARRAY_CONTAINS(@types, c.type)",
+                                 {"@id": id, "@types": list(kinds)})
+
+    async def find_slot(self, id: str) -> list[dict[str, Any]]:
+        """The reservation with this id, or the meeting with this id or made from it."""
+        return await self._query(
+            "SELECT * FROM c WHERE (c.type = 'reservation' AND c.id = @id) OR "
+            "(c.type = 'meeting' AND (c.id = @id OR c.timeSlotId = @id))", {"@id": id})
+
+    async def reservations_with_token(self, token: str) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE c.type = 'reservation' AND c.token = @token",
+                                 {"@token": token})
+
+    async def meetings(self, time_slot_id: str | None = None, employee_id: str | None = None,
+                       modified_from: datetime | None = None, modified_to: datetime | None = None
+                       ) -> list[dict[str, Any]]:
+        """Meetings matching every given filter; the employee as primary or additional."""
+        sql, params = "SELECT * FROM c WHERE c.type = 'meeting'", {}
+        if time_slot_id is not None:
+            sql, params["@slot"] = sql + " AND c.timeSlotId = @slot", time_slot_id
+        if employee_id is not None:
+            sql += " AND (c.employeeId = @employee OR ARRAY_CONTAINS(c.additionalEmployees, @employee))"
+            params["@employee"] = employee_id
+        # Stored date-times all have the fixed format of format_utc, so strings compare as instants.
+        if modified_from is not None:
+            sql, params["@from"] = sql + " AND c.dateModified >= @from", format_utc(modified_from)
+        if modified_to is not None:
+            sql, params["@to"] = sql + " AND c.dateModified <= @to", format_utc(modified_to)
+        return await self._query(sql, params)
+
+    async def expired_reservations(self, now: datetime) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE c.type = 'reservation' AND c.expiresAt <= @now",
+                                 {"@now": format_utc(now)})
+
+    async def outbox_before(self, cutoff: datetime) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE c.type = 'outbox' AND c.createdAt <= @cutoff",
+                                 {"@cutoff": format_utc(cutoff)})
+
+    async def commit(self, day: str, ops: list[Op]) -> dict[str, dict[str, Any]]:
+        """Run `ops` as one transactional batch in the day partition: all or nothing.
+
+        Returns the written documents by id; raises BatchRejected naming the failing op.
+        """
+        if not ops:
+            return {}
+        operations: list[tuple] = []
+        for op in ops:
+            if op.kind in ("create", "upsert"):
+                operations.append((op.kind, (op.document,)))
+            elif op.kind == "replace":
+                operations.append(("replace", (op.id, op.document), {"if_match_etag": op.etag}))
+            else:
+                operations.append(("delete", (op.id,), {"if_match_etag": op.etag} if op.etag else {}))
+        with cosmos_call():
+            try:
+                results = await self._container.execute_item_batch(operations, partition_key=day)
+            except cosmos_errors.CosmosBatchOperationError as error:
+                responses = error.operation_responses or []
+                index = error.error_index if 0 <= error.error_index < len(ops) else 0
+                status = responses[index].get("statusCode", 0) if index < len(responses) else 0
+                raise BatchRejected(ops[index], status, translate(error)) from None
+        return {r["resourceBody"]["id"]: r["resourceBody"] for r in results if r.get("resourceBody")}
+
+    async def delete(self, day: str, id: str, etag: str | None = None) -> bool:
+        """Delete one document; False when it was already gone or changed (someone else won)."""
+        from azure.core import MatchConditions
+
+        options = {"etag": etag, "match_condition": MatchConditions.IfNotModified} if etag else {}
+        try:
+            with cosmos_call():
+                await self._container.delete_item(id, partition_key=day, **options)
+        except (NotFound, PreconditionFailed):
+            return False
+        return True
+
+    async def _query(self, sql: str, params: dict[str, Any], partition: str | None = None) -> list[dict[str, Any]]:
+        parameters = [{"name": k, "value": v} for k, v in params.items()]
+        options = {"partition_key": partition} if partition is not None else {}
+        with cosmos_call():
+            return [d async for d in self._container.query_items(sql, parameters=parameters, **options)]

@@ -1,0 +1,178 @@
+"""Meetings: book (from a reservation or explicit times), read, list, patch, cancel, iCal."""
+
+from datetime import datetime
+from typing import Any
+
+from shared.adapters.cosmos_bookings import BatchRejected
+from shared.bootstrap import App
+from shared.errors import Conflict, InvalidRequest, PreconditionFailed
+from shared.models.common import new_id
+from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingListItem
+from shared.models.organization import OrganizationSetting
+from shared.ports import Versioned
+from shared.rules import ical
+from shared.rules.booking import booking_day, not_in_past
+from shared.rules.notifications import notices
+from shared.rules.patching import apply_patch, check_operations
+from shared.services import booking_refs, booking_writes, organization
+from shared.services.booking_invitations import invitation, parties
+from shared.services.booking_writes import StoredMeeting
+from shared.services.bookings import day_key, store
+from shared.services.crud import check_if_match
+from shared.services.reservations import active_reservation
+
+READ_ONLY = ("/id", "/dateCreated", "/dateModified", "/bookedBy")
+ATTEMPTS = 5
+_PORTAL_ONLY = {"portal_id": None, "cpr": None, "custom_fields": [], "external_attendees": []}
+
+
+def _versioned(stored: StoredMeeting) -> Versioned[Meeting]:
+    return Versioned(stored.meeting, stored.etag)
+
+
+def _without_portal_fields(meeting: Meeting) -> Meeting:
+    """Portal fields are kept for portal bookings only (V2 reference)."""
+    return meeting if meeting.booked_by.is_portal else meeting.model_copy(update=_PORTAL_ONLY)
+
+
+async def _check(app: App, meeting: Meeting, before: Meeting | None = None) -> None:
+    """400 for what the meeting names that does not exist or cannot be booked; on a change
+    only what changed is looked at again."""
+    if meeting.employee_id in meeting.additional_employees:
+        raise InvalidRequest("The employee cannot also be an additional employee.",
+                             {"additionalEmployees": ["Must not contain employeeId."]})
+    if len(set(meeting.additional_employees)) != len(meeting.additional_employees):
+        raise InvalidRequest("additionalEmployees lists an employee twice.",
+                             {"additionalEmployees": ["Must not repeat an employee."]})
+
+    def changed(name: str) -> bool:
+        return before is None or getattr(before, name) != getattr(meeting, name)
+
+    employees = {"employeeId": [meeting.employee_id]} if changed("employee_id") else {}
+    if changed("additional_employees"):
+        employees["additionalEmployees"] = [e for e in meeting.additional_employees
+                                            if before is None or e not in before.additional_employees]
+    await booking_refs.bookable_employees(app, employees)
+    if changed("room_id"):
+        await booking_refs.bookable_room(app, meeting.room_id)
+    await booking_refs.require_known(app, meeting.topic_id if changed("topic_id") else None,
+                                     meeting.customer_type_id if changed("customer_type_id") else None)
+    if meeting.booked_by.is_portal and (changed("portal_id") or changed("custom_fields")):
+        await booking_refs.check_portal_fields(app, meeting.portal_id, meeting.custom_fields)
+
+
+async def _caps(app: App, meeting: Meeting, org: OrganizationSetting):
+    if not meeting.booked_by.is_customer:
+        return {}
+    return await booking_refs.daily_caps(app, [meeting.employee_id, *meeting.additional_employees], org)
+
+
+async def _notices(app: App, org: OrganizationSetting, before: StoredMeeting | None, after: Meeting | None,
+                   sequence: int):
+    found = await parties(app, before.meeting if before else None, after)
+    sender = app.settings.MAIL_SENDER
+    old = invitation(before.meeting, before.sequence, found, org, sender) if before else None
+    new = invitation(after, sequence, found, org, sender) if after else None
+    return notices(old, new)
+
+
+async def create_meeting(app: App, body: MeetingCreate) -> Versioned[Meeting]:
+    """Book a meeting; 409 when its time is taken for an employee or the room."""
+    now = app.clock()
+    org = (await organization.current_settings(app)).item
+    consumed = None
+    fields = body.model_dump(exclude={"start_date", "end_date"})
+    if body.time_slot_id:
+        consumed = await active_reservation(app, body.time_slot_id, now)
+        fields["room_id"] = body.room_id or consumed.get("roomId")
+        start, end = consumed["startDate"], consumed["endDate"]
+    elif body.start_date and body.end_date:
+        start, end = body.start_date, body.end_date
+    else:
+        raise InvalidRequest("Give a timeSlotId, or a startDate and an endDate.",
+                             {"timeSlotId": ["Required when startDate and endDate are not given."]})
+    meeting = _without_portal_fields(Meeting.model_validate(
+        {**fields, "id": new_id(), "start_date": start, "end_date": end, "date_created": now, "date_modified": now}))
+    day = day_key(booking_day(meeting.start_date, meeting.end_date, org.zone))
+    not_in_past(meeting.start_date, now)
+    await _check(app, meeting)
+    sent = await _notices(app, org, None, meeting, 0)
+    saved = await booking_writes.save(app, None, meeting, day, 0, sent, consumed, await _caps(app, meeting, org))
+    return _versioned(saved)
+
+
+async def get_meeting(app: App, id: str) -> Versioned[Meeting]:
+    return _versioned(await booking_writes.read(app, id))
+
+
+async def list_meetings(app: App, time_slot_id: str | None = None, employee_id: str | None = None,
+                        modified_from: datetime | None = None, modified_to: datetime | None = None
+                        ) -> list[MeetingListItem]:
+    """Meetings matching the filters, by start; never with the CPR number."""
+    found = await store(app).meetings(time_slot_id, employee_id, modified_from, modified_to)
+    current: dict[str, StoredMeeting] = {}
+    for document in found:
+        stored = booking_writes.from_document(document)
+        seen = current.get(stored.meeting.id)
+        if seen is None or (stored.sequence, stored.meeting.date_modified) > (seen.sequence,
+                                                                                seen.meeting.date_modified):
+            current[stored.meeting.id] = stored
+    return [s.meeting.listed() for s in sorted(current.values(), key=lambda s: (s.meeting.start_date, s.meeting.id))]
+
+
+async def patch_meeting(app: App, id: str, operations: Any, if_match: str | None) -> Versioned[Meeting]:
+    """RFC 6902 PATCH; time, employee and room changes are checked like a new booking, and a
+    new timeSlotId moves the meeting to that reservation's time."""
+    check_operations(operations)
+    org = (await organization.current_settings(app)).item
+    for _ in range(ATTEMPTS):
+        before = await booking_writes.read(app, id)
+        check_if_match(_versioned(before), if_match)
+        now = app.clock()
+        patched = apply_patch(before.meeting.model_dump(mode="json", by_alias=True), operations, Meeting, READ_ONLY)
+        patched = _without_portal_fields(patched.model_copy(update={"date_modified": now}))
+        consumed = None
+        if patched.time_slot_id and patched.time_slot_id != before.meeting.time_slot_id:
+            consumed = await active_reservation(app, patched.time_slot_id, now, meeting_id=id)
+            patched = Meeting.model_validate({**patched.to_json(), "startDate": consumed["startDate"],
+                                              "endDate": consumed["endDate"]})
+        retimed = (patched.start_date, patched.end_date) != (before.meeting.start_date, before.meeting.end_date)
+        day = day_key(booking_day(patched.start_date, patched.end_date, org.zone))
+        if retimed:
+            not_in_past(patched.start_date, now)
+        await _check(app, patched, before.meeting)
+        sequence = before.sequence + 1 if retimed else before.sequence
+        caps = await _caps(app, patched, org) if consumed or not booking_writes.holds_same_time(
+            before.meeting, patched) else {}
+        sent = await _notices(app, org, before, patched, sequence)
+        try:
+            return _versioned(await booking_writes.save(app, before, patched, day, sequence, sent, consumed, caps))
+        except BatchRejected as rejected:
+            if rejected.op.id != id:
+                raise rejected.error from None
+            if if_match is not None:
+                raise PreconditionFailed("The meeting was changed by someone else.") from None
+    raise Conflict("The meeting is being changed by others; try again.")
+
+
+async def cancel_meeting(app: App, id: str, if_match: str | None) -> None:
+    """Cancel: the meeting is gone and its time free again; participants get a CANCEL."""
+    org = (await organization.current_settings(app)).item
+    for _ in range(ATTEMPTS):
+        before = await booking_writes.read(app, id)
+        check_if_match(_versioned(before), if_match)
+        try:
+            return await booking_writes.cancel(app, before, await _notices(app, org, before, None, before.sequence))
+        except BatchRejected:
+            if if_match is not None:
+                raise PreconditionFailed("The meeting was changed by someone else.") from None
+    raise Conflict("The meeting is being changed by others; try again.")
+
+
+async def meeting_ical(app: App, id: str, overrides: IcalRequest) -> tuple[bytes, str]:
+    """The meeting as an RFC 5545 REQUEST, with the request's title, description and location."""
+    stored = await booking_writes.read(app, id)
+    org = (await organization.current_settings(app)).item
+    found = await parties(app, stored.meeting)
+    built = invitation(stored.meeting, stored.sequence, found, org, app.settings.MAIL_SENDER, overrides)
+    return ical.build(built, ical.REQUEST), stored.etag
