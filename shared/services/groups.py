@@ -77,21 +77,29 @@ async def get_competence_group(app: App, id: str) -> Versioned[CompetenceGroup]:
     return await _expanded(app, await crud.get(competence_groups(app), id, "competence group"))
 
 
+async def _require_known(*checks: tuple[Documents, list[str], list[str], str, str]) -> None:
+    """400 naming the field for unknown ids among (store, ids, ids already stored, field, what).
+    Ids already stored are not checked again: a topic deleted since must not block other edits."""
+    await asyncio.gather(*(directory.require_existing(store, [i for i in ids if i not in old], field, what)
+                           for store, ids, old, field, what in checks))
+
+
 async def _checked_competence_group(app: App, id: str, data: CompetenceGroupWrite,
                                     current: CompetenceGroupDoc | None) -> CompetenceGroupDoc:
     """The document to store: references checked (400), no cycle (400), labels registered."""
-    await asyncio.gather(
-        directory.require_existing(directory.employees(app), data.employee_ids, "employeeIds", "employee"),
-        directory.require_existing(directory.topics(app), data.topic_ids, "topicIds", "meeting topic"),
-        directory.require_existing(directory.customer_types(app), data.customer_type_ids, "customerTypeIds",
-                                   "customer type"),
-        directory.require_existing(competence_groups(app), data.child_group_ids, "childGroupIds", "competence group"))
+    old = current or CompetenceGroupDoc(id=id, name=data.name)
+    await _require_known(
+        (directory.employees(app), data.employee_ids, old.employee_ids, "employeeIds", "employee"),
+        (directory.topics(app), data.topic_ids, old.topic_ids, "topicIds", "meeting topic"),
+        (directory.customer_types(app), data.customer_type_ids, old.customer_type_ids, "customerTypeIds",
+         "customer type"),
+        (competence_groups(app), data.child_group_ids, old.child_group_ids, "childGroupIds", "competence group"))
     if data.child_group_ids:
         children = rules.children_of(v.item for v in await competence_groups(app).list())
         if rules.makes_cycle(children, id, data.child_group_ids):
             raise InvalidRequest("childGroupIds would make a cycle.",
                                  {"childGroupIds": ["A group cannot contain itself, directly or through children."]})
-    memberships = rules.with_members(current.memberships if current else [], data.employee_ids, app.clock())
+    memberships = rules.with_members(old.memberships, data.employee_ids, app.clock())
     return CompetenceGroupDoc(id=id, memberships=memberships, **data.model_dump(exclude={"employee_ids", "labels"}),
                               labels=await labels.register(app, data.labels))
 
@@ -131,23 +139,22 @@ async def delete_competence_group(app: App, id: str, if_match: str | None) -> No
 
 # --- service groups ---
 
-async def _check_trigger(app: App, trigger: ServiceTrigger) -> None:
-    await asyncio.gather(
-        directory.require_existing(directory.topics(app), trigger.topic_ids, "serviceTrigger.topicIds",
-                                   "meeting topic"),
-        directory.require_existing(directory.customer_types(app), trigger.customer_type_ids,
-                                   "serviceTrigger.customerTypeIds", "customer type"))
+def _trigger_checks(app: App, trigger: ServiceTrigger, old: ServiceTrigger) -> list[tuple]:
+    return [(directory.topics(app), trigger.topic_ids, old.topic_ids, "serviceTrigger.topicIds", "meeting topic"),
+            (directory.customer_types(app), trigger.customer_type_ids, old.customer_type_ids,
+             "serviceTrigger.customerTypeIds", "customer type")]
 
 
 async def _checked_service_group(app: App, id: str, data: ServiceGroupWrite,
                                  current: ServiceGroupDoc | None) -> ServiceGroupDoc:
     """The document to store: references checked (400), labels registered."""
-    await asyncio.gather(
-        directory.require_existing(directory.employees(app), data.employee_ids, "employeeIds", "employee"),
-        directory.require_existing(competence_groups(app), data.competence_group_ids, "competenceGroupIds",
-                                   "competence group"),
-        _check_trigger(app, data.service_trigger))
-    memberships = rules.with_members(current.memberships if current else [], data.employee_ids, app.clock())
+    old = current or ServiceGroupDoc(id=id, name=data.name)
+    await _require_known(
+        (directory.employees(app), data.employee_ids, old.employee_ids, "employeeIds", "employee"),
+        (competence_groups(app), data.competence_group_ids, old.competence_group_ids, "competenceGroupIds",
+         "competence group"),
+        *_trigger_checks(app, data.service_trigger, old.service_trigger))
+    memberships = rules.with_members(old.memberships, data.employee_ids, app.clock())
     return ServiceGroupDoc(id=id, memberships=memberships, **data.model_dump(exclude={"employee_ids", "labels"}),
                            labels=await labels.register(app, data.labels))
 
@@ -189,7 +196,7 @@ async def patch_service_trigger(app: App, id: str, operations: Any, if_match: st
 
     async def change(current: ServiceGroupDoc) -> ServiceGroupDoc:
         trigger = apply_patch(current.service_trigger.to_json(), operations, ServiceTrigger)
-        await _check_trigger(app, trigger)
+        await _require_known(*_trigger_checks(app, trigger, current.service_trigger))
         return current.model_copy(update={"service_trigger": trigger})
 
     return await _update_service_group(app, id, if_match, change)

@@ -18,13 +18,19 @@ def portals(app: App) -> Documents[Portal]:
     return app.documents(PORTAL, Portal)
 
 
-async def _checked(app: App, id: str, data: PortalWrite) -> Portal:
+def _added(new: str | None, old: str | None) -> list[str]:
+    # An id the portal already had is not checked again: a topic deleted since must not block other edits.
+    return [new] if new and new != old else []
+
+
+async def _checked(app: App, id: str, data: PortalWrite, current: Portal | None = None) -> Portal:
     """The portal to store: references checked (400), field ids filled in, labels registered."""
     await asyncio.gather(
-        directory.require_existing(directory.customer_types(app), [data.customer_type_id] if data.customer_type_id
-                                   else [], "customerTypeId", "customer type"),
-        directory.require_existing(directory.topics(app), [data.topic_id] if data.topic_id else [], "topicId",
-                                   "meeting topic"))
+        directory.require_existing(directory.customer_types(app),
+                                   _added(data.customer_type_id, current and current.customer_type_id),
+                                   "customerTypeId", "customer type"),
+        directory.require_existing(directory.topics(app), _added(data.topic_id, current and current.topic_id),
+                                   "topicId", "meeting topic"))
     fields = [f if f.id else f.model_copy(update={"id": new_id()}) for f in data.fields]
     return Portal(**data.model_dump(exclude={"id", "fields", "labels"}), id=id, fields=fields,
                   labels=await labels.register(app, data.labels))
@@ -50,7 +56,7 @@ async def create_portal(app: App, data: PortalWrite) -> Versioned[Portal]:
 async def patch_portal(app: App, id: str, operations: Any, if_match: str | None) -> Versioned[Portal]:
     """RFC 6902 on the whole portal, hidden fields included."""
     stored = await crud.patch(portals(app), id, "portal", operations, Portal, READ_ONLY, if_match,
-                              validate=lambda _, patched: _checked(app, id, patched))
+                              validate=lambda current, patched: _checked(app, id, patched, current))
     await labels.register(app, stored.item.labels)
     return stored
 
