@@ -21,12 +21,13 @@ from functions import (
     room_vacancies,
     rooms,
     service_groups,
+    time_slots,
     timezones,
 )
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for module in (health, employees, rooms, meeting_topics, customer_types, employee_schedules, organization_settings,
-               locations, timezones, labels, competence_groups, service_groups, portals,
+               locations, timezones, labels, competence_groups, service_groups, portals, time_slots,
                meetings, reservations, room_vacancies, reservations_cleanup, notifications, openapi):
     app.register_functions(module.bp)

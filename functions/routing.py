@@ -186,7 +186,7 @@ def parse_query(req: func.HttpRequest, model: type[BaseModel]) -> BaseModel:
             continue
         if _is_list(info.annotation):
             data[info.alias or name] = [part.strip() for v in raw[key] for part in v.split(",") if part.strip()]
-        else:
+        elif raw[key][-1].strip():  # an empty value means the parameter was not given
             data[info.alias or name] = raw[key][-1]
     try:
         return model.model_validate(data)

@@ -113,3 +113,15 @@ def _if_match():
     from azure.core import MatchConditions
 
     return MatchConditions.IfNotModified
+
+
+async def read_kinds(container: ContainerProxy, models: dict[str, type[ApiModel]]) -> dict[str, list[Versioned[Any]]]:
+    """Every item of several kinds in ONE query: a hot path (availability) reads its whole
+    configuration with a single request across those few partitions."""
+    found: dict[str, list[Versioned[Any]]] = {kind: [] for kind in models}
+    sql = "SELECT * FROM c WHERE c.doc = 'item' AND ARRAY_CONTAINS(@kinds, c.pk)"
+    with cosmos_call():
+        async for document in container.query_items(sql, parameters=[{"name": "@kinds", "value": list(models)}]):
+            model = models[document["pk"]]
+            found[document["pk"]].append(Versioned(model.model_validate(document), document["_etag"]))
+    return found

@@ -1,0 +1,83 @@
+"""Time-slot searches and answers (contract section 9)."""
+
+from datetime import datetime, timedelta
+
+from pydantic import Field, field_validator
+
+from shared.models.common import ApiEnum, ApiModel, MeetingType, TimeSpan, UtcDateTime, Uuid
+
+MAX_LOOK_FORWARD = timedelta(days=92)
+
+
+class EmployeeType(ApiEnum):
+    EXPLICIT = "Explicit"
+    LOCAL = "Local"
+    SERVICE_GROUP = "ServiceGroup"
+    GLOBAL = "Global"  # V1 only: accepted by the parser so the answer can say why it is refused
+
+
+class AvailableSlotsQuery(ApiModel):
+    explicit_employee_ids: list[Uuid] = Field(default=[], description="Employees to search; empty means all.")
+    start_date: UtcDateTime | None = Field(default=None, description="Start of the search; default now.")
+    look_forward_time: TimeSpan = Field(default=timedelta(days=7), description="How far ahead to search.")
+    topic: Uuid | None = None
+    customer_type_id: Uuid | None = None
+    employee_types: list[EmployeeType] = []
+    meeting_types: list[MeetingType] = []
+    customer_location: str | None = None
+    meeting_location: str | None = Field(default=None, description="Defaults to customerLocation.")
+    require_room: bool = False
+    is_customer_initiated: bool = False
+    require_employee_participation: bool
+    meeting_duration: TimeSpan | None = Field(default=None, description="Default: the topic's, else 01:00:00.")
+
+    @field_validator("look_forward_time")
+    @classmethod
+    def _bounded_window(cls, value: timedelta) -> timedelta:
+        if not timedelta(0) < value <= MAX_LOOK_FORWARD:
+            raise ValueError("must be longer than 00:00:00 and at most 92.00:00:00")
+        return value
+
+    @field_validator("meeting_duration")
+    @classmethod
+    def _positive_duration(cls, value: timedelta | None) -> timedelta | None:
+        if value is not None and not timedelta(0) < value <= timedelta(days=1):
+            raise ValueError("must be longer than 00:00:00 and at most 1.00:00:00")
+        return value
+
+
+class AvailableSlot(ApiModel):
+    start_date: UtcDateTime
+    end_date: UtcDateTime
+    meeting_type: MeetingType
+    employee_id: str
+    room_id: str | None = None
+    additional_employees: list[str] | None = None
+
+
+class SlotStatus(ApiEnum):
+    AVAILABLE = "Available"
+    RESERVED = "Reserved"
+    BOOKED = "Booked"
+
+
+class TimeSlotsQuery(ApiModel):
+    employee_id: Uuid | None = None
+    room_id: Uuid | None = None
+    start_date: UtcDateTime
+    end_date: UtcDateTime
+    status: list[SlotStatus] = []
+
+
+class TimeSlot(ApiModel):
+    id: str
+    employee_id: str | None = None
+    room_id: str | None = None
+    start_time: UtcDateTime
+    end_time: UtcDateTime
+    status: SlotStatus
+    available: bool
+
+
+def window_end(start: datetime, look_forward: timedelta) -> datetime:
+    return start + look_forward
