@@ -5,8 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from shared.demo import bank
-
 LABELS = "/config/labels"
 GROUPS = "/bookme/config/competence-groups"
 SERVICES = "/bookme/config/service-groups"
@@ -85,7 +83,8 @@ def test_an_invalid_merge_is_400(api, body):
 def test_a_stale_if_match_is_412(api):
     label = _create(api)
     first = api.get(f"{LABELS}/{label['id']}").headers["ETag"]
-    assert api.patch(f"{LABELS}/{label['id']}", json={"description": "x"}, headers={"If-Match": first}).status_code == 200
+    assert api.patch(f"{LABELS}/{label['id']}", json={"description": "x"},
+                     headers={"If-Match": first}).status_code == 200
     assert api.patch(f"{LABELS}/{label['id']}", json={"description": "y"},
                      headers={"If-Match": first}).status_code == 412
     assert api.delete(f"{LABELS}/{label['id']}", headers={"If-Match": first}).status_code == 412
@@ -245,4 +244,4 @@ def test_usage_count_stays_exact_under_concurrent_writes(api):
     carrying = [p for p in paths if any(n.lower() == name.lower() for n in api.get(p).json()["labels"])]
     assert len(carrying) == len(paths) // 2
     assert _usage(api, label["id"]) == len(carrying) + len(created)
-    assert len([s for s in api.get(f"{LABELS}/suggest", params={"prefix": name, "limit": 100}).json()]) == 1
+    assert len(api.get(f"{LABELS}/suggest", params={"prefix": name, "limit": 100}).json()) == 1

@@ -56,7 +56,8 @@ def test_unknown_ids_are_400_naming_the_field(api, body, field):
 @pytest.mark.parametrize("body", [
     {}, {"name": "X", "membershipEmail": "not an email"}, {"name": "X", "maxMeetingTimePerDay": "lots"},
     {"name": "X", "maxMeetingTimePerDay": "00:00:00"}, {"name": "X", "serviceLevel": {"targetPercentage": 150}},
-    {"name": "X", "serviceLevel": {"maxMeetingsPerDay": -2}}, {"name": "X", "serviceTrigger": {"meetingTypes": ["Hologram"]}},
+    {"name": "X", "serviceLevel": {"maxMeetingsPerDay": -2}},
+    {"name": "X", "serviceTrigger": {"meetingTypes": ["Hologram"]}},
     {"name": "X", "employeeIds": [1, 2]},
 ])
 def test_invalid_service_groups_are_400(api, body):
@@ -200,3 +201,22 @@ def test_writes_need_the_config_role(reader, config_api):
 def test_service_groups_are_v3_only(api_v2):
     assert api_v2.get(SERVICES).status_code == 404
     assert api_v2.get(f"{SERVICES}/{demo_id('serviceGroup', 'AAR')}/advisors").status_code == 404
+
+
+async def test_availability_helpers_read_the_demo_groups(app):
+    from datetime import timedelta
+
+    from shared.rules.groups import smallest_daily_cap
+    from shared.services.groups import employees_for_topic, service_group_members
+
+    mortgage = await employees_for_topic(app, MORTGAGE.id, None)
+    assert {METTE, LARS, IDA} <= mortgage and SOFIE not in mortgage
+    everyday = next(t for t in bank.TOPICS if t.name == "Dagligbank")
+    # Privatrådgivning lists Dagligbank for private customers; its child groups' members qualify too.
+    assert {METTE, SOFIE} <= await employees_for_topic(app, everyday.id, PRIVATE.id)
+    assert METTE not in await employees_for_topic(app, everyday.id, BUSINESS.id)
+    members = await service_group_members(app)
+    anders = bank.employee_named("Anders Pedersen").id
+    assert demo_id("serviceGroup", "CPH-HQ") in {g.id for g in members[anders]}
+    assert smallest_daily_cap(members[anders]) <= timedelta(hours=5)
+    assert bank.employee_named("Peter Mortensen").id not in members

@@ -52,7 +52,8 @@ def test_phone_and_email_formats_are_checked():
 
 
 def test_dropdown_values_must_be_one_of_the_options():
-    assert validate_custom_fields([BRANCH], _values(branch="Aalborg")) == {"branch": ["Must be one of: Aarhus, Odense."]}
+    errors = validate_custom_fields([BRANCH], _values(branch="Aalborg"))
+    assert errors == {"branch": ["Must be one of: Aarhus, Odense."]}
 
 
 def test_checkboxes_take_true_or_false_and_a_required_one_must_be_checked():
