@@ -35,12 +35,14 @@ class StoredMeeting:
 
 
 def document(meeting: Meeting, day: str, sequence: int) -> dict[str, Any]:
-    return {**meeting.to_json(), "pk": day, "type": MEETING, "sequence": sequence}
+    # `type` tells the documents of the container apart, so the meeting's type is kept as meetingType.
+    fields = meeting.to_json()
+    return {**fields, "meetingType": fields.pop("type"), "pk": day, "type": MEETING, "sequence": sequence}
 
 
 def from_document(document: dict[str, Any]) -> StoredMeeting:
-    return StoredMeeting(Meeting.model_validate(document), document["pk"], document.get("sequence", 0),
-                         document["_etag"])
+    meeting = Meeting.model_validate({**document, "type": document["meetingType"]})
+    return StoredMeeting(meeting, document["pk"], document.get("sequence", 0), document["_etag"])
 
 
 def resources(meeting: Meeting) -> tuple[str, ...]:
