@@ -48,7 +48,7 @@ class _Search:
         self.query = query
         self.calendar = calendar = LocalCalendar(org.time_zone)
         self.duration = duration = span_us(query.duration)
-        self.now = now = to_us(query.now)
+        now = to_us(query.now)
         self.types = frozenset(query.meeting_types) or frozenset(MeetingType)
         self.days: list[tuple[LocalDay, int, int]] = []  # (day, lowest start, highest start)
         earliest = max(to_us(query.start), now)
