@@ -1,0 +1,190 @@
+"""The booking store and services against the real Cosmos API server: batches, calendars,
+expiry, cleanup, the outbox and interrupted moves."""
+
+import asyncio
+import itertools
+import uuid
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from shared.adapters.cosmos_bookings import BatchRejected, CosmosBookings, Op, calendar_document
+from shared.demo import bank
+from shared.errors import Conflict, ServiceUnavailable
+from shared.models.meetings import MeetingCreate
+from shared.models.reservations import ReserveRequest
+from shared.rules.booking import MEETING, Claim, Entry, employee_calendar, plan
+from shared.services import booking_writes, bookings, meetings, reservations
+
+_days = itertools.count()
+EMPLOYEE = bank.employee_named("Henrik Olsen").id
+CALENDAR = employee_calendar(EMPLOYEE)
+
+
+def new_day() -> datetime:
+    return datetime(2046, 1, 5, tzinfo=UTC) + timedelta(days=next(_days))
+
+
+def day_of(moment: datetime) -> str:
+    return moment.astimezone(ZoneInfo("Europe/Copenhagen")).date().isoformat()
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def meeting_request(start: datetime, **fields) -> MeetingCreate:
+    return MeetingCreate.model_validate({"bookedBy": "Employee", "salesforceId": "sf", "employeeId": EMPLOYEE,
+                                         "customerId": "c", "type": "Online", "startDate": iso(start),
+                                         "endDate": iso(start + timedelta(hours=1)), **fields})
+
+
+def reserve_request(start: datetime, token: str | None = None) -> ReserveRequest:
+    slot = {"startDate": iso(start), "endDate": iso(start + timedelta(hours=1)), "status": "Reserved",
+            "employeeId": EMPLOYEE}
+    return ReserveRequest.model_validate({"timeSlot": slot, "token": token or str(uuid.uuid4())})
+
+
+class Recording:
+    def __init__(self, fail: bool = False):
+        self.fail = fail
+        self.sent: list[dict] = []
+
+    async def publish(self, messages):
+        if self.fail:
+            raise ServiceUnavailable("queue down")
+        self.sent += messages
+
+
+@pytest.fixture
+def recorded(app):
+    app.publisher = Recording()
+    return app.publisher
+
+
+async def test_a_booking_writes_the_calendar_format_availability_reads(app, recorded):
+    start = new_day() + timedelta(hours=9)
+    meeting = (await meetings.create_meeting(app, meeting_request(start))).item
+    found = await bookings.store(app).day(day_of(start), [CALENDAR, meeting.id])
+    calendar = found[CALENDAR]
+    assert {k for k in calendar if not k.startswith("_")} == {"id", "pk", "type", "resource", "day", "entries"}
+    assert (calendar["type"], calendar["resource"], calendar["day"]) == ("calendar", CALENDAR, day_of(start))
+    assert calendar["entries"] == [{"ref": meeting.id, "kind": "meeting", "start": iso(start),
+                                    "end": iso(start + timedelta(hours=1)), "expiresAt": None, "token": None,
+                                    "countsTowardCap": True}]
+    assert found[meeting.id]["type"] == "meeting" and found[meeting.id]["meetingType"] == "Online"
+
+
+async def test_a_batch_with_a_stale_calendar_writes_nothing(app):
+    store = CosmosBookings(app.bookings)
+    day = day_of(new_day())
+    await store.commit(day, [Op("create", CALENDAR, calendar_document(day, CALENDAR, []))])
+    calendars = await store.calendars(day, [CALENDAR])
+    await store.commit(day, [Op("replace", CALENDAR, calendar_document(day, CALENDAR, []), calendars[CALENDAR].etag)])
+    stale = [Op("replace", CALENDAR, calendar_document(day, CALENDAR, []), calendars[CALENDAR].etag),
+             Op("create", "m-1", {"id": "m-1", "pk": day, "type": "meeting"})]
+    with pytest.raises(BatchRejected) as rejected:
+        await store.commit(day, stale)
+    assert rejected.value.status == 412 and rejected.value.op.id == CALENDAR
+    assert "m-1" not in await store.day(day, ["m-1"])
+
+
+async def test_a_concurrent_calendar_create_makes_the_loser_decide_again(app):
+    start = new_day() + timedelta(hours=9)
+    key = day_of(start)
+    store = bookings.store(app)
+    stale = await store.calendars(key, [CALENDAR])
+    rival = Entry("rival", MEETING, start, start + timedelta(hours=1))
+    await store.commit(key, [Op("create", CALENDAR, calendar_document(key, CALENDAR, [rival]))])
+    seen = []
+
+    def decide(calendars, now):
+        seen.append(calendars[CALENDAR].etag)
+        return plan(Claim("mine", MEETING, start, start + timedelta(hours=1), (CALENDAR,)), calendars, now)
+
+    with pytest.raises(Conflict):
+        await bookings.write_day(app, key, [CALENDAR], decide, [], known=stale)
+    assert seen[0] is None and seen[1] is not None, "the stale create lost (409), the fresh read saw the rival"
+
+
+async def test_parallel_bookings_of_one_time_give_exactly_one_meeting(app, recorded):
+    start = new_day() + timedelta(hours=10)
+    results = await asyncio.gather(*(meetings.create_meeting(app, meeting_request(start)) for _ in range(10)),
+                                   return_exceptions=True)
+    assert sum(not isinstance(r, Exception) for r in results) == 1
+    assert all(isinstance(r, Conflict) for r in results if isinstance(r, Exception))
+
+
+async def test_a_reservation_stops_blocking_at_expires_at_even_before_cleanup(app, recorded):
+    now = datetime.now(UTC).replace(microsecond=0)
+    app.clock = lambda: now
+    start = new_day() + timedelta(hours=9)
+    held = (await reservations.reserve(app, reserve_request(start))).item
+    assert held.expires_at == now + app.settings.RESERVATION_TTL
+    app.clock = lambda: held.expires_at - timedelta(microseconds=1)
+    with pytest.raises(Conflict):
+        await meetings.create_meeting(app, meeting_request(start))
+    app.clock = lambda: held.expires_at
+    booked = await meetings.create_meeting(app, meeting_request(start))
+    assert booked.item.start_date == start
+    store = bookings.store(app)
+    assert await store.find(held.id, ["reservation"]), "the expired reservation was not cleaned up yet"
+    calendar = (await store.calendars(day_of(start), [CALENDAR]))[CALENDAR]
+    assert [e.ref for e in calendar.entries] == [booked.item.id], "the booking pruned the expired entry"
+
+
+async def test_two_cleanups_at_once_remove_expired_reservations_once(app, recorded):
+    past = datetime.now(UTC) - timedelta(minutes=30)
+    app.clock = lambda: past
+    day = new_day()
+    held = [(await reservations.reserve(app, reserve_request(day + timedelta(hours=h)))).item for h in (8, 10, 12)]
+    app.clock = lambda: datetime.now(UTC)
+    removed = await asyncio.gather(reservations.cleanup_expired(app), reservations.cleanup_expired(app))
+    assert sum(removed) <= len(held), "no reservation is removed twice"
+    store = bookings.store(app)
+    for reservation in held:
+        assert await store.find(reservation.id, ["reservation"]) == []
+    calendar = (await store.calendars(day_of(day + timedelta(hours=8)), [CALENDAR]))[CALENDAR]
+    assert not {e.ref for e in calendar.entries} & {r.id for r in held}
+
+
+async def test_the_outbox_keeps_notifications_the_queue_refused_and_the_timer_sends_them(app):
+    app.publisher = Recording(fail=True)
+    start = new_day() + timedelta(hours=9)
+    meeting = (await meetings.create_meeting(app, meeting_request(start))).item
+    store = bookings.store(app)
+    left = [d for d in await store.outbox_before(datetime.now(UTC) + timedelta(minutes=1))
+            if d["messages"][0]["invitation"]["uid"] == f"{meeting.id}@bookme"]
+    assert len(left) == 1, "the booking succeeded and its outbox document stayed"
+    app.publisher = Recording()
+    await bookings.republish_outbox(app)
+    assert not any(m["invitation"]["uid"] == f"{meeting.id}@bookme" for m in app.publisher.sent), "not yet 30 s old"
+    app.clock = lambda: datetime.now(UTC) + timedelta(seconds=31)
+    await bookings.republish_outbox(app)
+    assert any(m["invitation"]["uid"] == f"{meeting.id}@bookme" for m in app.publisher.sent)
+    assert await store.day(left[0]["pk"], [left[0]["id"]]) == {}
+
+
+async def test_a_reader_finishes_an_interrupted_move_to_another_day(app, recorded):
+    start, later = new_day() + timedelta(hours=9), new_day() + timedelta(hours=9)
+    created = await meetings.create_meeting(app, meeting_request(start))
+    before = await booking_writes.read(app, created.item.id)
+    moved = before.meeting.model_copy(update={"start_date": later, "end_date": later + timedelta(hours=1)})
+    # The first batch of a move, as if the process died before the second one.
+    original_drop = booking_writes.drop_copy
+    booking_writes.drop_copy = _no_drop
+    try:
+        await booking_writes.save(app, before, moved, day_of(later), before.sequence + 1, [])
+    finally:
+        booking_writes.drop_copy = original_drop
+    assert len(await bookings.store(app).find(created.item.id, ["meeting"])) == 2
+    current = await booking_writes.read(app, created.item.id)
+    assert current.meeting.start_date == later and current.sequence == 1
+    assert len(await bookings.store(app).find(created.item.id, ["meeting"])) == 1
+    old_calendar = (await bookings.store(app).calendars(day_of(start), [CALENDAR]))[CALENDAR]
+    assert created.item.id not in {e.ref for e in old_calendar.entries}
+
+
+async def _no_drop(app, stale):
+    return None
