@@ -1,39 +1,12 @@
 """A meeting as an iCal invitation: who takes part, what it is called, where it is."""
 
-import asyncio
-from dataclasses import dataclass
-
-from shared.bootstrap import App
 from shared.models.common import MeetingType
-from shared.models.directory import Employee, Room
 from shared.models.meetings import IcalRequest, Meeting
 from shared.models.organization import OrganizationSetting
 from shared.rules import ical
-from shared.services import directory
+from shared.services.booking_refs import Parties
 
 ORGANIZER_NAME = "BookMe"
-
-
-@dataclass(frozen=True)
-class Parties:
-    """The directory entries a meeting names (missing ones are left out)."""
-
-    employees: dict[str, Employee]
-    rooms: dict[str, Room]
-
-
-async def parties(app: App, *meetings: Meeting | None) -> Parties:
-    """The employees and rooms of the meetings: one query each."""
-    employee_ids = sorted({id for m in meetings if m for id in (m.employee_id, *m.additional_employees)})
-    room_ids = sorted({m.room_id for m in meetings if m and m.room_id})
-    employees, rooms = await asyncio.gather(
-        directory.employees(app).find_by("id", employee_ids) if employee_ids else _nothing(),
-        directory.rooms(app).find_by("id", room_ids) if room_ids else _nothing())
-    return Parties({v.item.id: v.item for v in employees}, {v.item.id: v.item for v in rooms})
-
-
-async def _nothing() -> list:
-    return []
 
 
 def invitation(meeting: Meeting, sequence: int, found: Parties, org: OrganizationSetting, sender: str,

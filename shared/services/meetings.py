@@ -1,5 +1,6 @@
 """Meetings: book (from a reservation or explicit times), read, list, patch, cancel, iCal."""
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,8 @@ from shared.rules.booking import booking_day, not_in_past
 from shared.rules.notifications import notices
 from shared.rules.patching import apply_patch, check_operations
 from shared.services import booking_refs, booking_writes, organization
-from shared.services.booking_invitations import invitation, parties
+from shared.services.booking_invitations import invitation
+from shared.services.booking_refs import Parties, Wanted
 from shared.services.booking_writes import StoredMeeting
 from shared.services.bookings import day_key, store
 from shared.services.crud import check_if_match
@@ -35,9 +37,9 @@ def _without_portal_fields(meeting: Meeting) -> Meeting:
     return meeting if meeting.booked_by.is_portal else meeting.model_copy(update=_PORTAL_ONLY)
 
 
-async def _check(app: App, meeting: Meeting, before: Meeting | None = None) -> None:
-    """400 for what the meeting names that does not exist or cannot be booked; on a change
-    only what changed is looked at again."""
+def _wanted(meeting: Meeting, before: Meeting | None = None, capped: bool = False) -> Wanted:
+    """The lookups of a booking; on a change only what changed is validated again, and the
+    participants before the change are loaded for the notifications."""
     if meeting.employee_id in meeting.additional_employees:
         raise InvalidRequest("The employee cannot also be an additional employee.",
                              {"additionalEmployees": ["Must not contain employeeId."]})
@@ -49,28 +51,26 @@ async def _check(app: App, meeting: Meeting, before: Meeting | None = None) -> N
         return before is None or getattr(before, name) != getattr(meeting, name)
 
     employees = {"employeeId": [meeting.employee_id]} if changed("employee_id") else {}
-    if changed("additional_employees"):
-        employees["additionalEmployees"] = [e for e in meeting.additional_employees
-                                            if before is None or e not in before.additional_employees]
-    await booking_refs.bookable_employees(app, employees)
-    if changed("room_id"):
-        await booking_refs.bookable_room(app, meeting.room_id)
-    await booking_refs.require_known(app, meeting.topic_id if changed("topic_id") else None,
-                                     meeting.customer_type_id if changed("customer_type_id") else None)
-    if meeting.booked_by.is_portal and (changed("portal_id") or changed("custom_fields")):
-        await booking_refs.check_portal_fields(app, meeting.portal_id, meeting.custom_fields)
+    added = [e for e in meeting.additional_employees if before is None or e not in before.additional_employees]
+    if added:
+        employees["additionalEmployees"] = added
+    return Wanted(
+        employees=employees,
+        room=("roomId", meeting.room_id) if meeting.room_id and changed("room_id") else None,
+        other_employees=(meeting.employee_id, *meeting.additional_employees,
+                         *((before.employee_id, *before.additional_employees) if before else ())),
+        other_rooms=tuple(r for r in (meeting.room_id, before.room_id if before else None) if r),
+        topic_id=meeting.topic_id if changed("topic_id") else None,
+        customer_type_id=meeting.customer_type_id if changed("customer_type_id") else None,
+        portal=(meeting.portal_id, meeting.custom_fields) if meeting.booked_by.is_portal and (
+            changed("portal_id") or changed("custom_fields")) else None,
+        caps_for=(meeting.employee_id, *meeting.additional_employees) if capped and meeting.booked_by.is_customer
+        else (),
+    )
 
 
-async def _caps(app: App, meeting: Meeting, org: OrganizationSetting):
-    if not meeting.booked_by.is_customer:
-        return {}
-    return await booking_refs.daily_caps(app, [meeting.employee_id, *meeting.additional_employees], org)
-
-
-async def _notices(app: App, org: OrganizationSetting, before: StoredMeeting | None, after: Meeting | None,
-                   sequence: int):
-    found = await parties(app, before.meeting if before else None, after)
-    sender = app.settings.MAIL_SENDER
+def _notices(found: Parties, org: OrganizationSetting, sender: str, before: StoredMeeting | None,
+             after: Meeting | None, sequence: int):
     old = invitation(before.meeting, before.sequence, found, org, sender) if before else None
     new = invitation(after, sequence, found, org, sender) if after else None
     return notices(old, new)
@@ -79,7 +79,6 @@ async def _notices(app: App, org: OrganizationSetting, before: StoredMeeting | N
 async def create_meeting(app: App, body: MeetingCreate) -> Versioned[Meeting]:
     """Book a meeting; 409 when its time is taken for an employee or the room."""
     now = app.clock()
-    org = (await organization.current_settings(app)).item
     consumed = None
     fields = body.model_dump(exclude={"start_date", "end_date"})
     if body.time_slot_id:
@@ -93,11 +92,13 @@ async def create_meeting(app: App, body: MeetingCreate) -> Versioned[Meeting]:
                              {"timeSlotId": ["Required when startDate and endDate are not given."]})
     meeting = _without_portal_fields(Meeting.model_validate(
         {**fields, "id": new_id(), "start_date": start, "end_date": end, "date_created": now, "date_modified": now}))
+    wanted = _wanted(meeting, capped=True)
+    settings, found = await asyncio.gather(organization.current_settings(app), booking_refs.load(app, wanted))
+    org = settings.item
     day = day_key(booking_day(meeting.start_date, meeting.end_date, org.zone))
     not_in_past(meeting.start_date, now)
-    await _check(app, meeting)
-    sent = await _notices(app, org, None, meeting, 0)
-    saved = await booking_writes.save(app, None, meeting, day, 0, sent, consumed, await _caps(app, meeting, org))
+    sent = _notices(found, org, app.settings.MAIL_SENDER, None, meeting, 0)
+    saved = await booking_writes.save(app, None, meeting, day, 0, sent, consumed, found.caps(org))
     return _versioned(saved)
 
 
@@ -140,13 +141,13 @@ async def patch_meeting(app: App, id: str, operations: Any, if_match: str | None
         day = day_key(booking_day(patched.start_date, patched.end_date, org.zone))
         if retimed:
             not_in_past(patched.start_date, now)
-        await _check(app, patched, before.meeting)
+        rebooked = bool(consumed) or not booking_writes.holds_same_time(before.meeting, patched)
+        found = await booking_refs.load(app, _wanted(patched, before.meeting, capped=rebooked))
         sequence = before.sequence + 1 if retimed else before.sequence
-        caps = await _caps(app, patched, org) if consumed or not booking_writes.holds_same_time(
-            before.meeting, patched) else {}
-        sent = await _notices(app, org, before, patched, sequence)
+        sent = _notices(found, org, app.settings.MAIL_SENDER, before, patched, sequence)
         try:
-            return _versioned(await booking_writes.save(app, before, patched, day, sequence, sent, consumed, caps))
+            saved = await booking_writes.save(app, before, patched, day, sequence, sent, consumed, found.caps(org))
+            return _versioned(saved)
         except BatchRejected as rejected:
             if rejected.op.id != id:
                 raise rejected.error from None
@@ -161,8 +162,10 @@ async def cancel_meeting(app: App, id: str, if_match: str | None) -> None:
     for _ in range(ATTEMPTS):
         before = await booking_writes.read(app, id)
         check_if_match(_versioned(before), if_match)
+        found = await booking_refs.load(app, _wanted(before.meeting, before.meeting))
         try:
-            return await booking_writes.cancel(app, before, await _notices(app, org, before, None, before.sequence))
+            return await booking_writes.cancel(app, before, _notices(found, org, app.settings.MAIL_SENDER, before,
+                                                                     None, before.sequence))
         except BatchRejected:
             if if_match is not None:
                 raise PreconditionFailed("The meeting was changed by someone else.") from None
@@ -172,7 +175,8 @@ async def cancel_meeting(app: App, id: str, if_match: str | None) -> None:
 async def meeting_ical(app: App, id: str, overrides: IcalRequest) -> tuple[bytes, str]:
     """The meeting as an RFC 5545 REQUEST, with the request's title, description and location."""
     stored = await booking_writes.read(app, id)
-    org = (await organization.current_settings(app)).item
-    found = await parties(app, stored.meeting)
+    settings, found = await asyncio.gather(organization.current_settings(app),
+                                           booking_refs.load(app, _wanted(stored.meeting, stored.meeting)))
+    org = settings.item
     built = invitation(stored.meeting, stored.sequence, found, org, app.settings.MAIL_SENDER, overrides)
     return ical.build(built, ical.REQUEST), stored.etag

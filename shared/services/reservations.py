@@ -1,5 +1,6 @@
 """Reservations: POST /time-slots/reserve, token replacement, consumption and cleanup."""
 
+import asyncio
 import logging
 from collections import defaultdict
 from datetime import datetime
@@ -38,19 +39,20 @@ def held_by(document: dict[str, Any]) -> tuple[str, ...]:
 async def reserve(app: App, request: ReserveRequest) -> Versioned[Reservation]:
     """Hold a time for RESERVATION_TTL; the same token replaces its earlier reservation."""
     slot = request.time_slot
-    org = (await organization.current_settings(app)).item
+    held = rules.resources(slot.employee_id, slot.room_id)
+    capped = (slot.employee_id,) if request.is_customer_initiated and slot.employee_id else ()
+    wanted = booking_refs.Wanted(employees={"timeSlot.employeeId": [slot.employee_id]} if slot.employee_id else {},
+                                 room=("timeSlot.roomId", slot.room_id) if slot.room_id else None, caps_for=capped)
+    settings, found, meeting = await asyncio.gather(
+        organization.current_settings(app), booking_refs.load(app, wanted),
+        store(app).find(request.existing_meeting_id, [MEETING]) if request.existing_meeting_id else _none())
+    org = settings.item
     day = day_key(booking_day(slot.start_date, slot.end_date, org.zone))
     not_in_past(slot.start_date, app.clock())
-    held = rules.resources(slot.employee_id, slot.room_id)
-    employees = {"timeSlot.employeeId": [slot.employee_id]} if slot.employee_id else {}
-    await booking_refs.bookable_employees(app, employees)
-    await booking_refs.bookable_room(app, slot.room_id, "timeSlot.roomId")
-    if request.existing_meeting_id and not await store(app).find(request.existing_meeting_id, [MEETING]):
+    if request.existing_meeting_id and not meeting:
         raise InvalidRequest(f"Unknown meeting {request.existing_meeting_id}.",
                              {"existingMeetingId": ["No meeting with this id."]})
-    caps = {}
-    if request.is_customer_initiated and slot.employee_id:
-        caps = await booking_refs.daily_caps(app, [slot.employee_id], org)
+    caps = found.caps(org)
     for _ in range(ATTEMPTS):
         try:
             return await _reserve_once(app, request, day, held, caps)
@@ -81,6 +83,10 @@ async def _reserve_once(app: App, request: ReserveRequest, day: str, held: tuple
     for other_day, documents in _by_day(d for d in earlier if d["pk"] != day).items():
         await remove(app, other_day, documents)
     return Versioned(reservation.public(), written[reservation.id]["_etag"])
+
+
+async def _none() -> None:
+    return None
 
 
 def _by_day(documents) -> dict[str, list[dict[str, Any]]]:
