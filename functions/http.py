@@ -23,6 +23,8 @@ class Reply:
     status: int = 200
     etag: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # The body is plain JSON data already (large answers skip the model walk).
+    json_ready: bool = False
 
 
 def to_json(value: Any) -> Any:
@@ -55,7 +57,7 @@ def respond(result: Any, default_status: int = 200) -> func.HttpResponse:
     if reply.body is None and reply.status in (200, 204):
         return func.HttpResponse(status_code=204, headers=headers)
     return func.HttpResponse(
-        json.dumps(to_json(reply.body), ensure_ascii=False),
+        json.dumps(reply.body if reply.json_ready else to_json(reply.body), ensure_ascii=False),
         status_code=reply.status,
         headers=headers,
         mimetype="application/json",

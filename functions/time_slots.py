@@ -12,9 +12,7 @@ group = RouteGroup("time_slots", "time-slots")
 @group.get("available", query=AvailableSlotsQuery, response=list[AvailableSlot])
 async def list_available_time_slots(call: Call):
     """Available time slots for booking, every rule of the engine applied."""
-    slots = await availability.available_slots(await get_app(), call.query)
-    # roomId and additionalEmployees appear only when a room or several employees take part.
-    return Reply([slot.model_dump(mode="json", by_alias=True, exclude_none=True) for slot in slots])
+    return Reply(await availability.available_slots(await get_app(), call.query), json_ready=True)
 
 
 @group.get(query=TimeSlotsQuery, response=list[TimeSlot])

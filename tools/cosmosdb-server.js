@@ -106,6 +106,10 @@ server.on("request", (req, res) => {
     return;
   }
   if (req.url.includes("/docs")) served += 1; // document operations: reads, queries, writes, batches
+  if (process.env.BOOKME_COSMOS_TRACE) {
+    const plan = req.headers["x-ms-cosmos-is-query-plan-request"] ? " (query plan)" : "";
+    console.log(`${req.method} ${req.url}${plan} pk=${req.headers["x-ms-documentdb-partitionkey"] || "-"}`);
+  }
   handle(req, res);
 });
 server.listen(port, host, () => {

@@ -15,6 +15,9 @@ from shared.errors import BookMeError, Conflict, NotFound, PreconditionFailed, S
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
+# Query page size: -1 lets the service fill each page up to its 4 MB limit. Hot-path queries
+# return thousands of small documents, and a fixed page of 100 would cost a request per hundred.
+PAGE_SIZE = -1
 
 
 def translate(error: Exception) -> BookMeError:

@@ -6,7 +6,7 @@ from typing import Any
 
 from azure.cosmos.aio import ContainerProxy
 
-from shared.adapters.cosmos import cosmos_call
+from shared.adapters.cosmos import PAGE_SIZE, cosmos_call
 
 
 async def calendar_entries(container: ContainerProxy, resources: Iterable[str] | None, first_day: str,
@@ -21,6 +21,6 @@ async def calendar_entries(container: ContainerProxy, resources: Iterable[str] |
         parameters.append({"name": "@resources", "value": sorted(set(resources))})
     found: dict[str, list[dict[str, Any]]] = {}
     with cosmos_call():
-        async for document in container.query_items(sql, parameters=parameters):
+        async for document in container.query_items(sql, parameters=parameters, max_item_count=PAGE_SIZE):
             found.setdefault(document["resource"], []).extend(document.get("entries") or [])
     return found

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from azure.cosmos.aio import ContainerProxy
 
-from shared.adapters.cosmos import cosmos_call
+from shared.adapters.cosmos import PAGE_SIZE, cosmos_call
 from shared.errors import Conflict
 from shared.models.common import ApiModel
 from shared.ports import Documents, Versioned
@@ -65,7 +65,8 @@ class CosmosDocuments(Documents[T], Generic[T]):
         sql = "SELECT * FROM c WHERE c.pk = @pk AND c.doc = 'item'" + condition
         parameters = [{"name": "@pk", "value": self._kind}, *parameters]
         with cosmos_call():
-            pages = self._container.query_items(sql, parameters=parameters, partition_key=self._kind)
+            pages = self._container.query_items(sql, parameters=parameters, partition_key=self._kind,
+                                                max_item_count=PAGE_SIZE)
             return [self._versioned(document) async for document in pages]
 
     async def create(self, item: T) -> Versioned[T]:
@@ -121,7 +122,9 @@ async def read_kinds(container: ContainerProxy, models: dict[str, type[ApiModel]
     found: dict[str, list[Versioned[Any]]] = {kind: [] for kind in models}
     sql = "SELECT * FROM c WHERE c.doc = 'item' AND ARRAY_CONTAINS(@kinds, c.pk)"
     with cosmos_call():
-        async for document in container.query_items(sql, parameters=[{"name": "@kinds", "value": list(models)}]):
+        pages = container.query_items(sql, parameters=[{"name": "@kinds", "value": list(models)}],
+                                      max_item_count=PAGE_SIZE)
+        async for document in pages:
             model = models[document["pk"]]
             found[document["pk"]].append(Versioned(model.model_validate(document), document["_etag"]))
     return found

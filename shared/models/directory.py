@@ -1,16 +1,16 @@
 """What BookMe takes from the bank's directory: employees, rooms, meeting topics,
 and the customer types configuration."""
 
-from pydantic import EmailStr, Field, computed_field
+from pydantic import Field, computed_field
 
-from shared.models.common import ApiModel, TimeSpan, Uuid
+from shared.models.common import ApiModel, Email, TimeSpan, Uuid
 
 Name = Field(min_length=1, max_length=200)
 
 
 class EmployeeUpsert(ApiModel):
     name: str = Name
-    email: EmailStr | None = None
+    email: Email | None = None
     title: str | None = None
     location: str | None = None
     is_active: bool = True

@@ -6,9 +6,9 @@ Stored documents keep each membership with the date it began; the API shows `emp
 from datetime import timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
-from shared.models.common import ApiModel, MeetingType, TimeSpan, UtcDateTime, Uuid
+from shared.models.common import ApiModel, Email, MeetingType, TimeSpan, UtcDateTime, Uuid
 from shared.models.labels import LabelName
 
 COMPETENCE_GROUP = "competenceGroup"
@@ -113,7 +113,7 @@ class ServiceLevel(ApiModel):
 
 class ServiceGroupWrite(ApiModel):
     name: Name
-    membership_email: EmailStr | None = None
+    membership_email: Email | None = None
     employee_ids: Ids = []
     competence_group_ids: Ids = []
     labels: Labels = []

@@ -5,7 +5,6 @@ from typing import Annotated
 
 from pydantic import (
     BeforeValidator,
-    EmailStr,
     Field,
     PlainSerializer,
     WithJsonSchema,
@@ -14,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from shared.models.common import ApiModel, MeetingType, TimeOfDay, TimeSpan, Uuid, format_utc, utc_now
+from shared.models.common import ApiModel, Email, MeetingType, TimeOfDay, TimeSpan, Uuid, format_utc, utc_now
 from shared.rules import timezones
 from shared.rules.closing_days import calendar_day, normalise
 
@@ -80,7 +79,7 @@ class OrganizationSetting(ApiModel):
     is_filter_show_times_as_customer_enabled: bool = True
     meeting_type_labels: list[MeetingTypeLabel] = Field(default_factory=_default_meeting_type_labels)
     employee_labels: list[EmployeeLabel] = []
-    extended_opening_hours_email: EmailStr | None = None
+    extended_opening_hours_email: Email | None = None
     closing_days: list[ClosingDay] = Field(
         default=[], description="Dates the organization is closed, each at midnight UTC, sorted.")
     i_cal_meeting_title: str = "Meeting with "

@@ -13,7 +13,7 @@ from shared.models.directory import CustomerType, Employee, MeetingTopic, Room
 from shared.models.groups import CompetenceGroupDoc, ServiceGroupDoc
 from shared.models.locations import Location
 from shared.models.organization import OrganizationSetting
-from shared.models.time_slots import AvailableSlot, AvailableSlotsQuery, SlotStatus, TimeSlot, TimeSlotsQuery
+from shared.models.time_slots import AvailableSlotsQuery, SlotStatus, TimeSlot, TimeSlotsQuery, slot_json
 from shared.rules import availability as engine
 from shared.rules import availability_inputs as inputs
 from shared.rules.availability_pools import Candidate, choose_candidates, qualified_ids
@@ -46,8 +46,8 @@ def _invalid(field: str, message: str) -> InvalidRequest:
     return InvalidRequest(message, {field: [message]})
 
 
-async def available_slots(app: App, query: AvailableSlotsQuery) -> list[AvailableSlot]:
-    """GET /time-slots/available (contract section 9)."""
+async def available_slots(app: App, query: AvailableSlotsQuery) -> list[dict[str, Any]]:
+    """GET /time-slots/available (contract section 9): the slots as AvailableSlot JSON."""
     config = await app.read_kinds(CONFIG_KINDS)
     stored_settings = _items(config, "organizationSetting")
     settings = stored_settings[0] if stored_settings else (await current_settings(app)).item
@@ -104,8 +104,7 @@ async def available_slots(app: App, query: AvailableSlotsQuery) -> list[Availabl
         explicit_ids=tuple(query.explicit_employee_ids), customer_location=query.customer_location,
         require_room=need_room,
     ))
-    return [AvailableSlot(start_date=s.start, end_date=s.end, meeting_type=s.meeting_type, employee_id=s.employee_id,
-                          room_id=s.room_id, additional_employees=list(s.additional_employees) or None)
+    return [slot_json(s.start, s.end, s.meeting_type, s.employee_id, s.room_id, s.additional_employees)
             for s in slots]
 
 
