@@ -53,7 +53,8 @@ class MeetingDetails(ApiModel):
     title: str | None = Field(default=None, max_length=500)
     description: Text | None = None
     video_link: str | None = Field(default=None, max_length=2000)
-    additional_employees: list[Uuid] = []
+    # One transactional batch holds at most 100 operations: one per calendar, plus a few.
+    additional_employees: list[Uuid] = Field(default=[], max_length=50)
     room_id: Uuid | None = None
     type: MeetingType
     topic_id: Uuid | None = None

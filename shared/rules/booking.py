@@ -140,23 +140,24 @@ def release(calendars: Mapping[str, Calendar], refs: Iterable[str], now: datetim
     return changed
 
 
-def booking_day(start: datetime, end: datetime, zone: str) -> date:
-    """The organization-local day of a booking; 400 when it is empty or crosses local midnight."""
+def booking_day(start: datetime, end: datetime, zone: str, prefix: str = "") -> date:
+    """The organization-local day of a booking; 400 when it is empty or crosses local midnight.
+    `prefix` places the error fields (`timeSlot.` for a reservation body)."""
     if end <= start:
-        raise InvalidRequest("endDate must be after startDate.", {"endDate": ["Must be after startDate."]})
+        raise InvalidRequest("endDate must be after startDate.", {f"{prefix}endDate": ["Must be after startDate."]})
     tz = ZoneInfo(zone)
     first = start.astimezone(tz).date()
     last = (end - timedelta(microseconds=1)).astimezone(tz).date()
     if first != last:
         raise InvalidRequest(f"A booking must start and end on the same day in {zone}.",
-                             {"endDate": [f"Must be on the same day as startDate in {zone}."]})
+                             {f"{prefix}endDate": [f"Must be on the same day as startDate in {zone}."]})
     return first
 
 
-def not_in_past(start: datetime, now: datetime) -> None:
+def not_in_past(start: datetime, now: datetime, prefix: str = "") -> None:
     """400 for a start before now."""
     if start < now:
-        raise InvalidRequest("startDate is in the past.", {"startDate": ["Must not be in the past."]})
+        raise InvalidRequest("startDate is in the past.", {f"{prefix}startDate": ["Must not be in the past."]})
 
 
 def _hours(span: timedelta) -> str:

@@ -19,6 +19,7 @@ from shared.services.bookings import day_key, store, write_day
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5
+CLEANUP_CHUNK = 30
 # Cosmos deletes a reservation by itself this long after it expired, should the cleanup
 # timer not have run (expired reservations never block, whether deleted or not).
 TTL_GRACE_SECONDS = 3600
@@ -47,8 +48,8 @@ async def reserve(app: App, request: ReserveRequest) -> Versioned[Reservation]:
         organization.current_settings(app), booking_refs.load(app, wanted),
         store(app).find(request.existing_meeting_id, [MEETING]) if request.existing_meeting_id else _none())
     org = settings.item
-    day = day_key(booking_day(slot.start_date, slot.end_date, org.zone))
-    not_in_past(slot.start_date, app.clock())
+    day = day_key(booking_day(slot.start_date, slot.end_date, org.zone, "timeSlot."))
+    not_in_past(slot.start_date, app.clock(), "timeSlot.")
     if request.existing_meeting_id and not meeting:
         raise InvalidRequest(f"Unknown meeting {request.existing_meeting_id}.",
                              {"existingMeetingId": ["No meeting with this id."]})
@@ -120,7 +121,9 @@ async def cleanup_expired(app: App) -> int:
     expired = await store(app).expired_reservations(app.clock())
     removed = 0
     for day, documents in _by_day(expired).items():
-        removed += await remove(app, day, documents)
+        # A transactional batch holds at most 100 operations: a reservation and up to two calendars each.
+        for first in range(0, len(documents), CLEANUP_CHUNK):
+            removed += await remove(app, day, documents[first:first + CLEANUP_CHUNK])
     return removed
 
 

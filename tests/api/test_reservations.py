@@ -139,14 +139,14 @@ def test_the_daily_cap_holds_for_customer_reservations_only(api):
 
 
 @pytest.mark.parametrize(("change", "field"), [
-    ({"endDate": "2040-06-01T09:00:00Z", "startDate": "2040-06-01T09:00:00Z"}, "endDate"),
-    ({"endDate": "2040-06-01T08:00:00Z", "startDate": "2040-06-01T09:00:00Z"}, "endDate"),
+    ({"endDate": "2040-06-01T09:00:00Z", "startDate": "2040-06-01T09:00:00Z"}, "timeSlot.endDate"),
+    ({"endDate": "2040-06-01T08:00:00Z", "startDate": "2040-06-01T09:00:00Z"}, "timeSlot.endDate"),
     ({"employeeId": None}, "timeSlot.employeeId"),
     ({"employeeId": str(uuid.uuid4())}, "timeSlot.employeeId"),
     ({"roomId": str(uuid.uuid4())}, "timeSlot.roomId"),
     # 22:30 to 23:30 UTC is 23:30 to 00:30 in Copenhagen.
-    ({"startDate": "2040-06-01T21:30:00Z", "endDate": "2040-06-01T22:30:00Z"}, "endDate"),
-    ({"startDate": "2020-06-01T09:00:00Z", "endDate": "2020-06-01T10:00:00Z"}, "startDate"),
+    ({"startDate": "2040-06-01T21:30:00Z", "endDate": "2040-06-01T22:30:00Z"}, "timeSlot.endDate"),
+    ({"startDate": "2020-06-01T09:00:00Z", "endDate": "2020-06-01T10:00:00Z"}, "timeSlot.startDate"),
     ({"startDate": "not a date"}, "timeSlot.startDate"),
 ])
 def test_bad_time_slots_are_bad_requests(api, change, field):

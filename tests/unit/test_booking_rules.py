@@ -154,6 +154,7 @@ def test_an_empty_or_reversed_booking_is_invalid():
 
 
 def test_a_start_in_the_past_is_invalid():
-    with pytest.raises(InvalidRequest):
-        not_in_past(NOW - timedelta(seconds=1), NOW)
+    with pytest.raises(InvalidRequest) as raised:
+        not_in_past(NOW - timedelta(seconds=1), NOW, "timeSlot.")
+    assert "timeSlot.startDate" in raised.value.errors
     not_in_past(NOW, NOW)
