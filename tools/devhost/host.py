@@ -15,6 +15,7 @@ from typing import Any
 
 import azure.functions as func
 from aiohttp import web
+from azure.functions.servicebus import ServiceBusMessage
 from azure.functions.timer import TimerRequest
 
 from shared.adapters import local_queue
@@ -158,7 +159,7 @@ class Host:
         while True:
             entry = await queue.get()
             entry["delivery_count"] = entry.get("delivery_count", 0) + 1
-            message = func.ServiceBusMessage(
+            message = ServiceBusMessage(
                 body=entry["body"], message_id=entry.get("message_id") or str(uuid.uuid4()),
                 delivery_count=entry["delivery_count"], content_type="application/json",
                 enqueued_time_utc=entry.setdefault("enqueued", datetime.now(UTC)),

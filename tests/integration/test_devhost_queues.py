@@ -1,0 +1,56 @@
+"""The local host feeds Service Bus-triggered functions from the in-process queue, with
+peek-lock retries and dead-lettering as Service Bus does."""
+
+import asyncio
+import json
+
+import azure.functions as func
+
+from shared.adapters import local_queue
+from tools.devhost import host as devhost
+
+
+def _queue_app(received: list, failures: int) -> func.FunctionApp:
+    app = func.FunctionApp()
+
+    @app.service_bus_queue_trigger(arg_name="msg", queue_name="%TEST_QUEUE%", connection="SERVICEBUS_CONNECTION")
+    async def consume(msg: func.ServiceBusMessage) -> None:
+        received.append((msg.message_id, msg.delivery_count, json.loads(msg.get_body())))
+        if len([r for r in received if r[0] == msg.message_id]) <= failures:
+            raise RuntimeError("transient failure")
+
+    return app
+
+
+async def _deliver(monkeypatch, name: str, failures: int, done, messages: int = 1) -> tuple[list, devhost.Host]:
+    monkeypatch.setenv("TEST_QUEUE", name)
+    monkeypatch.setattr(devhost, "MAX_DELIVERY_COUNT", 3)
+    received: list = []
+    functions_host = devhost.Host(_queue_app(received, failures))
+    functions_host.start_background()
+    for number in range(messages):
+        await local_queue.queue(name).put({"body": json.dumps({"n": number}).encode(), "message_id": f"m{number}"})
+    for _ in range(100):
+        if done(received, functions_host):
+            break
+        await asyncio.sleep(0.05)
+    await functions_host.stop()
+    return received, functions_host
+
+
+async def test_messages_reach_the_triggered_function_as_service_bus_messages(monkeypatch):
+    received, functions_host = await _deliver(monkeypatch, "queue-ok", 0, lambda r, h: len(r) == 2, messages=2)
+    assert sorted(received) == [("m0", 1, {"n": 0}), ("m1", 1, {"n": 1})]
+    assert functions_host.dead_letters == []
+
+
+async def test_a_failed_delivery_is_retried_with_a_higher_delivery_count(monkeypatch):
+    received, functions_host = await _deliver(monkeypatch, "queue-retry", 1, lambda r, h: len(r) == 2)
+    assert [r[1] for r in received] == [1, 2]
+    assert functions_host.dead_letters == []
+
+
+async def test_a_message_failing_every_delivery_is_dead_lettered(monkeypatch):
+    received, functions_host = await _deliver(monkeypatch, "queue-dead", 99, lambda r, h: h.dead_letters)
+    assert [r[1] for r in received] == [1, 2, 3]
+    assert len(functions_host.dead_letters) == 1
