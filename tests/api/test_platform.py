@@ -124,3 +124,8 @@ def test_openapi_documents_are_valid_and_cover_the_served_endpoints(stack, versi
     assert "/meeting-topics" in paths and "/config/customer-types/{id}" in paths
     if version == "v2":
         assert not any(p.startswith(("/config/labels", "/bookme/")) for p in paths)
+
+
+def test_a_known_path_with_another_method_is_405(api):
+    _is_problem(api.post("/employees", json={}), 405)
+    _is_problem(api.patch(f"/rooms/{uuid.uuid4()}", json=[]), 405)
