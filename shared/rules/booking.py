@@ -154,6 +154,16 @@ def booking_day(start: datetime, end: datetime, zone: str, prefix: str = "") -> 
     return first
 
 
+def check_participants(employee_id: str, additional: list[str]) -> None:
+    """400 when the employee is also listed as additional, or an additional one twice."""
+    if employee_id in additional:
+        raise InvalidRequest("The employee cannot also be an additional employee.",
+                             {"additionalEmployees": ["Must not contain employeeId."]})
+    if len(set(additional)) != len(additional):
+        raise InvalidRequest("additionalEmployees lists an employee twice.",
+                             {"additionalEmployees": ["Must not repeat an employee."]})
+
+
 def not_in_past(start: datetime, now: datetime, prefix: str = "") -> None:
     """400 for a start before now."""
     if start < now:

@@ -12,7 +12,7 @@ from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingL
 from shared.models.organization import OrganizationSetting
 from shared.ports import Versioned
 from shared.rules import ical
-from shared.rules.booking import booking_day, not_in_past
+from shared.rules.booking import booking_day, check_participants, not_in_past
 from shared.rules.notifications import notices
 from shared.rules.patching import apply_patch, check_operations
 from shared.services import booking_refs, booking_writes, organization
@@ -40,12 +40,7 @@ def _without_portal_fields(meeting: Meeting) -> Meeting:
 def _wanted(meeting: Meeting, before: Meeting | None = None, capped: bool = False) -> Wanted:
     """The lookups of a booking; on a change only what changed is validated again, and the
     participants before the change are loaded for the notifications."""
-    if meeting.employee_id in meeting.additional_employees:
-        raise InvalidRequest("The employee cannot also be an additional employee.",
-                             {"additionalEmployees": ["Must not contain employeeId."]})
-    if len(set(meeting.additional_employees)) != len(meeting.additional_employees):
-        raise InvalidRequest("additionalEmployees lists an employee twice.",
-                             {"additionalEmployees": ["Must not repeat an employee."]})
+    check_participants(meeting.employee_id, meeting.additional_employees)
 
     def changed(name: str) -> bool:
         return before is None or getattr(before, name) != getattr(meeting, name)

@@ -13,6 +13,7 @@ from shared.rules.booking import (
     Entry,
     booked_time,
     booking_day,
+    check_participants,
     employee_calendar,
     not_in_past,
     plan,
@@ -158,3 +159,11 @@ def test_a_start_in_the_past_is_invalid():
         not_in_past(NOW - timedelta(seconds=1), NOW, "timeSlot.")
     assert "timeSlot.startDate" in raised.value.errors
     not_in_past(NOW, NOW)
+
+
+def test_the_employee_is_not_also_an_additional_employee_and_none_twice():
+    check_participants("anna", ["bo"])
+    with pytest.raises(InvalidRequest, match="also"):
+        check_participants("anna", ["anna"])
+    with pytest.raises(InvalidRequest, match="twice"):
+        check_participants("anna", ["bo", "bo"])
