@@ -6,18 +6,13 @@ conditioned on the ETag it read, and a 404 or 412 means another instance did it 
 """
 
 import logging
-import os
 
 import azure.functions as func
 
 from shared.bootstrap import get_app
 from shared.services import notifications, reservations
-from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
-# The local host resolves %NAME% from the environment; without local.settings.json the
-# setting's default keeps the binding resolvable.
-os.environ.setdefault("RESERVATION_CLEANUP_SCHEDULE", get_settings().RESERVATION_CLEANUP_SCHEDULE)
 
 bp = func.Blueprint()
 

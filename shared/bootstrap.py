@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from shared.adapters.cosmos import CosmosAccount, connect
-from shared.adapters.cosmos_documents import CosmosDocuments, read_kinds
+from shared.adapters.cosmos_documents import CosmosDocuments, Selection, read_selected
 from shared.adapters.cosmos_layout import BOOKINGS, CONFIG
 from shared.auth import TokenValidator
 from shared.models.common import utc_now
@@ -36,9 +36,9 @@ class App:
             self._documents[kind] = CosmosDocuments(self.cosmos.container(CONFIG.name), kind, model, unique_keys)
         return self._documents[kind]
 
-    async def read_kinds(self, models: dict[str, type]) -> dict[str, list]:
-        """Every configuration document of the given kinds, in one request."""
-        return await read_kinds(self.cosmos.container(CONFIG.name), models)
+    async def read_selected(self, selections: Iterable[Selection]) -> dict[str, list]:
+        """Configuration documents of several kinds, in one request."""
+        return await read_selected(self.cosmos.container(CONFIG.name), selections)
 
     @property
     def bookings(self):

@@ -168,6 +168,15 @@ def start_smtp_sink():
     return controller
 
 
+def binding_defaults() -> None:
+    """Trigger bindings name app settings (%NAME%); without local.settings.json the
+    settings' defaults apply, as the sample settings file gives them."""
+    from shared.settings import Settings
+
+    for name in ("RESERVATION_CLEANUP_SCHEDULE", "NOTIFICATIONS_QUEUE"):
+        os.environ.setdefault(name, str(Settings.model_fields[name].default))
+
+
 def configure_auth() -> None:
     if not os.environ.get("AUTH_TENANT_ID") and not os.environ.get("AUTH_DEV_KEY_FILE"):
         from shared.auth import load_dev_key
@@ -200,6 +209,7 @@ def run() -> None:
     from tools.devhost.host import load_settings
 
     load_settings(ROOT)
+    binding_defaults()
     configure_auth()
     port = int(os.environ.get("PORT", "7071"))
     if not port_is_free(port):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from azure.cosmos.aio import ContainerProxy
@@ -116,15 +117,35 @@ def _if_match():
     return MatchConditions.IfNotModified
 
 
-async def read_kinds(container: ContainerProxy, models: dict[str, type[ApiModel]]) -> dict[str, list[Versioned[Any]]]:
-    """Every item of several kinds in ONE query: a hot path (availability) reads its whole
-    configuration with a single request across those few partitions."""
-    found: dict[str, list[Versioned[Any]]] = {kind: [] for kind in models}
-    sql = "SELECT * FROM c WHERE c.doc = 'item' AND ARRAY_CONTAINS(@kinds, c.pk)"
+@dataclass(frozen=True)
+class Selection:
+    """Items of one kind: all of them, or those whose top-level `field` is one of `values`."""
+
+    kind: str
+    model: type[ApiModel]
+    field: str | None = None
+    values: tuple[Any, ...] = ()
+
+
+async def read_selected(container: ContainerProxy, selections: Iterable[Selection]) -> dict[str, list[Versioned[Any]]]:
+    """Several kinds of configuration in ONE query: hot paths (availability, booking) read all
+    the configuration they need with a single request across those few partitions."""
+    selections = list(selections)
+    found: dict[str, list[Versioned[Any]]] = {s.kind: [] for s in selections}
+    selections = [s for s in selections if s.field is None or s.values]
+    if not selections:
+        return found
+    clauses, parameters = [], []
+    for n, selection in enumerate(selections):
+        parameters.append({"name": f"@k{n}", "value": selection.kind})
+        clause = f"c.pk = @k{n}"
+        if selection.field is not None:
+            parameters.append({"name": f"@v{n}", "value": list(selection.values)})
+            clause += f" AND ARRAY_CONTAINS(@v{n}, c['{selection.field}'])"
+        clauses.append(f"({clause})")
+    sql = f"SELECT * FROM c WHERE c.doc = 'item' AND ({' OR '.join(clauses)})"
+    models = {s.kind: s.model for s in selections}
     with cosmos_call():
-        pages = container.query_items(sql, parameters=[{"name": "@kinds", "value": list(models)}],
-                                      max_item_count=PAGE_SIZE)
-        async for document in pages:
-            model = models[document["pk"]]
-            found[document["pk"]].append(Versioned(model.model_validate(document), document["_etag"]))
+        async for document in container.query_items(sql, parameters=parameters, max_item_count=PAGE_SIZE):
+            found[document["pk"]].append(Versioned(models[document["pk"]].model_validate(document), document["_etag"]))
     return found

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.adapters.cosmos_calendars import calendar_entries
+from shared.adapters.cosmos_documents import Selection
 from shared.bootstrap import App
 from shared.errors import InvalidRequest
 from shared.models.directory import CustomerType, Employee, MeetingTopic, Room
@@ -24,11 +25,11 @@ DEFAULT_DURATION = timedelta(hours=1)
 GRID = timedelta(minutes=30)
 MAX_RANGE = timedelta(days=92)
 SLOT_IDS = uuid.UUID("0b6f1f5e-3c55-4f0e-9d0c-6f3f7d1c2a91")
-CONFIG_KINDS = {
+CONFIG = [Selection(kind, model) for kind, model in {
     "organizationSetting": OrganizationSetting, "competenceGroup": CompetenceGroupDoc,
     "serviceGroup": ServiceGroupDoc, "location": Location, "employee": Employee, "topic": MeetingTopic,
     "customerType": CustomerType, "room": Room,
-}
+}.items()]
 
 
 def _items(config: dict[str, list], kind: str) -> list[Any]:
@@ -48,7 +49,7 @@ def _invalid(field: str, message: str) -> InvalidRequest:
 
 async def available_slots(app: App, query: AvailableSlotsQuery) -> list[dict[str, Any]]:
     """GET /time-slots/available (contract section 9): the slots as AvailableSlot JSON."""
-    config = await app.read_kinds(CONFIG_KINDS)
+    config = await app.read_selected(CONFIG)
     stored_settings = _items(config, "organizationSetting")
     settings = stored_settings[0] if stored_settings else (await current_settings(app)).item
     topics = {t.id: t for t in _items(config, "topic")}

@@ -1,18 +1,19 @@
-"""What a booking looks up in the configuration, all at once: the employees, rooms, topic,
-customer type and portal it names (400 when one is unknown or not bookable), and the inputs
-of the employees' daily caps."""
+"""What a booking looks up in the configuration, in ONE Cosmos request: the organization
+settings, the employees, rooms, topic, customer type and portal it names (400 when one is
+unknown or not bookable), and the inputs of the employees' daily caps."""
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
+from shared.adapters.cosmos_documents import Selection
 from shared.bootstrap import App
 from shared.errors import InvalidRequest
-from shared.models.directory import Employee, Room
+from shared.models.directory import CustomerType, Employee, MeetingTopic, Room
+from shared.models.groups import SERVICE_GROUP, ServiceGroupDoc
 from shared.models.organization import OrganizationSetting
+from shared.models.portals import Portal
+from shared.models.schedules import EmployeeSchedule
 from shared.rules.booking import employee_calendar
-from shared.services import directory
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Wanted:
 class Parties:
     """The directory entries found, and each capped employee's (schedule cap, service group caps)."""
 
+    settings: OrganizationSetting
     employees: dict[str, Employee] = field(default_factory=dict)
     rooms: dict[str, Room] = field(default_factory=dict)
     cap_inputs: dict[str, tuple[timedelta | None, list[timedelta | None]]] = field(default_factory=dict)
@@ -51,75 +53,74 @@ def _invalid(field: str, message: str) -> InvalidRequest:
     return InvalidRequest(message, {field: [message]})
 
 
-async def _nothing() -> list:
-    return []
-
-
 async def load(app: App, wanted: Wanted) -> Parties:
-    """Every lookup of a booking, run concurrently (one request per kind); then the checks."""
+    """Every lookup of a booking in one query; then the checks."""
+    from shared.services.organization import current_settings
+
     employee_ids = sorted({*wanted.other_employees, *(id for ids in wanted.employees.values() for id in ids)})
     room_ids = sorted({*wanted.other_rooms, *([wanted.room[1]] if wanted.room else [])})
-    employees, rooms, _, cap_inputs = await asyncio.gather(
-        directory.employees(app).find_by("id", employee_ids) if employee_ids else _nothing(),
-        directory.rooms(app).find_by("id", room_ids) if room_ids else _nothing(),
-        _check_known(app, wanted),
-        _cap_inputs(app, wanted.caps_for),
-    )
-    found = Parties({v.item.id: v.item for v in employees}, {v.item.id: v.item for v in rooms}, cap_inputs)
+    portal_id = wanted.portal[0] if wanted.portal else None
+    found = await app.read_selected([
+        Selection("organizationSetting", OrganizationSetting),
+        Selection("employee", Employee, "id", tuple(employee_ids)),
+        Selection("room", Room, "id", tuple(room_ids)),
+        Selection("topic", MeetingTopic, "id", (wanted.topic_id,) if wanted.topic_id else ()),
+        Selection("customerType", CustomerType, "id", (wanted.customer_type_id,) if wanted.customer_type_id else ()),
+        Selection("portal", Portal, "id", (portal_id,) if portal_id else ()),
+        Selection("employeeSchedule", EmployeeSchedule, "employeeId", wanted.caps_for),
+        *([Selection(SERVICE_GROUP, ServiceGroupDoc)] if wanted.caps_for else []),
+    ])
+    items = {kind: [v.item for v in stored] for kind, stored in found.items()}
+    settings = items["organizationSetting"][0] if items["organizationSetting"] else \
+        (await current_settings(app)).item
+    parties = Parties(settings, {e.id: e for e in items["employee"]}, {r.id: r for r in items["room"]},
+                      _cap_inputs(wanted.caps_for, items))
+    _check_known(wanted, items)
     for name, ids in wanted.employees.items():
         for id in ids:
-            if id not in found.employees:
+            if id not in parties.employees:
                 raise _invalid(name, f"Unknown employee {id}.")
-            if not found.employees[id].is_active:
+            if not parties.employees[id].is_active:
                 raise _invalid(name, f"Employee {id} is not active and cannot be booked.")
     if wanted.room:
         name, id = wanted.room
-        if id not in found.rooms:
+        if id not in parties.rooms:
             raise _invalid(name, f"Unknown room {id}.")
-        if not found.rooms[id].is_active:
+        if not parties.rooms[id].is_active:
             raise _invalid(name, f"Room {id} is not available for booking.")
-    return found
+    return parties
 
 
-async def _check_known(app: App, wanted: Wanted) -> None:
-    checks = []
-    if wanted.topic_id is not None:
-        checks.append(directory.require_existing(directory.topics(app), [wanted.topic_id], "topicId",
-                                                 "meeting topic"))
-    if wanted.customer_type_id is not None:
-        checks.append(directory.require_existing(directory.customer_types(app), [wanted.customer_type_id],
-                                                 "customerTypeId", "customer type"))
+def _check_known(wanted: Wanted, items: dict[str, list]) -> None:
+    if wanted.topic_id is not None and not items["topic"]:
+        raise _invalid("topicId", f"Unknown meeting topic {wanted.topic_id}.")
+    if wanted.customer_type_id is not None and not items["customerType"]:
+        raise _invalid("customerTypeId", f"Unknown customer type {wanted.customer_type_id}.")
     if wanted.portal is not None:
-        checks.append(_check_portal_fields(app, *wanted.portal))
-    await asyncio.gather(*checks)
+        _check_portal_fields(items["portal"], *wanted.portal)
 
 
-async def _cap_inputs(app: App, employee_ids: tuple[str, ...]) -> dict[str, Any]:
-    from shared.services import groups, schedules
-
-    if not employee_ids:
-        return {}
-    found, members = await asyncio.gather(schedules.schedules_for(app, list(employee_ids)),
-                                          groups.service_group_members(app))
-    by_employee = {s.employee_id: s.max_meeting_time_per_day for s in found}
-    return {id: (by_employee.get(id), [g.max_meeting_time_per_day for g in members.get(id, [])])
-            for id in employee_ids}
+def _cap_inputs(employee_ids: tuple[str, ...], items: dict[str, list]) -> dict[str, tuple]:
+    schedule_caps = {s.employee_id: s.max_meeting_time_per_day for s in items["employeeSchedule"]}
+    group_caps: dict[str, list[timedelta | None]] = {}
+    for group in items.get(SERVICE_GROUP, []):
+        for employee_id in group.employee_ids:
+            group_caps.setdefault(employee_id, []).append(group.max_meeting_time_per_day)
+    return {id: (schedule_caps.get(id), group_caps.get(id, [])) for id in employee_ids}
 
 
-async def _check_portal_fields(app: App, portal_id: str | None, custom_fields: list) -> None:
+def _check_portal_fields(found: list[Portal], portal_id: str | None, custom_fields: list) -> None:
     """400 unless a portal booking names a known portal and its customFields fit that
     portal's form (required fields, patterns)."""
     from shared.models.portals import CustomFieldValue
     from shared.rules.portal_fields import validate_custom_fields
-    from shared.services import portals
 
     if portal_id is None:
         raise _invalid("portalId", "A portal booking needs the portalId of its portal.")
-    found = await portals.portals(app).find_by("id", [portal_id])
     if not found:
         raise _invalid("portalId", f"Unknown portal {portal_id}.")
     values = [CustomFieldValue(key=f.key, value=f.value) for f in custom_fields]
-    errors = validate_custom_fields(found[0].item.fields, values)
+    errors = validate_custom_fields(found[0].fields, values)
     if errors:
         raise InvalidRequest("The custom fields do not fit the portal's form.",
                              {f"customFields.{name}": problems for name, problems in errors.items()})

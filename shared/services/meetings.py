@@ -1,6 +1,5 @@
 """Meetings: book (from a reservation or explicit times), read, list, patch, cancel, iCal."""
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +14,7 @@ from shared.rules import ical
 from shared.rules.booking import booking_day, check_participants, not_in_past
 from shared.rules.notifications import notices
 from shared.rules.patching import apply_patch, check_operations
-from shared.services import booking_refs, booking_writes, organization
+from shared.services import booking_refs, booking_writes
 from shared.services.booking_invitations import invitation
 from shared.services.booking_refs import Parties, Wanted
 from shared.services.booking_writes import StoredMeeting
@@ -88,8 +87,8 @@ async def create_meeting(app: App, body: MeetingCreate) -> Versioned[Meeting]:
     meeting = _without_portal_fields(Meeting.model_validate(
         {**fields, "id": new_id(), "start_date": start, "end_date": end, "date_created": now, "date_modified": now}))
     wanted = _wanted(meeting, capped=True)
-    settings, found = await asyncio.gather(organization.current_settings(app), booking_refs.load(app, wanted))
-    org = settings.item
+    found = await booking_refs.load(app, wanted)
+    org = found.settings
     day = day_key(booking_day(meeting.start_date, meeting.end_date, org.zone))
     not_in_past(meeting.start_date, now)
     sent = _notices(found, org, app.settings.MAIL_SENDER, None, meeting, 0)
@@ -120,7 +119,6 @@ async def patch_meeting(app: App, id: str, operations: Any, if_match: str | None
     """RFC 6902 PATCH; time, employee and room changes are checked like a new booking, and a
     new timeSlotId moves the meeting to that reservation's time."""
     check_operations(operations)
-    org = (await organization.current_settings(app)).item
     for _ in range(ATTEMPTS):
         before = await booking_writes.read(app, id)
         check_if_match(_versioned(before), if_match)
@@ -133,11 +131,12 @@ async def patch_meeting(app: App, id: str, operations: Any, if_match: str | None
             patched = Meeting.model_validate({**patched.to_json(), "startDate": consumed["startDate"],
                                               "endDate": consumed["endDate"]})
         retimed = (patched.start_date, patched.end_date) != (before.meeting.start_date, before.meeting.end_date)
+        rebooked = bool(consumed) or not booking_writes.holds_same_time(before.meeting, patched)
+        found = await booking_refs.load(app, _wanted(patched, before.meeting, capped=rebooked))
+        org = found.settings
         day = day_key(booking_day(patched.start_date, patched.end_date, org.zone))
         if retimed:
             not_in_past(patched.start_date, now)
-        rebooked = bool(consumed) or not booking_writes.holds_same_time(before.meeting, patched)
-        found = await booking_refs.load(app, _wanted(patched, before.meeting, capped=rebooked))
         sequence = before.sequence + 1 if retimed else before.sequence
         sent = _notices(found, org, app.settings.MAIL_SENDER, before, patched, sequence)
         try:
@@ -153,14 +152,13 @@ async def patch_meeting(app: App, id: str, operations: Any, if_match: str | None
 
 async def cancel_meeting(app: App, id: str, if_match: str | None) -> None:
     """Cancel: the meeting is gone and its time free again; participants get a CANCEL."""
-    org = (await organization.current_settings(app)).item
     for _ in range(ATTEMPTS):
         before = await booking_writes.read(app, id)
         check_if_match(_versioned(before), if_match)
         found = await booking_refs.load(app, _wanted(before.meeting, before.meeting))
         try:
-            return await booking_writes.cancel(app, before, _notices(found, org, app.settings.MAIL_SENDER, before,
-                                                                     None, before.sequence))
+            return await booking_writes.cancel(app, before, _notices(found, found.settings, app.settings.MAIL_SENDER,
+                                                                     before, None, before.sequence))
         except BatchRejected:
             if if_match is not None:
                 raise PreconditionFailed("The meeting was changed by someone else.") from None
@@ -170,8 +168,7 @@ async def cancel_meeting(app: App, id: str, if_match: str | None) -> None:
 async def meeting_ical(app: App, id: str, overrides: IcalRequest) -> tuple[bytes, str]:
     """The meeting as an RFC 5545 REQUEST, with the request's title, description and location."""
     stored = await booking_writes.read(app, id)
-    settings, found = await asyncio.gather(organization.current_settings(app),
-                                           booking_refs.load(app, _wanted(stored.meeting, stored.meeting)))
-    org = settings.item
+    found = await booking_refs.load(app, _wanted(stored.meeting, stored.meeting))
+    org = found.settings
     built = invitation(stored.meeting, stored.sequence, found, org, app.settings.MAIL_SENDER, overrides)
     return ical.build(built, ical.REQUEST), stored.etag

@@ -14,7 +14,7 @@ from shared.models.reservations import Reservation, ReserveRequest, StoredReserv
 from shared.ports import Versioned
 from shared.rules import reservations as rules
 from shared.rules.booking import booking_day, not_in_past, plan, release
-from shared.services import booking_refs, organization
+from shared.services import booking_refs
 from shared.services.bookings import day_key, store, write_day
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,10 @@ async def reserve(app: App, request: ReserveRequest) -> Versioned[Reservation]:
     capped = (slot.employee_id,) if request.is_customer_initiated and slot.employee_id else ()
     wanted = booking_refs.Wanted(employees={"timeSlot.employeeId": [slot.employee_id]} if slot.employee_id else {},
                                  room=("timeSlot.roomId", slot.room_id) if slot.room_id else None, caps_for=capped)
-    settings, found, meeting = await asyncio.gather(
-        organization.current_settings(app), booking_refs.load(app, wanted),
+    found, meeting = await asyncio.gather(
+        booking_refs.load(app, wanted),
         store(app).find(request.existing_meeting_id, [MEETING]) if request.existing_meeting_id else _none())
-    org = settings.item
+    org = found.settings
     day = day_key(booking_day(slot.start_date, slot.end_date, org.zone, "timeSlot."))
     not_in_past(slot.start_date, app.clock(), "timeSlot.")
     if request.existing_meeting_id and not meeting:

@@ -26,9 +26,11 @@ def _field(text: str, low: int, high: int) -> frozenset[int]:
             if step:
                 end = high
         values.update(range(start, end + 1, int(step) if step else 1))
-    if not values or min(values) < low or max(values) > high + (1 if high == 6 else 0):
+    weekday = (low, high) == _RANGES[5]
+    if not values or min(values) < low or max(values) > high + (1 if weekday else 0):
         raise ValueError(f"'{text}' is out of range {low}-{high}")
-    return frozenset(7 % 7 if v == 7 else v for v in values)
+    # Day-of-week 7 is Sunday as well as 0; no other field has that alias.
+    return frozenset(0 if weekday and v == 7 else v for v in values)
 
 
 class Schedule:

@@ -27,3 +27,12 @@ def test_named_days_and_months():
 def test_rejects_malformed_schedules(expression):
     with pytest.raises(ValueError):
         Schedule(expression)
+
+
+def test_seven_is_an_ordinary_value_in_every_field_but_the_weekday():
+    assert Schedule("7 7 7 * * *").next_after(datetime(2025, 1, 1, 0, 0)) == datetime(2025, 1, 1, 7, 7, 7)
+    assert Schedule("0 0 0 7 7 *").next_after(datetime(2025, 1, 1)) == datetime(2025, 7, 7)
+
+
+def test_weekday_seven_is_sunday():
+    assert Schedule("0 0 12 * * 7").next_after(datetime(2025, 1, 1)) == datetime(2025, 1, 5, 12)
