@@ -37,7 +37,7 @@ token: $(VENV)/.installed
 bench: setup
 	$(PY) -m bench.bench_availability
 	$(PY) -m bench.bench_availability_http
-	@if [ -f bench/bench_booking.py ]; then $(PY) -m bench.bench_booking; fi
+	$(PY) -m bench.bench_booking
 
 # Static checks: ruff on the code; the Bicep parses and passes checkov (its own venv,
 # since checkov pins packages of its own) and matches the code's containers and settings.
