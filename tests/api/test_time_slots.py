@@ -104,7 +104,8 @@ def test_topics_narrow_to_competence_group_members_including_child_groups(api, l
 def test_a_required_room_is_named_in_each_slot(api, location):
     advisor = _advisor(api, location)
     room_id = str(uuid.uuid4())
-    assert api.put(f"/rooms/{room_id}", json={"name": "Test room", "capacity": 4, "location": location}).status_code == 201
+    room = {"name": "Test room", "capacity": 4, "location": location}
+    assert api.put(f"/rooms/{room_id}", json=room).status_code == 201
     slots = _search(api, explicitEmployeeIds=advisor, requireRoom="true", meetingLocation=location).json()
     assert slots and {s["roomId"] for s in slots} == {room_id}
     assert _search(api, explicitEmployeeIds=advisor, requireRoom="true", meetingLocation="Nowhere").json() == []
@@ -113,7 +114,8 @@ def test_a_required_room_is_named_in_each_slot(api, location):
 def test_only_explicitly_available_advisors_appear_only_when_listed(api, location):
     advisor = _advisor(api, location, isOnlyExplicitlyAvailable=True)
     assert _search(api, explicitEmployeeIds=advisor).json()
-    assert advisor not in {s["employeeId"] for s in _search(api, employeeTypes="Local", customerLocation=location).json()}
+    local = _search(api, employeeTypes="Local", customerLocation=location).json()
+    assert advisor not in {s["employeeId"] for s in local}
 
 
 def test_advisors_that_cannot_be_booked_never_appear(api, location):
