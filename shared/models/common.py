@@ -43,14 +43,19 @@ class MeetingType(ApiEnum):
     OFFSITE = "Offsite"
 
 
+def parse_iso(text: str, what: str = "ISO 8601 date-time") -> datetime:
+    """An ISO 8601 date or date-time, a trailing Z included, as written (naive when no offset)."""
+    value = text.strip()
+    try:
+        return datetime.fromisoformat(value[:-1] + "+00:00" if value[-1:] in "zZ" else value)
+    except ValueError:
+        raise ValueError(f"'{text}' is not an {what}") from None
+
+
 def parse_utc(value: Any) -> Any:
     """ISO 8601 to an aware UTC datetime; an input without offset means UTC."""
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "zZ" else text)
-        except ValueError:
-            raise ValueError(f"'{value}' is not an ISO 8601 date-time") from None
+        value = parse_iso(value)
     if isinstance(value, date) and not isinstance(value, datetime):
         value = datetime.combine(value, time(0))
     if isinstance(value, datetime):

@@ -3,17 +3,15 @@
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 
+from shared.models.common import parse_iso
+
 
 def calendar_day(value: str | date | datetime) -> datetime:
     """The calendar date as written, at midnight UTC: `2025-12-26T00:00:00+01:00` is 26 December.
 
     A closing day is a date, not an instant, so the offset of the input does not move it."""
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "zZ" else text)
-        except ValueError:
-            raise ValueError(f"'{value}' is not an ISO 8601 date or date-time") from None
+        value = parse_iso(value, "ISO 8601 date or date-time")
     if isinstance(value, datetime):
         value = value.date()
     if not isinstance(value, date):
