@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -113,7 +114,7 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.terminate()
     for process in processes:
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=3)  # Azurite waits for idle keep-alive clients; do not wait long
         except subprocess.TimeoutExpired:
             process.kill()
 
@@ -199,15 +200,30 @@ async def provision() -> None:
 
 
 async def run_async(port: int) -> None:
+    from shared import bootstrap
     from tools.devhost.host import serve
 
-    await provision()
-    await serve(ROOT, port)
+    try:
+        await provision()
+        await serve(ROOT, port)
+    finally:
+        app = await bootstrap.get_app()
+        await app.close()
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a supervisor, `timeout`) stops the stack like Ctrl-C, so no emulator is left behind."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def run() -> None:
     from tools.devhost.host import load_settings
 
+    _stop_on_sigterm()
     load_settings(ROOT)
     binding_defaults()
     configure_auth()

@@ -199,7 +199,7 @@ async def serve(root: Path, port: int, host: str = "127.0.0.1", ready: asyncio.E
     functions_host = Host(app_module.app, route_prefix(root), os.environ.get("AzureWebJobsStorage"))
     server = web.Application(client_max_size=MAX_REQUEST_BYTES)
     server.router.add_route("*", "/{tail:.*}", functions_host.handle)
-    runner = web.AppRunner(server, access_log=None)
+    runner = web.AppRunner(server, access_log=None, shutdown_timeout=2)
     await runner.setup()
     site = web.TCPSite(runner, host, port, reuse_address=True)
     try:
