@@ -154,18 +154,18 @@ def start_emulators_for_tests(data_dir: Path) -> list[subprocess.Popen]:
     return start_emulators(data_dir)
 
 
-def start_smtp_sink():
-    """Receive the app's e-mails on loopback and keep them in .local/mail."""
+def start_smtp_sink(mailbox: Path = LOCAL / "mail", port: int | None = None):
+    """Receive the app's e-mails on loopback and keep them in a Maildir (.local/mail/new)."""
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Mailbox
 
-    mailbox = LOCAL / "mail"
-    mailbox.mkdir(parents=True, exist_ok=True)
-    port = free_port(1025)
-    controller = Controller(Mailbox(str(mailbox)), hostname="127.0.0.1", port=port)
+    mailbox.parent.mkdir(parents=True, exist_ok=True)
+    mailbox_handler = Mailbox(str(mailbox))  # creates the Maildir and its tmp/new/cur folders
+    port = port or free_port(1025)
+    controller = Controller(mailbox_handler, hostname="127.0.0.1", port=port)
     controller.start()
     os.environ["SMTP_HOST"], os.environ["SMTP_PORT"] = "127.0.0.1", str(port)
-    log.info("SMTP sink on 127.0.0.1:%d, mail kept in %s", port, mailbox)
+    log.info("SMTP sink on 127.0.0.1:%d, mail kept in %s", port, mailbox / "new")
     return controller
 
 
