@@ -1,8 +1,8 @@
 """Labels (V3): the registry of names that competence groups, service groups and portals carry."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from shared.models.common import ApiEnum, ApiModel, UtcDateTime, Uuid
 
@@ -28,8 +28,21 @@ class LabelWrite(ApiModel):
     is_active: bool = True
 
 
+READ_ONLY_FIELDS = ("id", "usageCount", "firstSeen", "lastUpdated")
+
+
 class LabelPatch(ApiModel):
-    """A merge: the given fields replace the stored ones, the others stay."""
+    """A merge: the given fields replace the stored ones, the others stay; read-only fields
+    are refused (400) rather than ignored, so a client never believes it changed them."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_read_only_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name in READ_ONLY_FIELDS:
+                if name in data:
+                    raise ValueError(f"'{name}' is read-only and cannot be patched")
+        return data
 
     label_name: LabelName | None = None
     color: Color | None = None

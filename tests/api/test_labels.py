@@ -245,3 +245,11 @@ def test_usage_count_stays_exact_under_concurrent_writes(api):
     assert len(carrying) == len(paths) // 2
     assert _usage(api, label["id"]) == len(carrying) + len(created)
     assert len(api.get(f"{LABELS}/suggest", params={"prefix": name, "limit": 100}).json()) == 1
+
+
+@pytest.mark.parametrize("field", ["usageCount", "id", "firstSeen", "lastUpdated"])
+def test_patching_a_read_only_field_of_a_label_is_400(api, field):
+    created = api.post("/config/labels", json={"labelName": f"ReadOnly {uuid.uuid4().hex[:8]}"}).json()
+    response = api.patch(f"/config/labels/{created['id']}", json={field: 7, "color": "#112233"})
+    assert response.status_code == 400, response.text
+    assert api.get(f"/config/labels/{created['id']}").json()["color"] == created["color"]
