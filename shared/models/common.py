@@ -43,6 +43,10 @@ class MeetingType(ApiEnum):
     OFFSITE = "Offsite"
 
 
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
 def parse_iso(text: str, what: str = "ISO 8601 date-time") -> datetime:
     """An ISO 8601 date or date-time, a trailing Z included, as written (naive when no offset)."""
     value = text.strip()
@@ -59,14 +63,22 @@ def parse_utc(value: Any) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):
         value = datetime.combine(value, time(0))
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        try:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("the date-time is out of range") from None
+        # Far beyond any booking, and it keeps date arithmetic (start + lookForwardTime) in range.
+        if not EARLIEST <= value <= LATEST:
+            raise ValueError(f"date-times must lie between {EARLIEST.year} and {LATEST.year}")
     return value
 
 
 def format_utc(value: datetime) -> str:
     """UTC with milliseconds and Z: 2025-10-10T08:00:00.000Z."""
     value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    # Formatted by hand: strftime's %Y does not zero-pad years before 1000, which then fail to parse.
+    return (f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:"
+            f"{value.second:02d}.{value.microsecond // 1000:03d}Z")
 
 
 def _timespan(value: Any) -> Any:

@@ -12,6 +12,13 @@ _ISO = re.compile(
 
 def parse_timespan(text: str) -> timedelta:
     """Parse `04:00:00`, `30.00:00:00` or ISO 8601 `PT4H`; ValueError otherwise."""
+    try:
+        return _parse(text)
+    except OverflowError:
+        raise ValueError(f"'{text}' is longer than any duration BookMe can hold") from None
+
+
+def _parse(text: str) -> timedelta:
     if not isinstance(text, str):
         raise ValueError("a duration must be a string like 04:00:00")
     value = text.strip()

@@ -46,3 +46,13 @@ def test_numbers_are_not_times_of_day_or_durations(field, value):
             "ownerId": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}
     with pytest.raises(ValidationError):
         Sample.model_validate({**good, field: value})
+
+
+def test_early_years_are_zero_padded():
+    assert format_utc(datetime(55, 4, 9, tzinfo=UTC)) == "0055-04-09T00:00:00.000Z"
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T01:00:00+22:30", "0055-04-09T00:00:00Z", "9999-12-31T23:00:00Z"])
+def test_date_times_outside_1900_to_9000_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_utc(text)

@@ -37,3 +37,9 @@ def test_rejects_what_is_not_a_duration(text):
 def test_formats_as_dotnet_timespan(value, text):
     assert format_timespan(value) == text
     assert parse_timespan(text) == value
+
+
+@pytest.mark.parametrize("text", ["5802757417.00:00:00", "99069589473172487.02:08:54.7", "P99999999999D"])
+def test_durations_too_long_for_timedelta_are_value_errors(text):
+    with pytest.raises(ValueError):
+        parse_timespan(text)
