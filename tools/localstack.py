@@ -119,18 +119,23 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
-def start_emulators(workdir: Path = LOCAL) -> list[subprocess.Popen]:
-    """Start whatever the environment does not already name, and point settings at it."""
+def start_emulators(workdir: Path = LOCAL, usual_ports: bool = True) -> list[subprocess.Popen]:
+    """Start whatever the environment does not already name, and point settings at it.
+    `usual_ports`: prefer 8081 and 10000-10002 when free (a developer's tools expect them)."""
+
+    def port(usual: int) -> int:
+        return free_port(usual if usual_ports else None)
+
     processes: list[subprocess.Popen] = []
     try:
         if not os.environ.get("COSMOS_ENDPOINT"):
-            port = free_port(8081)
-            processes.append(start_cosmos(port, workdir / "logs"))
-            os.environ["COSMOS_ENDPOINT"] = f"https://127.0.0.1:{port}"
+            cosmos_port = port(8081)
+            processes.append(start_cosmos(cosmos_port, workdir / "logs"))
+            os.environ["COSMOS_ENDPOINT"] = f"https://127.0.0.1:{cosmos_port}"
             os.environ["COSMOS_KEY"] = EMULATOR_COSMOS_KEY
-            log.info("Cosmos DB API server on https://127.0.0.1:%d", port)
+            log.info("Cosmos DB API server on https://127.0.0.1:%d", cosmos_port)
         if os.environ.get("AzureWebJobsStorage", "UseDevelopmentStorage=true") == "UseDevelopmentStorage=true":
-            ports = (free_port(10000), free_port(10001), free_port(10002))
+            ports = (port(10000), port(10001), port(10002))
             key = new_azurite_key()
             processes.append(start_azurite(workdir / "azurite", ports, key, workdir / "logs"))
             os.environ["AzureWebJobsStorage"] = azurite_connection_string(ports, key)
@@ -148,10 +153,11 @@ def emulator_settings() -> dict[str, str]:
 
 
 def start_emulators_for_tests(data_dir: Path) -> list[subprocess.Popen]:
-    """Fresh emulators for a test session, whatever the developer's environment names."""
+    """Fresh emulators for a test session, whatever the developer's environment names, on ports
+    the system picks, so test sessions side by side never race for the usual ones."""
     for name in ("COSMOS_ENDPOINT", "COSMOS_KEY", "AzureWebJobsStorage"):
         os.environ.pop(name, None)
-    return start_emulators(data_dir)
+    return start_emulators(data_dir, usual_ports=False)
 
 
 def start_smtp_sink(mailbox: Path = LOCAL / "mail", port: int | None = None):
