@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from shared.demo import bank
+from shared.models.common import format_utc as iso
 from tests.utils.tokens import bearer
 
 _days = itertools.count()
@@ -22,9 +23,6 @@ AAEN = next(r.id for r in bank.ROOMS if r.name == "Åen")
 def new_day() -> datetime:
     return datetime(2047, 1, 6, tzinfo=UTC) + timedelta(days=next(_days))
 
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def at_once(stack, requests: list[tuple[str, str, dict]]) -> list[int]:

@@ -7,15 +7,13 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar
 
 from shared.demo import bank
+from shared.models.common import format_utc as iso
 
 _days = itertools.count()
 METTE = bank.employee_named("Mette Nielsen")
 LARS = bank.employee_named("Lars Jensen")
 NYHAVN = next(r for r in bank.ROOMS if r.name == "Nyhavn")
 
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def book(client, **fields) -> dict:

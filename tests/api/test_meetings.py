@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.demo import bank
+from shared.models.common import format_utc as iso
 
 _days = itertools.count()
 METTE = bank.employee_named("Mette Nielsen").id
@@ -20,9 +21,6 @@ PRIVATE = next(c.id for c in bank.CUSTOMER_TYPES if c.name == "Privat")
 def new_day() -> datetime:
     return datetime(2041, 1, 2, tzinfo=UTC) + timedelta(days=next(_days))
 
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def times(day: datetime, start_hour: float, hours: float = 1) -> dict:

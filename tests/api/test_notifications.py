@@ -8,11 +8,10 @@ from datetime import UTC, datetime, timedelta
 import azure.functions as func
 from icalendar import Calendar
 
+from shared.models.common import format_utc as iso
+
 _days = itertools.count()
 
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def start_of_new_day() -> datetime:

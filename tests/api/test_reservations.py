@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.demo import bank
+from shared.models.common import format_utc as iso
 
 # Days of their own, far ahead, so no other test module or the demo data shares them.
 _days = itertools.count()
@@ -18,9 +19,6 @@ HAVNEN = next(r.id for r in bank.ROOMS if r.name == "Havnen")
 def new_day() -> datetime:
     return datetime(2040, 1, 2, tzinfo=UTC) + timedelta(days=next(_days))
 
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def slot(day: datetime, start_hour: float, hours: float = 1, **fields) -> dict:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.demo import bank
+from shared.models.common import format_utc as iso
 
 _days = itertools.count()
 ANDERS = bank.employee_named("Anders Pedersen").id
@@ -15,9 +16,6 @@ CPH = {r.id: r.name for r in bank.ROOMS if r.location == "CPH-HQ"}
 HAVNEN = next(id for id, name in CPH.items() if name == "Havnen")
 NYHAVN = next(id for id, name in CPH.items() if name == "Nyhavn")
 
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def window(day: datetime, hour: float) -> dict:

@@ -12,6 +12,7 @@ import pytest
 from shared.adapters.cosmos_bookings import BatchRejected, CosmosBookings, Op, calendar_document
 from shared.demo import bank
 from shared.errors import Conflict, ServiceUnavailable
+from shared.models.common import format_utc as iso
 from shared.models.meetings import MeetingCreate
 from shared.models.reservations import ReserveRequest
 from shared.rules.booking import MEETING, Claim, Entry, employee_calendar, plan
@@ -29,9 +30,6 @@ def new_day() -> datetime:
 def day_of(moment: datetime) -> str:
     return moment.astimezone(ZoneInfo("Europe/Copenhagen")).date().isoformat()
 
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def meeting_request(start: datetime, **fields) -> MeetingCreate:
