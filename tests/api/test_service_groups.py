@@ -207,7 +207,8 @@ async def test_availability_helpers_read_the_demo_groups(app):
     from datetime import timedelta
 
     from shared.rules.groups import smallest_daily_cap
-    from shared.services.groups import employees_for_topic, service_group_members
+    from shared.services.groups import employees_for_topic
+    from shared.services.service_groups import service_group_members
 
     thomas = bank.employee_named("Thomas Madsen").id  # pension advisor, in no test's groups
     mortgage = await employees_for_topic(app, MORTGAGE.id, None)
