@@ -209,6 +209,7 @@ def parse_body(req: func.HttpRequest, kind: Any) -> Any:
     except (ValueError, UnicodeDecodeError) as error:
         raise InvalidRequest(f"The request body is not valid JSON: {error}.") from None
     try:
-        return _adapter(kind).validate_python(document)
+        # Strict: JSON bodies carry real types, so "5" is not an integer nor "yes" a boolean.
+        return _adapter(kind).validate_python(document, strict=True)
     except ValidationError as error:
         raise InvalidRequest("The request body is not valid.", validation_errors(error)) from None

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 from pydantic.alias_generators import to_camel
+from pydantic_core import core_schema
 
 from shared.rules.timespan import format_timespan, parse_timespan
 
@@ -31,6 +32,18 @@ class ApiEnum(str, Enum):
                 if member.value.lower() == value.strip().lower():
                     return member
         return None
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        # Strings become members before the enum check, so strictly validated JSON bodies
+        # still take enum values in any case.
+        def member(value: Any) -> Any:
+            if isinstance(value, str) and not isinstance(value, cls):
+                found = cls._missing_(value)
+                return found if found is not None else value
+            return value
+
+        return core_schema.no_info_before_validator_function(member, handler(source))
 
     def __str__(self) -> str:
         return self.value

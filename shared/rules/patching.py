@@ -58,6 +58,6 @@ def apply_patch(document: dict[str, Any], operations: Any, model: type[M], read_
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, TypeError) as error:
         raise InvalidRequest(f"The patch cannot be applied: {error}") from None
     try:
-        return model.model_validate(patched)
+        return model.model_validate(patched, strict=True)  # patched JSON keeps real types, as bodies do
     except ValidationError as error:
         raise InvalidRequest("The patched resource is not valid.", validation_errors(error)) from None

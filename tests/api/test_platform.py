@@ -129,3 +129,17 @@ def test_openapi_documents_are_valid_and_cover_the_served_endpoints(stack, versi
 def test_a_known_path_with_another_method_is_405(api):
     _is_problem(api.post("/employees", json={}), 405)
     _is_problem(api.patch(f"/rooms/{uuid.uuid4()}", json=[]), 405)
+
+
+@pytest.mark.parametrize("body", [{"capacity": "5"}, {"capacity": True}, {"isActive": "yes"}, {"features": "Screen"}])
+def test_json_values_of_the_wrong_type_are_400_not_coerced(api, body):
+    room = {"name": "Typed room", "capacity": 4, "location": "AAR", **body}
+    response = _is_problem(api.put(f"/rooms/{uuid.uuid4()}", json=room), 400)
+    assert set(body) <= set(response["errors"])
+
+
+def test_enum_values_in_bodies_are_case_insensitive(api):
+    portal = {"name": f"Portal {uuid.uuid4()}", "authenticationType": "mitid"}
+    response = api.post("/bookme/config/portals", json=portal)
+    assert response.status_code == 201, response.text
+    assert response.json()["authenticationType"] == "MitID"

@@ -67,3 +67,9 @@ def test_a_result_that_breaks_the_model_is_an_invalid_request_naming_the_field()
     with pytest.raises(InvalidRequest) as raised:
         apply_patch(dict(DOC), [{"op": "replace", "path": "/size", "value": "big"}], Thing, ["/id"])
     assert "size" in raised.value.errors
+
+
+@pytest.mark.parametrize("value", ["2", True, 2.5])
+def test_a_value_of_the_wrong_json_type_is_an_invalid_request(value):
+    with pytest.raises(InvalidRequest):
+        apply_patch(dict(DOC), [{"op": "replace", "path": "/size", "value": value}], Thing, ["/id"])
