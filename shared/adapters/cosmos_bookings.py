@@ -107,6 +107,18 @@ class CosmosBookings:
         return await self._query("SELECT * FROM c WHERE c.id = @id AND ARRAY_CONTAINS(@types, c.type)",
                                  {"@id": id, "@types": list(kinds)})
 
+    async def reservation_with_calendars(self, id: str) -> tuple[dict[str, Any] | None, dict[str, Calendar]]:
+        """The reservation with this id and the calendars holding it, in one cross-partition
+        query: those calendars are in the reservation's day, so a booking that consumes it
+        needs no second read of them."""
+        found = await self._query(
+            "SELECT * FROM c WHERE (c.type = 'reservation' AND c.id = @id) OR "
+            "(c.type = 'calendar' AND ARRAY_CONTAINS(c.entries, {'ref': @id}, true))", {"@id": id})
+        reservation = next((d for d in found if d.get("type") == "reservation"), None)
+        calendars = {d["resource"]: calendar_from_document(d) for d in found if d.get("type") == "calendar"
+                     and reservation is not None and d["pk"] == reservation["pk"]}
+        return reservation, calendars
+
     async def find_slot(self, id: str) -> list[dict[str, Any]]:
         """The reservation with this id, or the meeting with this id or made from it."""
         return await self._query(

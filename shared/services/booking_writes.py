@@ -17,7 +17,7 @@ from shared.bootstrap import App
 from shared.errors import InvalidRequest, NotFound
 from shared.models.meetings import Meeting
 from shared.rules.booking import MEETING as MEETING_ENTRY
-from shared.rules.booking import Claim, employee_calendar, plan, release, room_calendar
+from shared.rules.booking import Calendar, Claim, employee_calendar, plan, release, room_calendar
 from shared.rules.notifications import Notice
 from shared.services.bookings import outbox_document, outbox_ops, publish_outbox, store, write_day
 from shared.services.reservations import held_by
@@ -87,10 +87,14 @@ async def drop_copy(app: App, stale: StoredMeeting) -> None:
 
 async def save(app: App, before: StoredMeeting | None, after: Meeting, day: str, sequence: int,
                notices: list[Notice], consumed: dict[str, Any] | None = None,
-               caps: dict[str, timedelta] | None = None) -> StoredMeeting:
+               caps: dict[str, timedelta] | None = None,
+               known: dict[str, Calendar] | None = None) -> StoredMeeting:
     """Create or change a meeting in `day`, checked for conflicts when its time or resources
     change, consuming a reservation if given. Raises Conflict (time taken), InvalidRequest
-    (reservation gone) or BatchRejected (the meeting changed meanwhile)."""
+    (reservation gone) or BatchRejected (the meeting changed meanwhile).
+
+    `known`: calendars just read with the consumed reservation; used for the first attempt
+    when they are every calendar the booking checks, which saves a request."""
     moving = before is not None and before.day != day
     consumed_ids = {consumed["id"]} if consumed else set()
     claim = Claim(after.id, MEETING_ENTRY, after.start_date, after.end_date, resources(after),
@@ -110,7 +114,9 @@ async def save(app: App, before: StoredMeeting | None, after: Meeting, day: str,
     ops += [Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids] + outbox_ops(outbox)
     decide = (lambda calendars, at: plan(claim, calendars, at)) if checked else (lambda calendars, at: {})
     try:
-        written = await write_day(app, day, checked, decide, ops)
+        covered = known is not None and set(checked) <= set(known)
+        written = await write_day(app, day, checked, decide, ops,
+                                  {r: known[r] for r in checked} if covered else None)
     except BatchRejected as rejected:
         if rejected.op.id in consumed_ids:
             raise InvalidRequest(f"No active reservation with id '{rejected.op.id}'.",

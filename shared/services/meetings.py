@@ -73,10 +73,10 @@ def _notices(found: Parties, org: OrganizationSetting, sender: str, before: Stor
 async def create_meeting(app: App, body: MeetingCreate) -> Versioned[Meeting]:
     """Book a meeting; 409 when its time is taken for an employee or the room."""
     now = app.clock()
-    consumed = None
+    consumed, calendars = None, None
     fields = body.model_dump(exclude={"start_date", "end_date"})
     if body.time_slot_id:
-        consumed = await active_reservation(app, body.time_slot_id, now)
+        consumed, calendars = await active_reservation(app, body.time_slot_id, now)
         fields["room_id"] = body.room_id or consumed.get("roomId")
         start, end = consumed["startDate"], consumed["endDate"]
     elif body.start_date and body.end_date:
@@ -92,7 +92,7 @@ async def create_meeting(app: App, body: MeetingCreate) -> Versioned[Meeting]:
     day = day_key(booking_day(meeting.start_date, meeting.end_date, org.zone))
     not_in_past(meeting.start_date, now)
     sent = _notices(found, org, app.settings.MAIL_SENDER, None, meeting, 0)
-    saved = await booking_writes.save(app, None, meeting, day, 0, sent, consumed, found.caps(org))
+    saved = await booking_writes.save(app, None, meeting, day, 0, sent, consumed, found.caps(org), calendars)
     return _versioned(saved)
 
 
@@ -125,9 +125,9 @@ async def patch_meeting(app: App, id: str, operations: Any, if_match: str | None
         now = app.clock()
         patched = apply_patch(before.meeting.model_dump(mode="json", by_alias=True), operations, Meeting, READ_ONLY)
         patched = _without_portal_fields(patched.model_copy(update={"date_modified": now}))
-        consumed = None
+        consumed, calendars = None, None
         if patched.time_slot_id and patched.time_slot_id != before.meeting.time_slot_id:
-            consumed = await active_reservation(app, patched.time_slot_id, now, meeting_id=id)
+            consumed, calendars = await active_reservation(app, patched.time_slot_id, now, meeting_id=id)
             patched = Meeting.model_validate({**patched.to_json(), "startDate": consumed["startDate"],
                                               "endDate": consumed["endDate"]})
         retimed = (patched.start_date, patched.end_date) != (before.meeting.start_date, before.meeting.end_date)
@@ -140,7 +140,8 @@ async def patch_meeting(app: App, id: str, operations: Any, if_match: str | None
         sequence = before.sequence + 1 if retimed else before.sequence
         sent = _notices(found, org, app.settings.MAIL_SENDER, before, patched, sequence)
         try:
-            saved = await booking_writes.save(app, before, patched, day, sequence, sent, consumed, found.caps(org))
+            saved = await booking_writes.save(app, before, patched, day, sequence, sent, consumed, found.caps(org),
+                                              calendars)
             return _versioned(saved)
         except BatchRejected as rejected:
             if rejected.op.id != id:

@@ -13,7 +13,7 @@ from shared.models.common import new_id
 from shared.models.reservations import Reservation, ReserveRequest, StoredReservation
 from shared.ports import Versioned
 from shared.rules import reservations as rules
-from shared.rules.booking import booking_day, not_in_past, plan, release
+from shared.rules.booking import Calendar, booking_day, not_in_past, plan, release
 from shared.services import booking_refs
 from shared.services.bookings import day_key, store, write_day
 
@@ -127,11 +127,12 @@ async def cleanup_expired(app: App) -> int:
     return removed
 
 
-async def active_reservation(app: App, id: str, now: datetime, meeting_id: str | None = None) -> dict[str, Any]:
-    """The reservation document a booking may consume; 400 otherwise."""
-    found = await store(app).find(id, [RESERVATION])
-    current = found[0] if found else None
+async def active_reservation(app: App, id: str, now: datetime,
+                             meeting_id: str | None = None) -> tuple[dict[str, Any], dict[str, Calendar]]:
+    """The reservation document a booking may consume (400 otherwise), with the calendars
+    holding it, read in the same request."""
+    current, calendars = await store(app).reservation_with_calendars(id)
     expires = stored(current).expires_at if current else None
     existing = current.get("existingMeetingId") if current else None
     rules.check_consumable(id, expires, existing, now, meeting_id)
-    return current
+    return current, calendars
