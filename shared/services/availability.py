@@ -133,14 +133,14 @@ async def time_slots(app: App, query: TimeSlotsQuery) -> list[TimeSlot]:
     entries = await calendar_entries(app.bookings, resources, first_day, last_day)
     now = app.clock()
     found: list[TimeSlot] = []
-    for entry in entries.get(resource, []):
-        start, end = inputs.busy([entry])[0].start, inputs.busy([entry])[0].end
-        expired = entry.get("expiresAt") and inputs.busy([entry])[0].expires_at <= now
-        if expired or end <= query.start_date or start >= query.end_date:
+    held = entries.get(resource, [])
+    for entry, busy in zip(held, inputs.busy(held), strict=True):
+        expired = busy.expires_at is not None and busy.expires_at <= now
+        if expired or busy.end <= query.start_date or busy.start >= query.end_date:
             continue
         status = SlotStatus.BOOKED if entry.get("kind") == "meeting" else SlotStatus.RESERVED
         found.append(TimeSlot(id=entry["ref"], employee_id=query.employee_id, room_id=query.room_id,
-                              start_time=start, end_time=end, status=status, available=False))
+                              start_time=busy.start, end_time=busy.end, status=status, available=False))
 
     if query.employee_id:
         schedule = await schedule_of(app, query.employee_id)

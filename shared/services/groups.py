@@ -134,12 +134,3 @@ async def change_competence_memberships(app: App, employee_id: str, group_ids: l
     """Add the employee to (or remove them from) the groups; adding twice keeps the first date."""
     await change_membership(app, competence_groups(app), "competence group", employee_id, group_ids, add)
     return await employee_competence_groups(app, employee_id)
-
-
-# --- for availability ---
-
-async def employees_for_topic(app: App, topic_id: str, customer_type_id: str | None) -> set[str]:
-    """Members of the competence groups (child groups' members included) that list the topic
-    and, when given, the customer type."""
-    groups = [v.item for v in await competence_groups(app).list()]
-    return rules.qualified_employees(groups, [topic_id], [customer_type_id] if customer_type_id else [])

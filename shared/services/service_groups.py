@@ -1,5 +1,4 @@
-"""Service groups: CRUD, service trigger and level, advisors, memberships, and the
-ServiceGroup pool that availability needs."""
+"""Service groups: CRUD, service trigger and level, advisors and memberships."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -121,14 +120,3 @@ async def change_service_memberships(app: App, employee_id: str, group_ids: list
     """Add the employee to (or remove them from) the groups; adding twice keeps the first date."""
     await change_membership(app, service_groups(app), "service group", employee_id, group_ids, add)
     return await employee_service_groups(app, employee_id)
-
-
-async def service_group_members(app: App) -> dict[str, list[ServiceGroup]]:
-    """Each member of a service group (the ServiceGroup pool) with the service groups they are in;
-    their daily cap is rules.groups.smallest_daily_cap of those groups."""
-    found: dict[str, list[ServiceGroup]] = {}
-    for stored in await service_groups(app).list():
-        group = stored.item.public()
-        for employee_id in group.employee_ids:
-            found.setdefault(employee_id, []).append(group)
-    return found

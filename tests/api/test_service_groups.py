@@ -203,22 +203,24 @@ def test_service_groups_are_v3_only(api_v2):
     assert api_v2.get(f"{SERVICES}/{demo_id('serviceGroup', 'AAR')}/advisors").status_code == 404
 
 
-async def test_availability_helpers_read_the_demo_groups(app):
+async def test_availability_reads_topics_and_caps_from_the_demo_groups(app):
     from datetime import timedelta
 
+    from shared.rules.availability_pools import qualified_ids
     from shared.rules.groups import smallest_daily_cap
-    from shared.services.groups import employees_for_topic
-    from shared.services.service_groups import service_group_members
+    from shared.services.groups import competence_groups, service_groups
 
+    groups = [v.item for v in await competence_groups(app).list()]
     thomas = bank.employee_named("Thomas Madsen").id  # pension advisor, in no test's groups
-    mortgage = await employees_for_topic(app, MORTGAGE.id, None)
+    mortgage = qualified_ids(groups, MORTGAGE.id, None)
     assert {METTE, LARS, IDA} <= mortgage and thomas not in mortgage
     everyday = next(t for t in bank.TOPICS if t.name == "Dagligbank")
     # Privatrådgivning lists Dagligbank for private customers; its child groups' members qualify too.
-    assert {METTE, thomas} <= await employees_for_topic(app, everyday.id, PRIVATE.id)
-    assert METTE not in await employees_for_topic(app, everyday.id, BUSINESS.id)
-    members = await service_group_members(app)
+    assert {METTE, thomas} <= qualified_ids(groups, everyday.id, PRIVATE.id)
+    assert METTE not in qualified_ids(groups, everyday.id, BUSINESS.id)
+    services = [v.item for v in await service_groups(app).list()]
     anders = bank.employee_named("Anders Pedersen").id
-    assert demo_id("serviceGroup", "CPH-HQ") in {g.id for g in members[anders]}
-    assert smallest_daily_cap(members[anders]) <= timedelta(hours=5)
-    assert bank.employee_named("Peter Mortensen").id not in members
+    anders_groups = [g for g in services if anders in g.employee_ids]
+    assert demo_id("serviceGroup", "CPH-HQ") in {g.id for g in anders_groups}
+    assert smallest_daily_cap(anders_groups) <= timedelta(hours=5)
+    assert all(bank.employee_named("Peter Mortensen").id not in g.employee_ids for g in services)
