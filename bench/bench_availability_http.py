@@ -3,7 +3,7 @@ latency, and Cosmos DB requests per call counted by the local Cosmos server.
 
     python -m bench.bench_availability_http [--runs N]
 
-Starts its own stack (tests/utils/stack.py), seeds the bank through the app's own stores,
+Starts its own stack (tests/utils/stack.py), seeds the bank through the ctx's own stores,
 and writes .local/bench/availability_http.json.
 """
 
@@ -39,7 +39,7 @@ def _shift(bank: Bank) -> timedelta:
     return timedelta(weeks=weeks)
 
 
-async def seed(app, bank: Bank, shift: timedelta) -> None:
+async def seed(ctx, bank: Bank, shift: timedelta) -> None:
     from shared.services import directory, groups, schedules
 
     limit = asyncio.Semaphore(32)
@@ -50,10 +50,10 @@ async def seed(app, bank: Bank, shift: timedelta) -> None:
 
     zone = ZoneInfo(ZONE)
     days = list(DayOfWeek)
-    await asyncio.gather(*(bounded(directory.employees(app).create(
+    await asyncio.gather(*(bounded(directory.employees(ctx).create(
         Employee(id=a.employee_id, name=f"Advisor {n}", email=f"advisor{n}@bank.example")))
         for n, a in enumerate(bank.advisors)))
-    await asyncio.gather(*(bounded(schedules.schedules(app).create(EmployeeSchedule.model_validate({
+    await asyncio.gather(*(bounded(schedules.schedules(ctx).create(EmployeeSchedule.model_validate({
         "id": a.employee_id, "employeeId": a.employee_id, "canBeBooked": a.can_be_booked,
         "isOnlyExplicitlyAvailable": a.only_explicitly_available,
         "maxMeetingTimePerDay": format_timespan(a.daily_cap),
@@ -61,9 +61,9 @@ async def seed(app, bank: Bank, shift: timedelta) -> None:
                       "to": w.end.strftime("%H:%M:%S"), "location": w.location, "isAvailable": w.is_available,
                       "availableMeetingTypes": [{"type": t.value} for t in w.meeting_types]} for w in a.workdays],
     }))) for a in bank.advisors))
-    await directory.topics(app).create(MeetingTopic(id=TOPIC_ID, name="Benchmark topic",
+    await directory.topics(ctx).create(MeetingTopic(id=TOPIC_ID, name="Benchmark topic",
                                                     meeting_duration=timedelta(hours=1)))
-    await groups.create_competence_group(app, CompetenceGroupWrite(
+    await groups.create_competence_group(ctx, CompetenceGroupWrite(
         name="Benchmark specialists", employee_ids=bank.topic_advisor_ids, topic_ids=[TOPIC_ID]))
     calendars: dict[tuple[str, str], list[dict]] = {}
     for advisor in bank.advisors:
@@ -75,7 +75,7 @@ async def seed(app, bank: Bank, shift: timedelta) -> None:
                 else "reservation", "start": format_utc(start), "end": format_utc(end),
                 "expiresAt": format_utc(busy.expires_at + shift) if busy.expires_at else None, "token": None,
                 "countsTowardCap": busy.counts_toward_cap})
-    await asyncio.gather(*(bounded(app.bookings.upsert_item({
+    await asyncio.gather(*(bounded(ctx.bookings.upsert_item({
         "id": f"employee:{employee_id}", "pk": day, "type": "calendar", "resource": f"employee:{employee_id}",
         "day": day, "entries": entries})) for (employee_id, day), entries in calendars.items()))
 
@@ -108,16 +108,16 @@ def main() -> None:
         # A rare cleanup schedule, so background queries do not mix into the request counts.
         stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", "RESERVATION_CLEANUP_SCHEDULE": "0 0 3 1 1 *"})
         try:
-            from shared.bootstrap import build_app
+            from shared.bootstrap import build_runtime
             from shared.settings import Settings
 
             async def seed_all() -> None:
                 settings = Settings(**{k: v for k, v in stack.env.items() if k in Settings.model_fields})
-                app = build_app(settings)
+                runtime = build_runtime(settings)
                 try:
-                    await seed(app, bank, shift)
+                    await seed(runtime.context, bank, shift)
                 finally:
-                    await app.close()
+                    await runtime.close()
 
             started = time.perf_counter()
             asyncio.run(seed_all())

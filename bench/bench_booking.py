@@ -47,17 +47,17 @@ def meeting(employee_id: str, start: datetime, minutes: int = 30) -> dict:
             "type": "Online", "startDate": iso(start), "endDate": iso(start + timedelta(minutes=minutes))}
 
 
-async def seed(app, advisors: list[str]) -> None:
+async def seed(ctx, advisors: list[str]) -> None:
     from shared.models.directory import Employee
     from shared.services import directory, organization
 
-    await organization.current_settings(app)
+    await organization.current_settings(ctx)
     limit = asyncio.Semaphore(32)
 
     async def create(n: int, id: str) -> None:
         async with limit:
             employee = Employee(id=id, name=f"Advisor {n}", email=f"advisor{n}@bank.example")
-            await directory.employees(app).create(employee)
+            await directory.employees(ctx).create(employee)
 
     await asyncio.gather(*(create(n, id) for n, id in enumerate(advisors)))
 
@@ -117,8 +117,7 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
     from azure.cosmos.aio import CosmosClient
 
     from shared.adapters.cosmos import CosmosAccount
-    from shared.adapters.queues import build_publisher
-    from shared.bootstrap import App
+    from shared.bootstrap import build_runtime
     from shared.models.meetings import MeetingCreate
     from shared.models.reservations import ReserveRequest
     from shared.services import meetings, reservations
@@ -131,8 +130,8 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
         async def send(self, message):
             return None
 
-    app = App(settings, CosmosAccount(client, client.get_database_client(settings.COSMOS_DATABASE)),
-              build_publisher(settings), Discard())
+    ctx = build_runtime(settings, CosmosAccount(client, client.get_database_client(settings.COSMOS_DATABASE)),
+                        Discard()).context
 
     def split() -> dict[str, int]:
         counts = {"bookings": sum("/colls/bookings/" in url for url in seen),
@@ -142,18 +141,18 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
         return counts
 
     try:
-        await meetings.create_meeting(app, MeetingCreate.model_validate(meeting(advisors[0], day - timedelta(days=1))))
+        await meetings.create_meeting(ctx, MeetingCreate.model_validate(meeting(advisors[0], day - timedelta(days=1))))
         split()  # warm the SDK's caches
         results: dict[str, list[dict]] = defaultdict(list)
         for n in range(5):
             start = day + timedelta(days=n, hours=9)
-            await meetings.create_meeting(app, MeetingCreate.model_validate(meeting(advisors[1], start)))
+            await meetings.create_meeting(ctx, MeetingCreate.model_validate(meeting(advisors[1], start)))
             results["employee booking, explicit times"].append(split())
-            held = await reservations.reserve(app, ReserveRequest.model_validate({"timeSlot": {
+            held = await reservations.reserve(ctx, ReserveRequest.model_validate({"timeSlot": {
                 "startDate": iso(start + timedelta(hours=2)), "endDate": iso(start + timedelta(hours=3)),
                 "status": "Reserved", "employeeId": advisors[2]}, "token": str(uuid.uuid4())}))
             results["reservation (customer, with cap)"].append(split())
-            await meetings.create_meeting(app, MeetingCreate.model_validate({
+            await meetings.create_meeting(ctx, MeetingCreate.model_validate({
                 **meeting(advisors[2], start), "bookedBy": "Customer", "startDate": None, "endDate": None,
                 "timeSlotId": held.item.id}))
             results["customer booking from reservation (with cap)"].append(split())
@@ -164,13 +163,14 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
 
 async def double_bookings(settings) -> dict:
     """Scan every meeting: overlaps per employee (primary or additional) and per room."""
-    from shared.bootstrap import build_app
+    from shared.adapters.cosmos import connect
+    from shared.adapters.cosmos_layout import BOOKINGS
 
-    app = build_app(settings)
+    account = connect(settings)
     try:
         held: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         count = 0
-        async for doc in app.bookings.query_items("SELECT * FROM c WHERE c.type = 'meeting'"):
+        async for doc in account.container(BOOKINGS.name).query_items("SELECT * FROM c WHERE c.type = 'meeting'"):
             count += 1
             for resource in {doc["employeeId"], *doc.get("additionalEmployees", []), doc.get("roomId")} - {None}:
                 held[resource].append((doc["startDate"], doc["endDate"], doc["id"]))
@@ -181,7 +181,7 @@ async def double_bookings(settings) -> dict:
                     overlaps += 1
         return {"meetings_scanned": count, "double_bookings": overlaps}
     finally:
-        await app.close()
+        await account.close()
 
 
 def main() -> None:
@@ -201,13 +201,13 @@ def main() -> None:
             settings = Settings(**{k: v for k, v in stack.env.items() if k in Settings.model_fields})
 
             async def seed_all() -> None:
-                from shared.bootstrap import build_app
+                from shared.bootstrap import build_runtime
 
-                app = build_app(settings)
+                runtime = build_runtime(settings)
                 try:
-                    await seed(app, advisors)
+                    await seed(runtime.context, advisors)
                 finally:
-                    await app.close()
+                    await runtime.close()
 
             asyncio.run(seed_all())
             endpoint = stack.env["COSMOS_ENDPOINT"]

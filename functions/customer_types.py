@@ -3,7 +3,7 @@
 from functions.http import Reply
 from functions.routing import Call, RouteGroup
 from shared.auth import Role
-from shared.bootstrap import get_app
+from shared.bootstrap import get_context
 from shared.models.directory import CustomerType, CustomerTypeWrite
 from shared.services import crud, directory
 
@@ -13,31 +13,31 @@ group = RouteGroup("customer_types", "config/customer-types")
 @group.get(response=list[CustomerType])
 async def list_customer_types(call: Call):
     """List customer types."""
-    return await directory.list_customer_types(await get_app())
+    return await directory.list_customer_types(await get_context())
 
 
 @group.get("{id}", response=CustomerType)
 async def get_customer_type(call: Call):
     """Get one customer type."""
-    return await crud.get(directory.customer_types(await get_app()), call.params["id"], "customer type")
+    return await crud.get(directory.customer_types(await get_context()), call.params["id"], "customer type")
 
 
 @group.post(role=Role.CONFIG, body=CustomerTypeWrite, response=CustomerType, status=201)
 async def create_customer_type(call: Call):
     """Create a customer type."""
-    return Reply(await directory.create_customer_type(await get_app(), call.body), 201)
+    return Reply(await directory.create_customer_type(await get_context(), call.body), 201)
 
 
 @group.put("{id}", role=Role.CONFIG, body=CustomerTypeWrite, response=CustomerType)
 async def replace_customer_type(call: Call):
     """Replace a customer type."""
-    return await directory.replace_customer_type(await get_app(), call.params["id"], call.body, call.if_match)
+    return await directory.replace_customer_type(await get_context(), call.params["id"], call.body, call.if_match)
 
 
 @group.delete("{id}", role=Role.CONFIG, status=204)
 async def delete_customer_type(call: Call):
     """Delete a customer type."""
-    await crud.delete(directory.customer_types(await get_app()), call.params["id"], "customer type", call.if_match)
+    await crud.delete(directory.customer_types(await get_context()), call.params["id"], "customer type", call.if_match)
 
 
 bp = group.blueprint()

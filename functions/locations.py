@@ -7,7 +7,7 @@ from pydantic import Field
 from functions.http import Reply
 from functions.routing import Call, RouteGroup
 from shared.auth import Role
-from shared.bootstrap import get_app
+from shared.bootstrap import get_context
 from shared.models.common import ApiModel
 from shared.models.locations import Location, LocationWrite
 from shared.services import crud, locations
@@ -24,31 +24,31 @@ class LocationQuery(ApiModel):
 @group.get(query=LocationQuery, response=list[Location])
 async def list_locations(call: Call):
     """List locations."""
-    return await locations.list_locations(await get_app(), call.query.location, call.query.search)
+    return await locations.list_locations(await get_context(), call.query.location, call.query.search)
 
 
 @group.get("{id}", response=Location)
 async def get_location(call: Call):
     """Get one location."""
-    return await crud.get(locations.locations(await get_app()), call.params["id"], "location")
+    return await crud.get(locations.locations(await get_context()), call.params["id"], "location")
 
 
 @group.post(role=Role.CONFIG, body=LocationWrite, response=Location, status=201)
 async def create_location(call: Call):
     """Create a location; its identifier must be unique (case-insensitive)."""
-    return Reply(await locations.create_location(await get_app(), call.body), 201)
+    return Reply(await locations.create_location(await get_context(), call.body), 201)
 
 
 @group.patch("{id}", role=Role.CONFIG, body=list[dict[str, Any]], response=Location)
 async def patch_location(call: Call):
     """Update a location with JSON Patch (RFC 6902)."""
-    return await locations.patch_location(await get_app(), call.params["id"], call.body, call.if_match)
+    return await locations.patch_location(await get_context(), call.params["id"], call.body, call.if_match)
 
 
 @group.delete("{id}", role=Role.CONFIG, status=204)
 async def delete_location(call: Call):
     """Delete a location."""
-    await crud.delete(locations.locations(await get_app()), call.params["id"], "location", call.if_match)
+    await crud.delete(locations.locations(await get_context()), call.params["id"], "location", call.if_match)
 
 
 bp = group.blueprint()

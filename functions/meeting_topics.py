@@ -5,7 +5,7 @@ from pydantic import Field
 from functions.http import Reply
 from functions.routing import Call, RouteGroup
 from shared.auth import Role
-from shared.bootstrap import get_app
+from shared.bootstrap import get_context
 from shared.models.common import ApiModel, Uuid
 from shared.models.directory import MeetingTopic, MeetingTopicWrite
 from shared.services import crud, directory
@@ -21,31 +21,31 @@ class TopicQuery(ApiModel):
 @group.get(query=TopicQuery, response=list[MeetingTopic])
 async def list_topics(call: Call):
     """List meeting topics visible to a customer or an employee."""
-    return await directory.list_topics(await get_app(), call.query.is_customer, call.query.customer_type_id)
+    return await directory.list_topics(await get_context(), call.query.is_customer, call.query.customer_type_id)
 
 
 @group.get("{id}", response=MeetingTopic)
 async def get_topic(call: Call):
     """Get one meeting topic."""
-    return await crud.get(directory.topics(await get_app()), call.params["id"], "meeting topic")
+    return await crud.get(directory.topics(await get_context()), call.params["id"], "meeting topic")
 
 
 @group.post(role=Role.ADMIN, body=MeetingTopicWrite, response=MeetingTopic, status=201)
 async def create_topic(call: Call):
     """Create a meeting topic."""
-    return Reply(await directory.create_topic(await get_app(), call.body), 201)
+    return Reply(await directory.create_topic(await get_context(), call.body), 201)
 
 
 @group.put("{id}", role=Role.ADMIN, body=MeetingTopicWrite, response=MeetingTopic)
 async def replace_topic(call: Call):
     """Replace a meeting topic."""
-    return await directory.replace_topic(await get_app(), call.params["id"], call.body, call.if_match)
+    return await directory.replace_topic(await get_context(), call.params["id"], call.body, call.if_match)
 
 
 @group.delete("{id}", role=Role.ADMIN, status=204)
 async def delete_topic(call: Call):
     """Delete a meeting topic."""
-    await crud.delete(directory.topics(await get_app()), call.params["id"], "meeting topic", call.if_match)
+    await crud.delete(directory.topics(await get_context()), call.params["id"], "meeting topic", call.if_match)
 
 
 bp = group.blueprint()

@@ -6,7 +6,7 @@ import azure.functions as func
 
 from functions.http import Reply, quote_etag
 from functions.routing import Call, RouteGroup, parse_body
-from shared.bootstrap import get_app
+from shared.bootstrap import get_context
 from shared.models.common import ApiModel, UtcDateTime, Uuid
 from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingListItem
 from shared.services import meetings
@@ -25,39 +25,39 @@ class MeetingQuery(ApiModel):
 async def list_meetings(call: Call):
     """List meetings; employeeId matches the primary or an additional employee. No CPR numbers."""
     q = call.query
-    return await meetings.list_meetings(await get_app(), q.time_slot_id, q.employee_id, q.start_date_modified,
+    return await meetings.list_meetings(await get_context(), q.time_slot_id, q.employee_id, q.start_date_modified,
                                         q.end_date_modified)
 
 
 @group.get("{id}", response=Meeting)
 async def get_meeting(call: Call):
     """Get one meeting."""
-    return await meetings.get_meeting(await get_app(), call.params["id"])
+    return await meetings.get_meeting(await get_context(), call.params["id"])
 
 
 @group.post(body=MeetingCreate, response=Meeting, status=201)
 async def create_meeting(call: Call):
     """Book a meeting from a reservation (timeSlotId) or from startDate and endDate."""
-    return Reply(await meetings.create_meeting(await get_app(), call.body), 201)
+    return Reply(await meetings.create_meeting(await get_context(), call.body), 201)
 
 
 @group.patch("{id}", body=list[dict[str, Any]], response=Meeting)
 async def patch_meeting(call: Call):
     """Change a meeting with JSON Patch; time, employee and room changes are checked for conflicts."""
-    return await meetings.patch_meeting(await get_app(), call.params["id"], call.body, call.if_match)
+    return await meetings.patch_meeting(await get_context(), call.params["id"], call.body, call.if_match)
 
 
 @group.delete("{id}", status=204)
 async def cancel_meeting(call: Call):
     """Cancel a meeting: its time is free again."""
-    await meetings.cancel_meeting(await get_app(), call.params["id"], call.if_match)
+    await meetings.cancel_meeting(await get_context(), call.params["id"], call.if_match)
 
 
 @group.post("{id}/ical", response=str)
 async def meeting_ical(call: Call):
     """The meeting as an RFC 5545 invitation; the body (optional) overrides title, description, location."""
     overrides = parse_body(call.request, IcalRequest) if (call.request.get_body() or b"").strip() else IcalRequest()
-    octets, etag = await meetings.meeting_ical(await get_app(), call.params["id"], overrides)
+    octets, etag = await meetings.meeting_ical(await get_context(), call.params["id"], overrides)
     return func.HttpResponse(octets, status_code=200, mimetype="text/calendar", charset="utf-8",
                              headers={"ETag": quote_etag(etag),
                                       "Content-Disposition": f'attachment; filename="{call.params["id"]}.ics"'})

@@ -3,7 +3,7 @@
 
 import azure.functions as func
 
-from shared.bootstrap import get_app
+from shared.bootstrap import get_context
 from shared.services import notifications
 
 bp = func.Blueprint()
@@ -12,4 +12,4 @@ bp = func.Blueprint()
 @bp.service_bus_queue_trigger(arg_name="msg", queue_name="%NOTIFICATIONS_QUEUE%", connection="SERVICEBUS_CONNECTION")
 async def notifications_mail(msg: func.ServiceBusMessage) -> None:
     # A mail server failure raises: the message is delivered again, and dead-lettered in the end.
-    await notifications.deliver(await get_app(), msg.get_body())
+    await notifications.deliver(await get_context(), msg.get_body())

@@ -6,7 +6,7 @@ literal segment more than the time-slots group's catch-all, so the host routes i
 
 from functions.http import Reply
 from functions.routing import Call, RouteGroup
-from shared.bootstrap import get_app
+from shared.bootstrap import get_context
 from shared.models.reservations import Reservation, ReserveRequest
 from shared.services import reservations
 
@@ -16,7 +16,7 @@ group = RouteGroup("reservations", "time-slots/reserve", tag="Time Slots")
 @group.post(body=ReserveRequest, response=Reservation, status=201)
 async def reserve_time_slot(call: Call):
     """Reserve a time slot; the same token replaces its earlier reservation."""
-    return Reply(await reservations.reserve(await get_app(), call.body), 201)
+    return Reply(await reservations.reserve(await get_context(), call.body), 201)
 
 
 bp = group.blueprint()

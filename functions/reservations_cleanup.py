@@ -9,7 +9,7 @@ import logging
 
 import azure.functions as func
 
-from shared.bootstrap import get_app
+from shared.bootstrap import get_context
 from shared.services import notifications, reservations
 
 log = logging.getLogger(__name__)
@@ -19,8 +19,8 @@ bp = func.Blueprint()
 
 @bp.timer_trigger(schedule="%RESERVATION_CLEANUP_SCHEDULE%", arg_name="timer", run_on_startup=False)
 async def reservations_cleanup(timer: func.TimerRequest) -> None:
-    app = await get_app()
-    removed = await reservations.cleanup_expired(app)
-    republished = await notifications.republish(app)
+    ctx = await get_context()
+    removed = await reservations.cleanup_expired(ctx)
+    republished = await notifications.republish(ctx)
     if removed or republished:
         log.info("Removed %d expired reservation(s), re-published %d outbox document(s)", removed, republished)

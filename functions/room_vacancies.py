@@ -3,10 +3,10 @@
 from pydantic import Field
 
 from functions.routing import Call, RouteGroup
-from shared.bootstrap import get_app
+from shared.bootstrap import get_context
 from shared.models.common import ApiModel, Uuid
 from shared.models.directory import Room
-from shared.services.booking_vacancies import room_vacancies
+from shared.services.booking.vacancies import room_vacancies
 
 group = RouteGroup("room_vacancies", "room-vacancies", tag="Rooms")
 
@@ -19,7 +19,7 @@ class VacancyQuery(ApiModel):
 @group.get(query=VacancyQuery, response=list[Room])
 async def list_room_vacancies(call: Call):
     """Rooms at the location that are free for the whole reserved slot or meeting."""
-    return await room_vacancies(await get_app(), call.query.location, call.query.time_slot_id)
+    return await room_vacancies(await get_context(), call.query.location, call.query.time_slot_id)
 
 
 bp = group.blueprint()

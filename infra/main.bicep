@@ -169,8 +169,6 @@ param mailSender string = ''
 @description('Optional. Azure Communication Services endpoint used to send e-mail with the app identity. Defaults to empty (e-mail disabled).')
 param acsEndpoint string = ''
 
-@description('Optional. Whether the app loads the demo bank at start-up. Defaults to false.')
-param bookmeDemoData bool = false
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -301,7 +299,6 @@ module api './app/api.bicep' = {
     authAudience: authAudience
     mailSender: mailSender
     acsEndpoint: acsEndpoint
-    bookmeDemoData: bookmeDemoData
   }
 }
 

@@ -1,77 +1,77 @@
-"""The composition root: builds the process-wide adapters from settings, once.
+"""The composition root: builds the process-wide adapters from settings, once, and hands
+services the Context over them.
 
-Handlers ask for `await get_app()`; tests build an `App` of their own.
+Handlers ask for `await get_context()`; tests build a Context of their own (over the real
+adapters with `build_context`, or over the fakes of tests/utils/fakes.py).
 """
 
 import asyncio
-from collections.abc import Callable, Iterable
-from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from shared.adapters.cosmos import CosmosAccount, connect
-from shared.adapters.cosmos_documents import CosmosDocuments, Selection, read_selected
+from shared.adapters.cosmos_bookings import CosmosBookings
+from shared.adapters.cosmos_documents import CosmosConfig
 from shared.adapters.cosmos_layout import BOOKINGS, CONFIG
 from shared.auth import TokenValidator
+from shared.context import Context
 from shared.models.common import utc_now
-from shared.ports import Documents, Mailer, Publisher
+from shared.ports import Mailer
 from shared.settings import Settings, get_settings
 
 
-class App:
-    """The adapters one process shares: Cosmos, the notification queue, mail, clock."""
+class Runtime:
+    """A Context and the connections behind it, closed together."""
 
-    def __init__(self, settings: Settings, cosmos: CosmosAccount, publisher: Publisher, mailer: Mailer,
-                 clock: Callable[[], datetime] = utc_now):
-        self.settings = settings
-        self.cosmos = cosmos
-        self.publisher = publisher
-        self.mailer = mailer
-        self.clock = clock
-        self._documents: dict[str, Documents[Any]] = {}
-
-    def documents(self, kind: str, model: type, unique_keys: Callable[[Any], Iterable[str]] | None = None):
-        """The store of one kind of configuration document."""
-        if kind not in self._documents:
-            self._documents[kind] = CosmosDocuments(self.cosmos.container(CONFIG.name), kind, model, unique_keys)
-        return self._documents[kind]
-
-    async def read_selected(self, selections: Iterable[Selection]) -> dict[str, list]:
-        """Configuration documents of several kinds, in one request."""
-        return await read_selected(self.cosmos.container(CONFIG.name), selections)
-
-    @property
-    def bookings(self):
-        return self.cosmos.container(BOOKINGS.name)
+    def __init__(self, context: Context, closers: list):
+        self.context = context
+        self._closers = closers
 
     async def close(self) -> None:
-        await self.cosmos.close()
+        for close in self._closers:
+            await close()
 
 
-_app: App | None = None
-_lock = asyncio.Lock()
-
-
-def build_app(settings: Settings) -> App:
+def build_runtime(settings: Settings, account: CosmosAccount | None = None, mailer: Mailer | None = None) -> Runtime:
+    """The adapters the settings name; `account` and `mailer` replace them (benchmarks count
+    Cosmos requests through an account of their own)."""
     from shared.adapters.mail import build_mailer
     from shared.adapters.queues import build_publisher
 
-    return App(settings, connect(settings), build_publisher(settings), build_mailer(settings))
+    account = account or connect(settings)
+    config = CosmosConfig(account.container(CONFIG.name))
+    publisher, mailer = build_publisher(settings), mailer or build_mailer(settings)
+    context = Context(bookings=CosmosBookings(account.container(BOOKINGS.name)), config=config, stores=config,
+                      publisher=publisher, mailer=mailer, clock=utc_now, settings=settings)
+    closers = [account.close] + [adapter.close for adapter in (publisher, mailer) if hasattr(adapter, "close")]
+    return Runtime(context, closers)
 
 
-async def get_app() -> App:
-    global _app
-    if _app is None:
+_runtime: Runtime | None = None
+_lock = asyncio.Lock()
+
+
+async def get_context() -> Context:
+    """The process-wide Context, built on first use."""
+    global _runtime
+    if _runtime is None:
         async with _lock:
-            if _app is None:
-                _app = build_app(get_settings())
-    return _app
+            if _runtime is None:
+                _runtime = build_runtime(get_settings())
+    return _runtime.context
 
 
-def set_app(app: App | None) -> None:
-    """Replace the process-wide app (tests, the local host)."""
-    global _app
-    _app = app
+def set_context(context: Context | None) -> None:
+    """Replace the process-wide Context (tests that call a function directly)."""
+    global _runtime
+    _runtime = Runtime(context, []) if context is not None else None
+
+
+async def close() -> None:
+    """Close the process-wide connections (the local host's shutdown)."""
+    global _runtime
+    runtime, _runtime = _runtime, None
+    if runtime is not None:
+        await runtime.close()
 
 
 @lru_cache

@@ -1,13 +1,23 @@
-"""The small interfaces the services depend on; adapters implement them."""
+"""The small interfaces the services depend on; adapters implement them, fakes in
+tests/utils/fakes.py subclass them."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from shared.errors import BookMeError
+
+if TYPE_CHECKING:
+    from shared.kinds import Kind
+    from shared.rules.booking import Calendar
 
 T = TypeVar("T")
+Clock = Callable[[], datetime]
+Document = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,110 @@ class Documents(ABC, Generic[T]):
         """Delete `current`; PreconditionFailed when it changed meanwhile."""
 
 
+class DocumentStores(ABC):
+    """The store of each kind of configuration document."""
+
+    @abstractmethod
+    def of(self, kind: Kind) -> Documents[Any]:
+        """The store of `kind` (one per kind, built from the kind's registry entry)."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Items of one kind: all of them, or those whose top-level `field` is one of `values`."""
+
+    kind: Kind
+    field: str | None = None
+    values: tuple[Any, ...] = ()
+
+
+class ConfigReader(ABC):
+    """Reads several kinds of configuration at once."""
+
+    @abstractmethod
+    async def read(self, selections: Iterable[Selection]) -> dict[str, list[Versioned[Any]]]:
+        """The selected items by kind name, in ONE request: the hot paths (availability,
+        booking) read all the configuration they need this way."""
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation of a day batch; `etag` makes a replace or delete conditional."""
+
+    kind: Literal["create", "upsert", "replace", "delete"]
+    id: str
+    document: Document | None = None
+    etag: str | None = None
+
+
+class BatchRejected(Exception):
+    """A day batch failed as a whole because `op` got `status` (404, 409 or 412)."""
+
+    def __init__(self, op: Op, status: int, error: BookMeError):
+        super().__init__(f"{op.kind} {op.id}: {status}")
+        self.op = op
+        self.status = status
+        self.error = error
+
+
+class BookingStore(ABC):
+    """The bookings container: one partition per organization-local day (`YYYY-MM-DD`) holding
+    that day's calendars, meetings, reservations and outbox documents."""
+
+    @abstractmethod
+    async def day(self, day: str, ids: Iterable[str]) -> dict[str, Document]:
+        """The documents of one day with these ids, by id (one single-partition query)."""
+
+    @abstractmethod
+    async def calendars(self, day: str, resources: Iterable[str]) -> dict[str, Calendar]:
+        """Every calendar asked for; missing ones are empty, with no ETag."""
+
+    @abstractmethod
+    async def commit(self, day: str, ops: list[Op]) -> dict[str, Document]:
+        """Run `ops` as one atomic batch in the day: the written documents by id, or
+        BatchRejected naming the failing operation."""
+
+    @abstractmethod
+    async def delete(self, day: str, id: str, etag: str | None = None) -> bool:
+        """Delete one document; False when it was already gone or changed."""
+
+    @abstractmethod
+    async def find(self, id: str, types: Iterable[str]) -> list[Document]:
+        """Documents of these types with this id, in any day."""
+
+    @abstractmethod
+    async def reservation_with_calendars(self, id: str) -> tuple[Document | None, dict[str, Calendar]]:
+        """The reservation with this id and the calendars of its day that hold it, in one request."""
+
+    @abstractmethod
+    async def find_slot(self, id: str) -> list[Document]:
+        """The reservation with this id, or the meeting with this id or made from it."""
+
+    @abstractmethod
+    async def reservations_with_token(self, token: str) -> list[Document]:
+        """Every reservation made with this token, in any day."""
+
+    @abstractmethod
+    async def meetings(self, time_slot_id: str | None = None, employee_id: str | None = None,
+                       modified_from: datetime | None = None, modified_to: datetime | None = None
+                       ) -> list[Document]:
+        """Meetings matching every given filter; the employee as primary or additional."""
+
+    @abstractmethod
+    async def expired_reservations(self, now: datetime) -> list[Document]:
+        """Reservations whose expiresAt is at or before `now`."""
+
+    @abstractmethod
+    async def outbox_before(self, cutoff: datetime) -> list[Document]:
+        """Outbox documents created at or before `cutoff`."""
+
+    @abstractmethod
+    async def calendar_entries(self, resources: Iterable[str] | None, first_day: str,
+                               last_day: str) -> dict[str, list[Mapping[str, Any]]]:
+        """Calendar entries per resource on the days first_day..last_day, in one request;
+        resources None means every resource."""
+
+
 class Publisher(ABC):
     """Sends messages to a queue (Service Bus in Azure)."""
 
@@ -59,4 +173,4 @@ class Mailer(ABC):
 
     @abstractmethod
     async def send(self, message: Any) -> None:
-        """Send one email.message.EmailMessage."""
+        """Send one email.message.EmailMessage, or raise ServiceUnavailable."""

@@ -42,9 +42,6 @@ class Settings(BaseSettings):
     ACS_ENDPOINT: str = ""
     MAIL_SENDER: str = "bookme@bank.example"
 
-    BOOKME_DEMO_DATA: bool = True
-    PORT: int = 7071
-
     @property
     def cosmos_is_emulator(self) -> bool:
         return bool(self.COSMOS_KEY) and urlparse(self.COSMOS_ENDPOINT).hostname in LOOPBACK

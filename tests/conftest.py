@@ -1,5 +1,6 @@
 """Fixtures: the real local stack (started once per session, only when a test needs it),
-HTTP clients for V2 and V3 with tokens, and the app's own adapters for integration tests."""
+HTTP clients for V2 and V3 with tokens, and a Context over the app's own adapters for
+integration tests."""
 
 import httpx
 import pytest
@@ -48,12 +49,12 @@ def config_api(stack):
 
 
 @pytest.fixture
-async def app(stack):
-    """The app's own adapters, against the same Cosmos database the host uses."""
-    from shared.bootstrap import build_app
+async def ctx(stack):
+    """A Context over the app's own adapters, against the same Cosmos database the host uses."""
+    from shared.bootstrap import build_runtime
     from shared.settings import Settings
 
     settings = Settings(**{k: v for k, v in stack.env.items() if k in Settings.model_fields})
-    built = build_app(settings)
-    yield built
-    await built.close()
+    runtime = build_runtime(settings)
+    yield runtime.context
+    await runtime.close()

@@ -36,11 +36,12 @@ LOCAL_SETTINGS_SAMPLE = REPO / "local.settings.sample.json"
 
 # Settings that exist only on one side, by base name (the part before any "__").
 # Local only: the emulator key, the development token key, the local mail sink, the local
-# host's port and worker options. The first two must never reach Azure.
+# host's port and worker options, and the demo bank (never deployed: .funcignore). The first two must never reach Azure.
 FORBIDDEN_IN_AZURE = {"AUTH_DEV_KEY_FILE", "COSMOS_KEY"}
 LOCAL_ONLY_SETTINGS = FORBIDDEN_IN_AZURE | {
     "AzureWebJobsFeatureFlags",
     "AzureWebJobsSecretStorageType",
+    "BOOKME_DEMO_DATA",
     "FUNCTIONS_WORKER_RUNTIME",
     "PORT",
     "SMTP_HOST",

@@ -192,16 +192,20 @@ def configure_auth() -> None:
         os.environ["AUTH_DEV_KEY_FILE"] = str(DEV_KEY)
 
 
+def demo_data_wanted() -> bool:
+    """BOOKME_DEMO_DATA (default true): a local-stack setting the deployed app never reads."""
+    return os.environ.get("BOOKME_DEMO_DATA", "true").strip().lower() not in ("false", "0", "no", "off")
+
+
 async def provision() -> None:
     from shared.adapters.cosmos import ensure_layout
-    from shared.bootstrap import get_app
+    from shared.bootstrap import get_context
     from shared.demo.loader import load_demo_bank
     from shared.settings import get_settings
 
-    settings = get_settings()
-    await ensure_layout(settings)
-    if settings.BOOKME_DEMO_DATA:
-        await load_demo_bank(await get_app())
+    await ensure_layout(get_settings())
+    if demo_data_wanted():
+        await load_demo_bank(await get_context())
         log.info("Demo bank loaded")
 
 
@@ -213,8 +217,7 @@ async def run_async(port: int) -> None:
         await provision()
         await serve(ROOT, port)
     finally:
-        app = await bootstrap.get_app()
-        await app.close()
+        await bootstrap.close()
 
 
 def _stop_on_sigterm() -> None:

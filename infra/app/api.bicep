@@ -87,9 +87,6 @@ param mailSender string = ''
 @description('Optional. Azure Communication Services endpoint (ACS_ENDPOINT). Defaults to empty.')
 param acsEndpoint string = ''
 
-@description('Optional. Whether the demo bank is loaded (BOOKME_DEMO_DATA). Defaults to false.')
-param bookmeDemoData bool = false
-
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -118,7 +115,6 @@ var appSettings = {
   AUTH_AUDIENCE: authAudience
   MAIL_SENDER: mailSender
   ACS_ENDPOINT: acsEndpoint
-  BOOKME_DEMO_DATA: bookmeDemoData ? 'true' : 'false'
 }
 
 var addressRules = [for (address, i) in allowedInboundAddresses: {

@@ -7,83 +7,23 @@ such query names `c.pk` in SQL as well as passing `partition_key`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from azure.core import MatchConditions
 from azure.cosmos import exceptions as cosmos_errors
 from azure.cosmos.aio import ContainerProxy
 
-from shared.adapters.cosmos import cosmos_call, translate
-from shared.errors import BookMeError, NotFound, PreconditionFailed
-from shared.models.common import format_utc, parse_utc
-from shared.rules.booking import Calendar, Entry
-
-CALENDAR, MEETING, RESERVATION, OUTBOX = "calendar", "meeting", "reservation", "outbox"
-
-
-@dataclass(frozen=True)
-class Op:
-    """One operation of a day batch; `etag` makes a replace or delete conditional."""
-
-    kind: str  # create | upsert | replace | delete
-    id: str
-    document: dict[str, Any] | None = None
-    etag: str | None = None
+from shared.adapters.cosmos import PAGE_SIZE, cosmos_call, translate
+from shared.errors import NotFound, PreconditionFailed
+from shared.models.common import format_utc
+from shared.ports import BatchRejected, BookingStore, Op
+from shared.rules.booking import Calendar
+from shared.rules.calendar_documents import calendar_from_document
 
 
-class BatchRejected(Exception):
-    """A day batch failed as a whole because `op` got `status` (404, 409 or 412)."""
-
-    def __init__(self, op: Op, status: int, error: BookMeError):
-        super().__init__(f"{op.kind} {op.id}: {status}")
-        self.op = op
-        self.status = status
-        self.error = error
-
-
-def entry_from_json(raw: dict[str, Any]) -> Entry:
-    expires = raw.get("expiresAt")
-    return Entry(raw["ref"], raw["kind"], parse_utc(raw["start"]), parse_utc(raw["end"]),
-                 parse_utc(expires) if expires else None, raw.get("token"), raw.get("countsTowardCap", True))
-
-
-def entry_to_json(entry: Entry) -> dict[str, Any]:
-    return {"ref": entry.ref, "kind": entry.kind, "start": format_utc(entry.start), "end": format_utc(entry.end),
-            "expiresAt": format_utc(entry.expires_at) if entry.expires_at else None, "token": entry.token,
-            "countsTowardCap": entry.counts_toward_cap}
-
-
-def calendar_from_document(document: dict[str, Any]) -> Calendar:
-    return Calendar(document["id"], tuple(entry_from_json(e) for e in document.get("entries", [])),
-                    document["_etag"])
-
-
-def calendar_document(day: str, resource: str, entries: Iterable[Entry]) -> dict[str, Any]:
-    """The calendar format the availability engine reads: keep it stable."""
-    return {"id": resource, "pk": day, "type": CALENDAR, "resource": resource, "day": day,
-            "entries": [entry_to_json(e) for e in entries]}
-
-
-def calendar_ops(day: str, calendars: dict[str, Calendar], planned: dict[str, tuple[Entry, ...]]) -> list[Op]:
-    """Replace each changed calendar at the ETag it was read at, or create it if it was missing."""
-    ops = []
-    for resource, entries in sorted(planned.items()):
-        current = calendars.get(resource)
-        document = calendar_document(day, resource, entries)
-        if current is None or current.etag is None:
-            ops.append(Op("create", resource, document))
-        else:
-            ops.append(Op("replace", resource, document, current.etag))
-    return ops
-
-
-def is_calendar(op: Op) -> bool:
-    return op.id.startswith(("employee:", "room:"))
-
-
-class CosmosBookings:
+class CosmosBookings(BookingStore):
     def __init__(self, container: ContainerProxy):
         self._container = container
 
@@ -102,10 +42,9 @@ class CosmosBookings:
         found = await self.day(day, resources)
         return {r: calendar_from_document(found[r]) if r in found else Calendar(r) for r in resources}
 
-    async def find(self, id: str, kinds: Iterable[str]) -> list[dict[str, Any]]:
-        """Documents of these types with this id, in any day (a cross-partition query)."""
+    async def find(self, id: str, types: Iterable[str]) -> list[dict[str, Any]]:
         return await self._query("SELECT * FROM c WHERE c.id = @id AND ARRAY_CONTAINS(@types, c.type)",
-                                 {"@id": id, "@types": list(kinds)})
+                                 {"@id": id, "@types": list(types)})
 
     async def reservation_with_calendars(self, id: str) -> tuple[dict[str, Any] | None, dict[str, Calendar]]:
         """The reservation with this id and the calendars holding it, in one cross-partition
@@ -181,8 +120,6 @@ class CosmosBookings:
 
     async def delete(self, day: str, id: str, etag: str | None = None) -> bool:
         """Delete one document; False when it was already gone or changed (someone else won)."""
-        from azure.core import MatchConditions
-
         options = {"etag": etag, "match_condition": MatchConditions.IfNotModified} if etag else {}
         try:
             with cosmos_call():
@@ -191,8 +128,24 @@ class CosmosBookings:
             return False
         return True
 
+    async def calendar_entries(self, resources: Iterable[str] | None, first_day: str,
+                               last_day: str) -> dict[str, list[Mapping[str, Any]]]:
+        """A cross-partition query over a range of the partition key (see docs/data-model.md,
+        "Availability reads")."""
+        sql = ("SELECT c.resource, c.entries FROM c WHERE c.type = 'calendar' "
+               "AND c.pk >= @first AND c.pk <= @last")
+        params: dict[str, Any] = {"@first": first_day, "@last": last_day}
+        if resources is not None:
+            sql += " AND ARRAY_CONTAINS(@resources, c.resource)"
+            params["@resources"] = sorted(set(resources))
+        found: dict[str, list[Mapping[str, Any]]] = {}
+        for document in await self._query(sql, params):
+            found.setdefault(document["resource"], []).extend(document.get("entries") or [])
+        return found
+
     async def _query(self, sql: str, params: dict[str, Any], partition: str | None = None) -> list[dict[str, Any]]:
         parameters = [{"name": k, "value": v} for k, v in params.items()]
         options = {"partition_key": partition} if partition is not None else {}
         with cosmos_call():
-            return [d async for d in self._container.query_items(sql, parameters=parameters, **options)]
+            return [d async for d in self._container.query_items(sql, parameters=parameters,
+                                                                 max_item_count=PAGE_SIZE, **options)]

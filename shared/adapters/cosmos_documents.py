@@ -8,16 +8,17 @@ both take a name.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
+from azure.core import MatchConditions
 from azure.cosmos.aio import ContainerProxy
 
 from shared.adapters.cosmos import PAGE_SIZE, cosmos_call
 from shared.errors import Conflict
+from shared.kinds import Kind
 from shared.models.common import ApiModel
-from shared.ports import Documents, Versioned
+from shared.ports import ConfigReader, Documents, DocumentStores, Selection, Versioned
 
 T = TypeVar("T", bound=ApiModel)
 
@@ -27,17 +28,11 @@ def _claim_id(key: str) -> str:
 
 
 class CosmosDocuments(Documents[T], Generic[T]):
-    def __init__(
-        self,
-        container: ContainerProxy,
-        kind: str,
-        model: type[T],
-        unique_keys: Callable[[T], Iterable[str]] | None = None,
-    ):
+    def __init__(self, container: ContainerProxy, kind: Kind):
         self._container = container
-        self._kind = kind
-        self._model = model
-        self._unique_keys = unique_keys or (lambda item: ())
+        self._kind = kind.name
+        self._model = kind.model
+        self._unique_keys = kind.unique_keys
 
     def _document(self, item: T) -> dict[str, Any]:
         return {**item.to_json(), "pk": self._kind, "doc": "item"}
@@ -84,7 +79,7 @@ class CosmosDocuments(Documents[T], Generic[T]):
         if old == new:
             with cosmos_call():
                 document = await self._container.replace_item(
-                    item.id, self._document(item), etag=current.etag, match_condition=_if_match()
+                    item.id, self._document(item), etag=current.etag, match_condition=MatchConditions.IfNotModified
                 )
             return self._versioned(document)
         operations: list[tuple] = [("create", (self._claim(c, item),)) for c in new - old]
@@ -111,41 +106,37 @@ class CosmosDocuments(Documents[T], Generic[T]):
         return self._versioned(item_result["resourceBody"])
 
 
-def _if_match():
-    from azure.core import MatchConditions
+class CosmosConfig(ConfigReader, DocumentStores):
+    """The `config` container: a store per kind, and reads across kinds."""
 
-    return MatchConditions.IfNotModified
+    def __init__(self, container: ContainerProxy):
+        self._container = container
+        self._stores: dict[str, CosmosDocuments[Any]] = {}
 
+    def of(self, kind: Kind) -> Documents[Any]:
+        if kind.name not in self._stores:
+            self._stores[kind.name] = CosmosDocuments(self._container, kind)
+        return self._stores[kind.name]
 
-@dataclass(frozen=True)
-class Selection:
-    """Items of one kind: all of them, or those whose top-level `field` is one of `values`."""
-
-    kind: str
-    model: type[ApiModel]
-    field: str | None = None
-    values: tuple[Any, ...] = ()
-
-
-async def read_selected(container: ContainerProxy, selections: Iterable[Selection]) -> dict[str, list[Versioned[Any]]]:
-    """Several kinds of configuration in ONE query: hot paths (availability, booking) read all
-    the configuration they need with a single request across those few partitions."""
-    selections = list(selections)
-    found: dict[str, list[Versioned[Any]]] = {s.kind: [] for s in selections}
-    selections = [s for s in selections if s.field is None or s.values]
-    if not selections:
+    async def read(self, selections: Iterable[Selection]) -> dict[str, list[Versioned[Any]]]:
+        """One query over the few partitions asked for."""
+        selections = list(selections)
+        found: dict[str, list[Versioned[Any]]] = {s.kind.name: [] for s in selections}
+        selections = [s for s in selections if s.field is None or s.values]
+        if not selections:
+            return found
+        clauses, parameters = [], []
+        for n, selection in enumerate(selections):
+            parameters.append({"name": f"@k{n}", "value": selection.kind.name})
+            clause = f"c.pk = @k{n}"
+            if selection.field is not None:
+                parameters.append({"name": f"@v{n}", "value": list(selection.values)})
+                clause += f" AND ARRAY_CONTAINS(@v{n}, c['{selection.field}'])"
+            clauses.append(f"({clause})")
+        sql = f"SELECT * FROM c WHERE c.doc = 'item' AND ({' OR '.join(clauses)})"
+        models = {s.kind.name: s.kind.model for s in selections}
+        with cosmos_call():
+            async for document in self._container.query_items(sql, parameters=parameters, max_item_count=PAGE_SIZE):
+                kind = document["pk"]
+                found[kind].append(Versioned(models[kind].model_validate(document), document["_etag"]))
         return found
-    clauses, parameters = [], []
-    for n, selection in enumerate(selections):
-        parameters.append({"name": f"@k{n}", "value": selection.kind})
-        clause = f"c.pk = @k{n}"
-        if selection.field is not None:
-            parameters.append({"name": f"@v{n}", "value": list(selection.values)})
-            clause += f" AND ARRAY_CONTAINS(@v{n}, c['{selection.field}'])"
-        clauses.append(f"({clause})")
-    sql = f"SELECT * FROM c WHERE c.doc = 'item' AND ({' OR '.join(clauses)})"
-    models = {s.kind: s.model for s in selections}
-    with cosmos_call():
-        async for document in container.query_items(sql, parameters=parameters, max_item_count=PAGE_SIZE):
-            found[document["pk"]].append(Versioned(models[document["pk"]].model_validate(document), document["_etag"]))
-    return found

@@ -3,7 +3,7 @@ and its booking portal."""
 
 from datetime import UTC, datetime, timedelta
 
-from shared.bootstrap import App
+from shared.context import Context
 from shared.demo import bank, demo_id
 from shared.errors import Conflict
 from shared.models.common import MeetingType
@@ -94,15 +94,15 @@ PORTAL = Portal(
 )
 
 
-async def load_config_groups(app: App) -> None:
+async def load_config_groups(ctx: Context) -> None:
     """Upsert the demo labels, groups and portal (stable ids: reloading updates)."""
     for label in LABELS:
         try:
-            await crud.upsert(labels.labels(app), label, "label")
+            await crud.upsert(labels.labels(ctx), label, "label")
         except Conflict:
             pass  # the bank registered that name itself since; keep theirs
     for group in COMPETENCE_GROUPS:
-        await crud.upsert(groups.competence_groups(app), group, "competence group")
+        await crud.upsert(groups.competence_groups(ctx), group, "competence group")
     for service_group in SERVICE_GROUPS:
-        await crud.upsert(groups.service_groups(app), service_group, "service group")
-    await crud.upsert(portals.portals(app), PORTAL, "portal")
+        await crud.upsert(groups.service_groups(ctx), service_group, "service group")
+    await crud.upsert(portals.portals(ctx), PORTAL, "portal")

@@ -3,7 +3,7 @@ as locations, and a working week for every advisor."""
 
 from datetime import date, time, timedelta
 
-from shared.bootstrap import App
+from shared.context import Context
 from shared.demo import bank, demo_id
 from shared.errors import Conflict
 from shared.models.common import MeetingType
@@ -99,14 +99,14 @@ def coming_holidays(today: date) -> list[date]:
     return [d for year in (today.year, today.year + 1) for d in bank_holidays(year) if today <= d <= end]
 
 
-async def load_config_and_schedules(app: App) -> None:
+async def load_config_and_schedules(ctx: Context) -> None:
     """Organization settings, locations and schedules; existing ones are updated, never duplicated."""
-    settings = await organization.current_settings(app)
-    await organization.add_closing_days(app, settings.item.id, coming_holidays(app.clock().date()))
+    settings = await organization.current_settings(ctx)
+    await organization.add_closing_days(ctx, settings.item.id, coming_holidays(ctx.clock().date()))
     for location in LOCATIONS:
-        await _upsert(locations.locations(app), location, "location")
+        await _upsert(locations.locations(ctx), location, "location")
     for schedule in SCHEDULES:
-        await _upsert(schedules.schedules(app), schedule, "employee schedule")
+        await _upsert(schedules.schedules(ctx), schedule, "employee schedule")
 
 
 async def _upsert(store, item, what: str) -> None:

@@ -107,13 +107,11 @@ def _time_of_day(value: Any) -> Any:
         return value.replace(tzinfo=None)
     if not isinstance(value, str):
         raise ValueError("a time of day must be a string like 08:00:00")
-    if isinstance(value, str):
-        span = parse_timespan(value)
-        if not timedelta(0) <= span < timedelta(days=1):
-            raise ValueError(f"'{value}' is not a time of day between 00:00:00 and 23:59:59")
-        seconds = int(span.total_seconds())
-        return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
-    return value
+    span = parse_timespan(value)
+    if not timedelta(0) <= span < timedelta(days=1):
+        raise ValueError(f"'{value}' is not a time of day between 00:00:00 and 23:59:59")
+    seconds = int(span.total_seconds())
+    return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
 
 
 def _uuid(value: str) -> str:

@@ -11,9 +11,6 @@ from pydantic import AfterValidator, Field, StringConstraints
 from shared.models.common import ApiModel, Email, MeetingType, TimeSpan, UtcDateTime, Uuid
 from shared.models.labels import LabelName
 
-COMPETENCE_GROUP = "competenceGroup"
-SERVICE_GROUP = "serviceGroup"
-
 
 def _unique(values: list) -> list:
     return list(dict.fromkeys(values))

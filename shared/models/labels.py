@@ -6,7 +6,6 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from shared.models.common import ApiEnum, ApiModel, UtcDateTime, Uuid
 
-LABEL = "label"
 DEFAULT_COLOR = "#808080"
 
 LabelName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

@@ -3,6 +3,7 @@
 from pydantic import Field, field_validator
 
 from shared.models.common import ApiModel, Uuid
+from shared.rules.locations import location_key
 
 
 class LocationWrite(ApiModel):
@@ -25,4 +26,4 @@ class Location(LocationWrite):
     @property
     def key(self) -> str:
         """The identifier as compared: case-insensitive."""
-        return self.location.casefold()
+        return location_key(self.location)

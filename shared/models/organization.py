@@ -129,10 +129,6 @@ class OrganizationSetting(ApiModel):
         """The IANA name of the organization's time zone, e.g. Europe/Copenhagen."""
         return timezones.identifier_for(self.time_zone_id) or "UTC"
 
-    @property
-    def time_zone_identifier(self) -> str:
-        return self.zone
-
     @computed_field(description="The time zone of timeZoneId, expanded (read-only).")
     @property
     def time_zone(self) -> TimeZone:

@@ -8,8 +8,6 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, 
 from shared.models.common import ApiEnum, ApiModel, Uuid
 from shared.models.groups import Labels, Name
 
-PORTAL = "portal"
-
 
 class FieldType(ApiEnum):
     TEXT = "Text"

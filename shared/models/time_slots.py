@@ -91,6 +91,3 @@ class TimeSlot(ApiModel):
     status: SlotStatus
     available: bool
 
-
-def window_end(start: datetime, look_forward: timedelta) -> datetime:
-    return start + look_forward

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from shared.models.common import MeetingType
+from shared.rules.locations import same_location  # noqa: F401 - the engine's location rule
 
 TYPE_ORDER: tuple[MeetingType, ...] = tuple(sorted(MeetingType, key=lambda kind: kind.value))
 
@@ -102,8 +103,3 @@ def resolve_daily_cap(
         return schedule_cap
     group_caps = [cap for cap in service_group_caps if cap is not None]
     return min(group_caps) if group_caps else org_cap
-
-
-def same_location(first: str | None, second: str | None) -> bool:
-    """Locations are free text, compared case-insensitively and ignoring surrounding spaces."""
-    return first is not None and second is not None and first.strip().casefold() == second.strip().casefold()

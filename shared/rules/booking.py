@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from shared.errors import Conflict, InvalidRequest
 
-MEETING = "meeting"
-RESERVATION = "reservation"
+# The kinds of calendar entry.
+MEETING_ENTRY = "meeting"
+RESERVATION_ENTRY = "reservation"
 
 
 def employee_calendar(employee_id: str) -> str:

@@ -1,14 +1,13 @@
 """Competence and service group rules: hierarchy, memberships, qualified advisors, daily caps."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from shared.models.groups import (
     CompetenceGroup,
     CompetenceGroupDoc,
     Membership,
     NamedRef,
-    ServiceGroup,
     ServiceGroupAdvisors,
     ServiceGroupDoc,
 )
@@ -100,8 +99,3 @@ def expand(group: CompetenceGroupDoc, groups: Iterable[CompetenceGroupDoc],
         labels=group.labels,
     )
 
-
-def smallest_daily_cap(service_groups: Iterable[ServiceGroup | ServiceGroupDoc]) -> timedelta | None:
-    """The tightest maxMeetingTimePerDay among the groups, or None when none sets one."""
-    caps = [s.max_meeting_time_per_day for s in service_groups if s.max_meeting_time_per_day is not None]
-    return min(caps, default=None)

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from shared.errors import InvalidRequest
-from shared.rules.booking import RESERVATION, Claim, employee_calendar, room_calendar
+from shared.rules.booking import RESERVATION_ENTRY, Claim, employee_calendar, room_calendar
 
 
 def expiry(now: datetime, ttl: timedelta) -> datetime:
@@ -31,7 +31,7 @@ def claim(id: str, token: str, start: datetime, end: datetime, expires_at: datet
           caps: Mapping[str, timedelta] | None = None) -> Claim:
     """The claim of a new reservation: it replaces the `replaced` ones (same token) and does
     not conflict with the meeting it reschedules."""
-    return Claim(id, RESERVATION, start, end, held, expires_at=expires_at, token=token,
+    return Claim(id, RESERVATION_ENTRY, start, end, held, expires_at=expires_at, token=token,
                  releases=frozenset(replaced), ignores=frozenset({existing_meeting_id} - {None}),
                  caps=dict(caps or {}))
 

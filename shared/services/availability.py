@@ -6,18 +6,19 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from shared.adapters.cosmos_calendars import calendar_entries
-from shared.adapters.cosmos_documents import Selection
-from shared.bootstrap import App
+from shared import kinds
+from shared.context import Context
 from shared.errors import InvalidRequest
-from shared.models.directory import CustomerType, Employee, MeetingTopic, Room
 from shared.models.groups import CompetenceGroupDoc, ServiceGroupDoc
-from shared.models.locations import Location
 from shared.models.organization import OrganizationSetting
 from shared.models.time_slots import AvailableSlotsQuery, SlotStatus, TimeSlot, TimeSlotsQuery, slot_json
+from shared.ports import Selection
 from shared.rules import availability as engine
 from shared.rules import availability_inputs as inputs
 from shared.rules.availability_pools import Candidate, choose_candidates, qualified_ids
+from shared.rules.booking import employee_calendar, room_calendar
+from shared.rules.daily_caps import group_caps_by_employee
+from shared.rules.locations import same_location
 from shared.services.organization import current_settings
 from shared.services.schedules import schedule_of, schedules_for
 
@@ -25,15 +26,12 @@ DEFAULT_DURATION = timedelta(hours=1)
 GRID = timedelta(minutes=30)
 MAX_RANGE = timedelta(days=92)
 SLOT_IDS = uuid.UUID("0b6f1f5e-3c55-4f0e-9d0c-6f3f7d1c2a91")
-CONFIG = [Selection(kind, model) for kind, model in {
-    "organizationSetting": OrganizationSetting, "competenceGroup": CompetenceGroupDoc,
-    "serviceGroup": ServiceGroupDoc, "location": Location, "employee": Employee, "topic": MeetingTopic,
-    "customerType": CustomerType, "room": Room,
-}.items()]
+CONFIG = [Selection(kind) for kind in (kinds.ORGANIZATION_SETTING, kinds.COMPETENCE_GROUP, kinds.SERVICE_GROUP,
+                                        kinds.LOCATION, kinds.EMPLOYEE, kinds.TOPIC, kinds.CUSTOMER_TYPE, kinds.ROOM)]
 
 
-def _items(config: dict[str, list], kind: str) -> list[Any]:
-    return [stored.item for stored in config[kind]]
+def _items(config: dict[str, list], kind: kinds.Kind) -> list[Any]:
+    return [stored.item for stored in config[kind.name]]
 
 
 def _local_days(start: datetime, end: datetime, zone: str) -> tuple[str, str]:
@@ -47,26 +45,23 @@ def _invalid(field: str, message: str) -> InvalidRequest:
     return InvalidRequest(message, {field: [message]})
 
 
-async def available_slots(app: App, query: AvailableSlotsQuery) -> list[dict[str, Any]]:
+async def available_slots(ctx: Context, query: AvailableSlotsQuery) -> list[dict[str, Any]]:
     """GET /time-slots/available (contract section 9): the slots as AvailableSlot JSON."""
-    config = await app.read_selected(CONFIG)
-    stored_settings = _items(config, "organizationSetting")
-    settings = stored_settings[0] if stored_settings else (await current_settings(app)).item
-    topics = {t.id: t for t in _items(config, "topic")}
+    config = await ctx.config.read(CONFIG)
+    stored_settings = _items(config, kinds.ORGANIZATION_SETTING)
+    settings = stored_settings[0] if stored_settings else (await current_settings(ctx)).item
+    topics = {t.id: t for t in _items(config, kinds.TOPIC)}
     if query.topic and query.topic not in topics:
         raise _invalid("topic", f"Unknown meeting topic {query.topic}.")
-    if query.customer_type_id and query.customer_type_id not in {c.id for c in _items(config, "customerType")}:
+    if query.customer_type_id and query.customer_type_id not in {c.id for c in _items(config, kinds.CUSTOMER_TYPE)}:
         raise _invalid("customerTypeId", f"Unknown customer type {query.customer_type_id}.")
     topic = topics.get(query.topic) if query.topic else None
     duration = query.meeting_duration or (topic.meeting_duration if topic else None) or DEFAULT_DURATION
 
-    groups: list[CompetenceGroupDoc] = _items(config, "competenceGroup")
-    service_groups: list[ServiceGroupDoc] = _items(config, "serviceGroup")
-    group_caps: dict[str, list[timedelta | None]] = {}
-    for group in service_groups:
-        for employee_id in group.employee_ids:
-            group_caps.setdefault(employee_id, []).append(group.max_meeting_time_per_day)
-    active = {e.id for e in _items(config, "employee") if e.is_active}
+    groups: list[CompetenceGroupDoc] = _items(config, kinds.COMPETENCE_GROUP)
+    service_groups: list[ServiceGroupDoc] = _items(config, kinds.SERVICE_GROUP)
+    group_caps = group_caps_by_employee(service_groups)
+    active = {e.id for e in _items(config, kinds.EMPLOYEE) if e.is_active}
     candidates = choose_candidates(
         all_employee_ids=sorted(active), explicit_ids=list(query.explicit_employee_ids),
         employee_types={t.value for t in query.employee_types}, require_all=query.require_employee_participation,
@@ -78,29 +73,29 @@ async def available_slots(app: App, query: AvailableSlotsQuery) -> list[dict[str
         return []
 
     meeting_location = query.meeting_location or query.customer_location
-    location = next((loc for loc in _items(config, "location")
-                     if meeting_location and loc.location.casefold() == meeting_location.strip().casefold()), None)
+    location = next((loc for loc in _items(config, kinds.LOCATION) if same_location(loc.location, meeting_location)),
+                    None)
     need_room = query.require_room or bool(location and location.require_available_room)
     if need_room and not meeting_location:
         raise _invalid("meetingLocation", "A room is required: give meetingLocation or customerLocation.")
-    rooms = sorted((r for r in _items(config, "room") if r.is_active and need_room
-                    and r.location.casefold() == meeting_location.strip().casefold()), key=lambda r: r.name.casefold())
+    rooms = sorted((r for r in _items(config, kinds.ROOM) if r.is_active and need_room
+                    and same_location(r.location, meeting_location)), key=lambda r: r.name.casefold())
 
-    start = query.start_date or app.clock()
+    start = query.start_date or ctx.clock()
     end = start + query.look_forward_time
-    schedules = {s.employee_id: s for s in await schedules_for(app, [c.employee_id for c in candidates])}
+    schedules = {s.employee_id: s for s in await schedules_for(ctx, [c.employee_id for c in candidates])}
     first_day, last_day = _local_days(start, end, settings.zone)
-    resources = [f"employee:{c.employee_id}" for c in candidates] + [f"room:{r.id}" for r in rooms]
-    entries = await calendar_entries(app.bookings, resources, first_day, last_day)
+    resources = [employee_calendar(c.employee_id) for c in candidates] + [room_calendar(r.id) for r in rooms]
+    entries = await ctx.bookings.calendar_entries(resources, first_day, last_day)
 
     advisors = [
         inputs.advisor(schedules[c.employee_id], c, group_caps.get(c.employee_id, []),
-                       settings.max_meeting_time_per_day, entries.get(f"employee:{c.employee_id}", []))
+                       settings.max_meeting_time_per_day, entries.get(employee_calendar(c.employee_id), []))
         for c in candidates if c.employee_id in schedules
     ]
-    room_inputs = [engine.Room(r.id, inputs.busy(entries.get(f"room:{r.id}", []))) for r in rooms]
+    room_inputs = [engine.Room(r.id, inputs.busy(entries.get(room_calendar(r.id), []))) for r in rooms]
     slots = engine.find_slots(inputs.organization(settings), advisors, room_inputs, engine.SlotQuery(
-        now=app.clock(), start=start, end=end, duration=duration, meeting_types=frozenset(query.meeting_types),
+        now=ctx.clock(), start=start, end=end, duration=duration, meeting_types=frozenset(query.meeting_types),
         customer_initiated=query.is_customer_initiated, require_all=query.require_employee_participation,
         explicit_ids=tuple(query.explicit_employee_ids), customer_location=query.customer_location,
         require_room=need_room,
@@ -117,21 +112,21 @@ def _room_as_advisor(settings: OrganizationSetting, room_id: str, entries: list[
     """Rooms are bookable within opening hours on every day that is not a closing day."""
     workdays = tuple(engine.Workday(day, settings.opening_time, settings.closing_time, frozenset(engine.MeetingType))
                      for day in range(7))
-    return engine.Advisor(f"room:{room_id}", workdays, timedelta(days=1), inputs.busy(entries))
+    return engine.Advisor(room_calendar(room_id), workdays, timedelta(days=1), inputs.busy(entries))
 
 
-async def time_slots(app: App, query: TimeSlotsQuery) -> list[TimeSlot]:
+async def time_slots(ctx: Context, query: TimeSlotsQuery) -> list[TimeSlot]:
     """GET /time-slots: an employee's or a room's slots in a range, Available, Reserved or Booked."""
     if not query.employee_id and not query.room_id:
         raise _invalid("employeeId", "Give employeeId or roomId.")
     if query.end_date <= query.start_date or query.end_date - query.start_date > MAX_RANGE:
         raise _invalid("endDate", "endDate must be after startDate and at most 92 days later.")
-    settings = (await current_settings(app)).item
-    resource = f"employee:{query.employee_id}" if query.employee_id else f"room:{query.room_id}"
-    resources = [resource] + ([f"room:{query.room_id}"] if query.employee_id and query.room_id else [])
+    settings = (await current_settings(ctx)).item
+    resource = employee_calendar(query.employee_id) if query.employee_id else room_calendar(query.room_id)
+    resources = [resource] + ([room_calendar(query.room_id)] if query.employee_id and query.room_id else [])
     first_day, last_day = _local_days(query.start_date, query.end_date, settings.zone)
-    entries = await calendar_entries(app.bookings, resources, first_day, last_day)
-    now = app.clock()
+    entries = await ctx.bookings.calendar_entries(resources, first_day, last_day)
+    now = ctx.clock()
     found: list[TimeSlot] = []
     held = entries.get(resource, [])
     for entry, busy in zip(held, inputs.busy(held), strict=True):
@@ -143,10 +138,10 @@ async def time_slots(app: App, query: TimeSlotsQuery) -> list[TimeSlot]:
                               start_time=busy.start, end_time=busy.end, status=status, available=False))
 
     if query.employee_id:
-        schedule = await schedule_of(app, query.employee_id)
+        schedule = await schedule_of(ctx, query.employee_id)
         advisors = [inputs.advisor(schedule, Candidate(query.employee_id), [], settings.max_meeting_time_per_day,
                                    entries.get(resource, []))] if schedule else []
-        rooms = [engine.Room(query.room_id, inputs.busy(entries.get(f"room:{query.room_id}", [])))] \
+        rooms = [engine.Room(query.room_id, inputs.busy(entries.get(room_calendar(query.room_id), [])))] \
             if query.room_id else []
     else:
         advisors, rooms = [_room_as_advisor(settings, query.room_id, entries.get(resource, []))], []

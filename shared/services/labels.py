@@ -6,12 +6,11 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
-from shared.bootstrap import App
+from shared import kinds
+from shared.context import Context
 from shared.errors import Conflict, InvalidRequest
 from shared.models.common import new_id
-from shared.models.groups import COMPETENCE_GROUP, SERVICE_GROUP, CompetenceGroupDoc, ServiceGroupDoc
 from shared.models.labels import (
-    LABEL,
     ActiveFilter,
     Label,
     LabelListQuery,
@@ -23,21 +22,20 @@ from shared.models.labels import (
     LabelSuggestQuery,
     LabelWrite,
 )
-from shared.models.portals import PORTAL, Portal
 from shared.ports import Documents, Versioned
 from shared.rules import labels as rules
 from shared.rules.validation import validation_errors
 from shared.services import crud
 
 
-def labels(app: App) -> Documents[Label]:
-    return app.documents(LABEL, Label, unique_keys=lambda label: [rules.label_key(label.label_name)])
+def labels(ctx: Context) -> Documents[Label]:
+    return ctx.store(kinds.LABEL)
 
 
-async def usage_counts(app: App) -> dict[str, int]:
+async def usage_counts(ctx: Context) -> dict[str, int]:
     """Resources carrying each label, by label_key: one query per labelled kind."""
-    stores = (app.documents(COMPETENCE_GROUP, CompetenceGroupDoc), app.documents(SERVICE_GROUP, ServiceGroupDoc),
-              app.documents(PORTAL, Portal))
+    stores = (ctx.store(kinds.COMPETENCE_GROUP), ctx.store(kinds.SERVICE_GROUP),
+              ctx.store(kinds.PORTAL))
     listed = await asyncio.gather(*(store.list() for store in stores))
     return rules.count_usage(v.item.labels for items in listed for v in items)
 
@@ -46,76 +44,77 @@ def _registration(label: Label, counts: dict[str, int]) -> LabelRegistration:
     return LabelRegistration(**label.model_dump(), usage_count=counts.get(rules.label_key(label.label_name), 0))
 
 
-async def registrations(app: App, active_filter: ActiveFilter = ActiveFilter.ALL) -> list[LabelRegistration]:
+async def registrations(ctx: Context, active_filter: ActiveFilter = ActiveFilter.ALL) -> list[LabelRegistration]:
     """Every registration with its usage, sorted by name."""
-    stored, counts = await asyncio.gather(labels(app).list(), usage_counts(app))
+    stored, counts = await asyncio.gather(labels(ctx).list(), usage_counts(ctx))
     return rules.by_name(_registration(v.item, counts) for v in stored if rules.is_selected(v.item.is_active,
                                                                                              active_filter))
 
 
-async def list_labels(app: App, query: LabelListQuery) -> LabelPage:
-    selected = await registrations(app, query.active_filter)
+async def list_labels(ctx: Context, query: LabelListQuery) -> LabelPage:
+    selected = await registrations(ctx, query.active_filter)
     return LabelPage(items=rules.page(selected, query.page_number, query.page_size), page_number=query.page_number,
                      page_size=query.page_size, total_count=len(selected))
 
 
-async def search_labels(app: App, query: LabelSearchQuery):
-    return rules.search(await registrations(app, query.active_filter), query.q, query.threshold, query.limit)
+async def search_labels(ctx: Context, query: LabelSearchQuery):
+    return rules.search(await registrations(ctx, query.active_filter), query.q, query.threshold, query.limit)
 
 
-async def suggest_labels(app: App, query: LabelSuggestQuery) -> list[LabelSuggestion]:
-    return rules.suggest(await registrations(app, query.active_filter), query.prefix, query.limit)
+async def suggest_labels(ctx: Context, query: LabelSuggestQuery) -> list[LabelSuggestion]:
+    return rules.suggest(await registrations(ctx, query.active_filter), query.prefix, query.limit)
 
 
-async def _with_usage(app: App, stored: Versioned[Label]) -> Versioned[LabelRegistration]:
-    return Versioned(_registration(stored.item, await usage_counts(app)), stored.etag)
+async def _with_usage(ctx: Context, stored: Versioned[Label]) -> Versioned[LabelRegistration]:
+    return Versioned(_registration(stored.item, await usage_counts(ctx)), stored.etag)
 
 
-async def get_label(app: App, id: str) -> Versioned[LabelRegistration]:
-    return await _with_usage(app, await crud.get(labels(app), id, "label"))
+async def get_label(ctx: Context, id: str) -> Versioned[LabelRegistration]:
+    return await _with_usage(ctx, await crud.get(labels(ctx), id, "label"))
 
 
-async def create_label(app: App, data: LabelWrite) -> Versioned[LabelRegistration]:
-    now = app.clock()
-    stored = await labels(app).create(Label(id=new_id(), first_seen=now, last_updated=now, **data.model_dump()))
-    return await _with_usage(app, stored)
+async def create_label(ctx: Context, data: LabelWrite) -> Versioned[LabelRegistration]:
+    now = ctx.clock()
+    stored = await labels(ctx).create(Label(id=new_id(), first_seen=now, last_updated=now, **data.model_dump()))
+    return await _with_usage(ctx, stored)
 
 
-async def update_label(app: App, id: str, changes: LabelPatch, if_match: str | None) -> Versioned[LabelRegistration]:
+async def update_label(ctx: Context, id: str, changes: LabelPatch,
+                       if_match: str | None) -> Versioned[LabelRegistration]:
     """Merge the given fields; a rename beyond case is refused (409) while resources carry the label."""
     given = changes.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
     async def merge(current: Label) -> Label:
         try:
-            merged = Label.model_validate({**current.to_json(), **given, "lastUpdated": app.clock()})
+            merged = Label.model_validate({**current.to_json(), **given, "lastUpdated": ctx.clock()})
         except ValidationError as error:
             raise InvalidRequest("The label is not valid.", validation_errors(error)) from None
         old = rules.label_key(current.label_name)
-        if rules.label_key(merged.label_name) != old and (await usage_counts(app)).get(old):
+        if rules.label_key(merged.label_name) != old and (await usage_counts(ctx)).get(old):
             raise Conflict(f"Label '{current.label_name}' is in use; it cannot be renamed.")
         return merged
 
-    return await _with_usage(app, await crud.update(labels(app), id, "label", merge, if_match))
+    return await _with_usage(ctx, await crud.update(labels(ctx), id, "label", merge, if_match))
 
 
-async def delete_label(app: App, id: str, if_match: str | None) -> None:
+async def delete_label(ctx: Context, id: str, if_match: str | None) -> None:
     """Delete an unused label (409 while in use)."""
     deleted: list[Label] = []
 
     async def unused(label: Label) -> None:
-        if (await usage_counts(app)).get(rules.label_key(label.label_name)):
+        if (await usage_counts(ctx)).get(rules.label_key(label.label_name)):
             raise Conflict(f"Label '{label.label_name}' is in use.")
         deleted[:] = [label]
 
-    await crud.delete(labels(app), id, "label", if_match, guard=unused)
+    await crud.delete(labels(ctx), id, "label", if_match, guard=unused)
     label = deleted[0]
     # A resource may have taken the label up between the check and the delete: put it back.
-    if (await usage_counts(app)).get(rules.label_key(label.label_name)):
-        await _create_quietly(app, label)
+    if (await usage_counts(ctx)).get(rules.label_key(label.label_name)):
+        await _create_quietly(ctx, label)
         raise Conflict(f"Label '{label.label_name}' is in use.")
 
 
-async def register(app: App, names: Iterable[str]) -> list[str]:
+async def register(ctx: Context, names: Iterable[str]) -> list[str]:
     """The registered spelling of each name, registering unknown ones (grey, firstSeen now).
 
     Called before a resource is written (to store the registered spelling) and again after
@@ -123,20 +122,20 @@ async def register(app: App, names: Iterable[str]) -> list[str]:
     wanted = rules.unique_labels(names)
     if not wanted:
         return []
-    known = {rules.label_key(v.item.label_name): v.item.label_name for v in await labels(app).list()}
+    known = {rules.label_key(v.item.label_name): v.item.label_name for v in await labels(ctx).list()}
     for name in wanted:
         key = rules.label_key(name)
         if key not in known:
-            now = app.clock()
-            created = await _create_quietly(app, Label(id=new_id(), label_name=name, first_seen=now, last_updated=now))
-            known[key] = created or next((v.item.label_name for v in await labels(app).list()
+            now = ctx.clock()
+            created = await _create_quietly(ctx, Label(id=new_id(), label_name=name, first_seen=now, last_updated=now))
+            known[key] = created or next((v.item.label_name for v in await labels(ctx).list()
                                           if rules.label_key(v.item.label_name) == key), name)
     return [known[rules.label_key(name)] for name in wanted]
 
 
-async def _create_quietly(app: App, label: Label) -> str | None:
+async def _create_quietly(ctx: Context, label: Label) -> str | None:
     """Create the registration; None when another writer registered that name first."""
     try:
-        return (await labels(app).create(label)).item.label_name
+        return (await labels(ctx).create(label)).item.label_name
     except Conflict:
         return None

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from shared.bootstrap import App
+from shared import kinds
+from shared.context import Context
 from shared.errors import Conflict
 from shared.models.common import new_id
 from shared.models.locations import Location, LocationWrite
@@ -13,17 +14,18 @@ WHAT = "location"
 READ_ONLY = ("/id",)
 
 
-def locations(app: App) -> Documents[Location]:
-    return app.documents("location", Location, unique_keys=lambda loc: [loc.key])
+def locations(ctx: Context) -> Documents[Location]:
+    return ctx.store(kinds.LOCATION)
 
 
 def _taken(identifier: str) -> Conflict:
     return Conflict(f"A location with the identifier '{identifier}' already exists.")
 
 
-async def list_locations(app: App, location: str | None = None, search: str | None = None) -> list[Versioned[Location]]:
+async def list_locations(ctx: Context, location: str | None = None,
+                         search: str | None = None) -> list[Versioned[Location]]:
     """Locations, optionally only the one with identifier `location` and those matching `search`."""
-    found = await locations(app).list()
+    found = await locations(ctx).list()
     if location is not None:
         found = [v for v in found if v.item.key == location.strip().casefold()]
     if search:
@@ -32,31 +34,31 @@ async def list_locations(app: App, location: str | None = None, search: str | No
     return sorted(found, key=lambda v: v.item.key)
 
 
-async def location_named(app: App, identifier: str) -> Location | None:
+async def location_named(ctx: Context, identifier: str) -> Location | None:
     """The location whose identifier is `identifier` (case-insensitive), or None."""
     key = identifier.strip().casefold()
-    return next((v.item for v in await locations(app).list() if v.item.key == key), None)
+    return next((v.item for v in await locations(ctx).list() if v.item.key == key), None)
 
 
-async def locations_by_key(app: App) -> dict[str, Location]:
+async def locations_by_key(ctx: Context) -> dict[str, Location]:
     """Every location by case-folded identifier."""
-    return {v.item.key: v.item for v in await locations(app).list()}
+    return {v.item.key: v.item for v in await locations(ctx).list()}
 
 
-async def create_location(app: App, data: LocationWrite) -> Versioned[Location]:
+async def create_location(ctx: Context, data: LocationWrite) -> Versioned[Location]:
     try:
-        return await locations(app).create(Location(id=new_id(), **data.model_dump()))
+        return await locations(ctx).create(Location(id=new_id(), **data.model_dump()))
     except Conflict:
         raise _taken(data.location) from None
 
 
-async def patch_location(app: App, id: str, operations: Any, if_match: str | None) -> Versioned[Location]:
+async def patch_location(ctx: Context, id: str, operations: Any, if_match: str | None) -> Versioned[Location]:
     """RFC 6902 PATCH; renaming onto another location's identifier is a 409."""
 
     async def unique(current: Location, patched: Location) -> Location:
         # The claim documents make this safe under races; checking first gives the clearer message.
-        if patched.key != current.key and await location_named(app, patched.location) is not None:
+        if patched.key != current.key and await location_named(ctx, patched.location) is not None:
             raise _taken(patched.location)
         return patched
 
-    return await crud.patch(locations(app), id, WHAT, operations, Location, READ_ONLY, if_match, validate=unique)
+    return await crud.patch(locations(ctx), id, WHAT, operations, Location, READ_ONLY, if_match, validate=unique)

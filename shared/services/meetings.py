@@ -3,24 +3,23 @@
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.cosmos_bookings import BatchRejected
-from shared.bootstrap import App
+from shared.context import Context
 from shared.errors import Conflict, InvalidRequest, PreconditionFailed
 from shared.models.common import new_id
 from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingListItem
 from shared.models.organization import OrganizationSetting
-from shared.ports import Versioned
+from shared.ports import BatchRejected, Versioned
 from shared.rules import ical
 from shared.rules.booking import booking_day, check_participants, not_in_past
 from shared.rules.notifications import notices
 from shared.rules.patching import apply_patch, check_operations
-from shared.services import booking_refs, booking_writes
-from shared.services.booking_invitations import invitation
-from shared.services.booking_refs import Parties, Wanted
-from shared.services.booking_writes import StoredMeeting
-from shared.services.bookings import day_key, store
+from shared.services.booking import lookups, meeting_store
+from shared.services.booking.day_batch import day_key
+from shared.services.booking.invitations import invitation
+from shared.services.booking.lookups import Parties, Wanted
+from shared.services.booking.meeting_store import MeetingWrite, StoredMeeting
+from shared.services.booking.reservation_store import active_reservation
 from shared.services.crud import check_if_match
-from shared.services.reservations import active_reservation
 
 READ_ONLY = ("/id", "/dateCreated", "/dateModified", "/bookedBy")
 ATTEMPTS = 5
@@ -70,13 +69,13 @@ def _notices(found: Parties, org: OrganizationSetting, sender: str, before: Stor
     return notices(old, new)
 
 
-async def create_meeting(app: App, body: MeetingCreate) -> Versioned[Meeting]:
+async def create_meeting(ctx: Context, body: MeetingCreate) -> Versioned[Meeting]:
     """Book a meeting; 409 when its time is taken for an employee or the room."""
-    now = app.clock()
+    now = ctx.clock()
     consumed, calendars = None, None
     fields = body.model_dump(exclude={"start_date", "end_date"})
     if body.time_slot_id:
-        consumed, calendars = await active_reservation(app, body.time_slot_id, now)
+        consumed, calendars = await active_reservation(ctx, body.time_slot_id, now)
         fields["room_id"] = body.room_id or consumed.get("roomId")
         start, end = consumed["startDate"], consumed["endDate"]
     elif body.start_date and body.end_date:
@@ -87,61 +86,59 @@ async def create_meeting(app: App, body: MeetingCreate) -> Versioned[Meeting]:
     meeting = _without_portal_fields(Meeting.model_validate(
         {**fields, "id": new_id(), "start_date": start, "end_date": end, "date_created": now, "date_modified": now}))
     wanted = _wanted(meeting, capped=True)
-    found = await booking_refs.load(app, wanted)
+    found = await lookups.load(ctx, wanted)
     org = found.settings
     day = day_key(booking_day(meeting.start_date, meeting.end_date, org.zone))
     not_in_past(meeting.start_date, now)
-    sent = _notices(found, org, app.settings.MAIL_SENDER, None, meeting, 0)
-    saved = await booking_writes.save(app, None, meeting, day, 0, sent, consumed, found.caps(org), calendars)
+    sent = _notices(found, org, ctx.settings.MAIL_SENDER, None, meeting, 0)
+    saved = await meeting_store.save(ctx, MeetingWrite(None, meeting, day, 0, sent, consumed, found.caps, calendars))
     return _versioned(saved)
 
 
-async def get_meeting(app: App, id: str) -> Versioned[Meeting]:
-    return _versioned(await booking_writes.read(app, id))
+async def get_meeting(ctx: Context, id: str) -> Versioned[Meeting]:
+    return _versioned(await meeting_store.read(ctx, id))
 
 
-async def list_meetings(app: App, time_slot_id: str | None = None, employee_id: str | None = None,
+async def list_meetings(ctx: Context, time_slot_id: str | None = None, employee_id: str | None = None,
                         modified_from: datetime | None = None, modified_to: datetime | None = None
                         ) -> list[MeetingListItem]:
     """Meetings matching the filters, by start; never with the CPR number."""
-    found = await store(app).meetings(time_slot_id, employee_id, modified_from, modified_to)
-    current: dict[str, StoredMeeting] = {}
+    found = await ctx.bookings.meetings(time_slot_id, employee_id, modified_from, modified_to)
+    copies: dict[str, list[StoredMeeting]] = {}
     for document in found:
-        stored = booking_writes.from_document(document)
-        seen = current.get(stored.meeting.id)
-        if seen is None or (stored.sequence, stored.meeting.date_modified) > (seen.sequence,
-                                                                                seen.meeting.date_modified):
-            current[stored.meeting.id] = stored
-    return [s.meeting.listed() for s in sorted(current.values(), key=lambda s: (s.meeting.start_date, s.meeting.id))]
+        stored = meeting_store.from_document(document)
+        copies.setdefault(stored.meeting.id, []).append(stored)
+    current = [meeting_store.latest(each)[0] for each in copies.values()]
+    return [s.meeting.listed() for s in sorted(current, key=lambda s: (s.meeting.start_date, s.meeting.id))]
 
 
-async def patch_meeting(app: App, id: str, operations: Any, if_match: str | None) -> Versioned[Meeting]:
+async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | None) -> Versioned[Meeting]:
     """RFC 6902 PATCH; time, employee and room changes are checked like a new booking, and a
     new timeSlotId moves the meeting to that reservation's time."""
     check_operations(operations)
     for _ in range(ATTEMPTS):
-        before = await booking_writes.read(app, id)
+        before = await meeting_store.read(ctx, id)
         check_if_match(_versioned(before), if_match)
-        now = app.clock()
+        now = ctx.clock()
         patched = apply_patch(before.meeting.model_dump(mode="json", by_alias=True), operations, Meeting, READ_ONLY)
         patched = _without_portal_fields(patched.model_copy(update={"date_modified": now}))
         consumed, calendars = None, None
         if patched.time_slot_id and patched.time_slot_id != before.meeting.time_slot_id:
-            consumed, calendars = await active_reservation(app, patched.time_slot_id, now, meeting_id=id)
+            consumed, calendars = await active_reservation(ctx, patched.time_slot_id, now, meeting_id=id)
             patched = Meeting.model_validate({**patched.to_json(), "startDate": consumed["startDate"],
                                               "endDate": consumed["endDate"]})
         retimed = (patched.start_date, patched.end_date) != (before.meeting.start_date, before.meeting.end_date)
-        rebooked = bool(consumed) or not booking_writes.holds_same_time(before.meeting, patched)
-        found = await booking_refs.load(app, _wanted(patched, before.meeting, capped=rebooked))
+        rebooked = bool(consumed) or not meeting_store.holds_same_time(before.meeting, patched)
+        found = await lookups.load(ctx, _wanted(patched, before.meeting, capped=rebooked))
         org = found.settings
         day = day_key(booking_day(patched.start_date, patched.end_date, org.zone))
         if retimed:
             not_in_past(patched.start_date, now)
         sequence = before.sequence + 1 if retimed else before.sequence
-        sent = _notices(found, org, app.settings.MAIL_SENDER, before, patched, sequence)
+        sent = _notices(found, org, ctx.settings.MAIL_SENDER, before, patched, sequence)
         try:
-            saved = await booking_writes.save(app, before, patched, day, sequence, sent, consumed, found.caps(org),
-                                              calendars)
+            saved = await meeting_store.save(ctx, MeetingWrite(before, patched, day, sequence, sent, consumed,
+                                                               found.caps, calendars))
             return _versioned(saved)
         except BatchRejected as rejected:
             if rejected.op.id != id:
@@ -151,14 +148,14 @@ async def patch_meeting(app: App, id: str, operations: Any, if_match: str | None
     raise Conflict("The meeting is being changed by others; try again.")
 
 
-async def cancel_meeting(app: App, id: str, if_match: str | None) -> None:
+async def cancel_meeting(ctx: Context, id: str, if_match: str | None) -> None:
     """Cancel: the meeting is gone and its time free again; participants get a CANCEL."""
     for _ in range(ATTEMPTS):
-        before = await booking_writes.read(app, id)
+        before = await meeting_store.read(ctx, id)
         check_if_match(_versioned(before), if_match)
-        found = await booking_refs.load(app, _wanted(before.meeting, before.meeting))
+        found = await lookups.load(ctx, _wanted(before.meeting, before.meeting))
         try:
-            return await booking_writes.cancel(app, before, _notices(found, found.settings, app.settings.MAIL_SENDER,
+            return await meeting_store.cancel(ctx, before, _notices(found, found.settings, ctx.settings.MAIL_SENDER,
                                                                      before, None, before.sequence))
         except BatchRejected:
             if if_match is not None:
@@ -166,10 +163,10 @@ async def cancel_meeting(app: App, id: str, if_match: str | None) -> None:
     raise Conflict("The meeting is being changed by others; try again.")
 
 
-async def meeting_ical(app: App, id: str, overrides: IcalRequest) -> tuple[bytes, str]:
+async def meeting_ical(ctx: Context, id: str, overrides: IcalRequest) -> tuple[bytes, str]:
     """The meeting as an RFC 5545 REQUEST, with the request's title, description and location."""
-    stored = await booking_writes.read(app, id)
-    found = await booking_refs.load(app, _wanted(stored.meeting, stored.meeting))
+    stored = await meeting_store.read(ctx, id)
+    found = await lookups.load(ctx, _wanted(stored.meeting, stored.meeting))
     org = found.settings
-    built = invitation(stored.meeting, stored.sequence, found, org, app.settings.MAIL_SENDER, overrides)
+    built = invitation(stored.meeting, stored.sequence, found, org, ctx.settings.MAIL_SENDER, overrides)
     return ical.build(built, ical.REQUEST), stored.etag

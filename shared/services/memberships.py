@@ -2,7 +2,7 @@
 
 import asyncio
 
-from shared.bootstrap import App
+from shared.context import Context
 from shared.models.groups import CompetenceGroupDoc, ServiceGroupDoc
 from shared.ports import Documents
 from shared.rules import groups as rules
@@ -21,14 +21,14 @@ def joined(docs: list[ServiceGroupDoc] | list[CompetenceGroupDoc], employee_id: 
                   key=lambda pair: (pair[0].name.lower(), pair[0].id))
 
 
-async def change_membership(app: App, store: Documents, what: str, employee_id: str, group_ids: list[str],
+async def change_membership(ctx: Context, store: Documents, what: str, employee_id: str, group_ids: list[str],
                              add: bool) -> None:
     if add:
-        await crud.get(directory.employees(app), employee_id, "employee")
+        await crud.get(directory.employees(ctx), employee_id, "employee")
     await directory.require_existing(store, group_ids, "body", what)
 
     def change(doc):
-        memberships = (rules.add_member(doc.memberships, employee_id, app.clock()) if add
+        memberships = (rules.add_member(doc.memberships, employee_id, ctx.clock()) if add
                        else rules.remove_member(doc.memberships, employee_id))
         return doc.model_copy(update={"memberships": memberships})
 

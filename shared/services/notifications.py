@@ -3,14 +3,14 @@
 import json
 import logging
 
-from shared.bootstrap import App
+from shared.context import Context
 from shared.rules.notifications import email_for, from_message
-from shared.services import bookings
+from shared.services.booking.outbox import republish_outbox
 
 log = logging.getLogger(__name__)
 
 
-async def deliver(app: App, body: bytes | str) -> bool:
+async def deliver(ctx: Context, body: bytes | str) -> bool:
     """Send the e-mail of one queue message; False for a message that is not ours (dropped,
     since retrying cannot fix it). A failing mail server raises, so the queue retries."""
     try:
@@ -18,11 +18,12 @@ async def deliver(app: App, body: bytes | str) -> bool:
     except ValueError as error:  # JSONDecodeError is a ValueError
         log.error("Dropping a notification message that cannot be read: %s", error)
         return False
-    await app.mailer.send(email_for(notice, app.settings.MAIL_SENDER))
+    await ctx.mailer.send(email_for(notice, ctx.settings.MAIL_SENDER))
     log.info("Sent %s for %s to %d recipient(s)", notice.method, notice.invitation.uid, len(notice.recipients))
     return True
 
 
-async def republish(app: App) -> int:
+async def republish(ctx: Context) -> int:
     """Publish outbox documents whose booking could not reach the queue (older than 30 s)."""
-    return await bookings.republish_outbox(app)
+    return await republish_outbox(ctx)
+

@@ -4,7 +4,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from shared.bootstrap import App
+from shared import kinds
+from shared.context import Context
 from shared.errors import Conflict, NotFound
 from shared.models.organization import OrganizationSetting, TimeZone
 from shared.ports import Documents, Versioned
@@ -17,13 +18,13 @@ WHAT = "organization settings"
 READ_ONLY = ("/id", "/timeZone")
 
 
-def settings_store(app: App) -> Documents[OrganizationSetting]:
-    return app.documents("organizationSetting", OrganizationSetting)
+def settings_store(ctx: Context) -> Documents[OrganizationSetting]:
+    return ctx.store(kinds.ORGANIZATION_SETTING)
 
 
-async def current_settings(app: App) -> Versioned[OrganizationSetting]:
+async def current_settings(ctx: Context) -> Versioned[OrganizationSetting]:
     """The organization's settings, created with the defaults exactly once if missing."""
-    store = settings_store(app)
+    store = settings_store(ctx)
     for _ in range(crud.ATTEMPTS):
         try:
             return await store.get(SETTINGS_ID)
@@ -36,38 +37,39 @@ async def current_settings(app: App) -> Versioned[OrganizationSetting]:
     raise Conflict(f"The {WHAT} are being recreated by others; try again.")
 
 
-async def patch_settings(app: App, id: str, operations: Any, if_match: str | None) -> Versioned[OrganizationSetting]:
+async def patch_settings(ctx: Context, id: str, operations: Any,
+                         if_match: str | None) -> Versioned[OrganizationSetting]:
     """RFC 6902 PATCH; the result is validated like any settings document."""
-    await current_settings(app)
-    return await crud.patch(settings_store(app), id, WHAT, operations, OrganizationSetting, READ_ONLY, if_match)
+    await current_settings(ctx)
+    return await crud.patch(settings_store(ctx), id, WHAT, operations, OrganizationSetting, READ_ONLY, if_match)
 
 
-async def delete_settings(app: App, id: str, if_match: str | None) -> None:
+async def delete_settings(ctx: Context, id: str, if_match: str | None) -> None:
     """Remove the settings; the next read recreates the defaults."""
-    await crud.delete(settings_store(app), id, WHAT, if_match)
+    await crud.delete(settings_store(ctx), id, WHAT, if_match)
 
 
-async def add_closing_days(app: App, id: str, days: list[datetime], if_match: str | None = None):
+async def add_closing_days(ctx: Context, id: str, days: list[datetime], if_match: str | None = None):
     """Add dates (each kept once, at midnight UTC) to the closing days."""
-    await current_settings(app)
+    await current_settings(ctx)
 
     def change(current: OrganizationSetting) -> OrganizationSetting:
         return current.model_copy(update={"closing_days": closing_days.with_days(current.closing_days, days)})
 
-    return await crud.update(settings_store(app), id, WHAT, change, if_match)
+    return await crud.update(settings_store(ctx), id, WHAT, change, if_match)
 
 
-async def remove_closing_days(app: App, id: str, days: list[datetime], if_match: str | None = None):
+async def remove_closing_days(ctx: Context, id: str, days: list[datetime], if_match: str | None = None):
     """Remove dates from the closing days; dates that are not closing days are ignored."""
-    await current_settings(app)
+    await current_settings(ctx)
 
     def change(current: OrganizationSetting) -> OrganizationSetting:
         return current.model_copy(update={"closing_days": closing_days.without_days(current.closing_days, days)})
 
-    return await crud.update(settings_store(app), id, WHAT, change, if_match)
+    return await crud.update(settings_store(ctx), id, WHAT, change, if_match)
 
 
-def time_zones(app: App) -> list[TimeZone]:
+def time_zones(ctx: Context) -> list[TimeZone]:
     """Every selectable time zone, named with the UTC offset in force now."""
     return [TimeZone(id=z.id, identifier=z.identifier, display_name=z.display_name)
-            for z in timezones.all_zones(app.clock())]
+            for z in timezones.all_zones(ctx.clock())]

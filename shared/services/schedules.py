@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from shared.bootstrap import App
+from shared import kinds
+from shared.context import Context
 from shared.errors import Conflict, InvalidRequest
 from shared.models.common import new_id
 from shared.models.schedules import ActualEmployeeSchedule, ActualWorkday, EmployeeSchedule, EmployeeScheduleWrite
@@ -14,9 +15,9 @@ WHAT = "employee schedule"
 READ_ONLY = ("/id", "/employeeId")
 
 
-def schedules(app: App) -> Documents[EmployeeSchedule]:
+def schedules(ctx: Context) -> Documents[EmployeeSchedule]:
     # The claim on employeeId makes a second schedule for one employee fail, even when two creates race.
-    return app.documents("employeeSchedule", EmployeeSchedule, unique_keys=lambda s: [s.employee_id])
+    return ctx.store(kinds.EMPLOYEE_SCHEDULE)
 
 
 def _checked(schedule: EmployeeSchedule) -> EmployeeSchedule:
@@ -26,46 +27,46 @@ def _checked(schedule: EmployeeSchedule) -> EmployeeSchedule:
     return schedule.model_copy(update={"workdays": in_week_order(schedule.workdays)})
 
 
-async def list_schedules(app: App, employee_ids: list[str] | None = None) -> list[Versioned[EmployeeSchedule]]:
+async def list_schedules(ctx: Context, employee_ids: list[str] | None = None) -> list[Versioned[EmployeeSchedule]]:
     """Every schedule, or those of `employee_ids`."""
-    store = schedules(app)
+    store = schedules(ctx)
     found = await store.find_by("employeeId", employee_ids) if employee_ids else await store.list()
     return sorted(found, key=lambda v: v.item.employee_id)
 
 
-async def schedules_for(app: App, employee_ids: list[str] | None = None) -> list[EmployeeSchedule]:
+async def schedules_for(ctx: Context, employee_ids: list[str] | None = None) -> list[EmployeeSchedule]:
     """The schedules of `employee_ids` (every schedule when None); employees without one are left out."""
     if employee_ids is not None and not employee_ids:
         return []
-    return [v.item for v in await list_schedules(app, employee_ids)]
+    return [v.item for v in await list_schedules(ctx, employee_ids)]
 
 
-async def schedule_of(app: App, employee_id: str) -> EmployeeSchedule | None:
+async def schedule_of(ctx: Context, employee_id: str) -> EmployeeSchedule | None:
     """The employee's schedule, or None."""
-    found = await schedules_for(app, [employee_id])
+    found = await schedules_for(ctx, [employee_id])
     return found[0] if found else None
 
 
-async def create_schedule(app: App, data: EmployeeScheduleWrite) -> Versioned[EmployeeSchedule]:
+async def create_schedule(ctx: Context, data: EmployeeScheduleWrite) -> Versioned[EmployeeSchedule]:
     """A new schedule; 400 for an unknown employee, 409 when the employee already has one."""
     schedule = _checked(EmployeeSchedule(id=new_id(), **data.model_dump()))
-    await directory.require_existing(directory.employees(app), [data.employee_id], "employeeId", "employee")
+    await directory.require_existing(directory.employees(ctx), [data.employee_id], "employeeId", "employee")
     try:
-        return await schedules(app).create(schedule)
+        return await schedules(ctx).create(schedule)
     except Conflict:
         raise Conflict(f"Employee {data.employee_id} already has a schedule.") from None
 
 
-async def patch_schedule(app: App, id: str, operations: Any, if_match: str | None) -> Versioned[EmployeeSchedule]:
+async def patch_schedule(ctx: Context, id: str, operations: Any, if_match: str | None) -> Versioned[EmployeeSchedule]:
     """RFC 6902 PATCH; the result is validated like a new schedule."""
-    return await crud.patch(schedules(app), id, WHAT, operations, EmployeeSchedule, READ_ONLY, if_match,
+    return await crud.patch(schedules(ctx), id, WHAT, operations, EmployeeSchedule, READ_ONLY, if_match,
                             validate=lambda _, patched: _checked(patched))
 
 
-async def actual_schedule(app: App, id: str) -> Versioned[ActualEmployeeSchedule]:
+async def actual_schedule(ctx: Context, id: str) -> Versioned[ActualEmployeeSchedule]:
     """The schedule with each workday's location resolved to its Location (or null)."""
-    stored = await crud.get(schedules(app), id, WHAT)
-    known = await locations.locations_by_key(app)
+    stored = await crud.get(schedules(ctx), id, WHAT)
+    known = await locations.locations_by_key(ctx)
     workdays = [
         ActualWorkday(**w.model_dump(exclude={"location"}),
                       location=known.get(w.location.strip().casefold()) if w.location else None)

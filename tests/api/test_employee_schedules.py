@@ -236,30 +236,30 @@ def test_schedules_do_not_exist_under_v2(api_v2, api):
     assert api_v2.post(BASE, json={"employeeId": created["employeeId"]}).status_code == 404
 
 
-async def test_schedules_for_returns_the_schedules_of_the_given_employees(app):
+async def test_schedules_for_returns_the_schedules_of_the_given_employees(ctx):
     from shared.services.schedules import schedule_of, schedules_for
 
     mette, ida = bank.employee_named("Mette Nielsen"), bank.employee_named("Ida Larsen")
-    found = await schedules_for(app, [mette.id, ida.id, str(uuid.uuid4())])
+    found = await schedules_for(ctx, [mette.id, ida.id, str(uuid.uuid4())])
     assert sorted(s.employee_id for s in found) == sorted([mette.id, ida.id])
-    assert await schedules_for(app, []) == []
-    assert len(await schedules_for(app, None)) >= len(bank.EMPLOYEES)
-    ida_schedule = await schedule_of(app, ida.id)
+    assert await schedules_for(ctx, []) == []
+    assert len(await schedules_for(ctx, None)) >= len(bank.EMPLOYEES)
+    ida_schedule = await schedule_of(ctx, ida.id)
     assert ida_schedule is not None and ida_schedule.max_meeting_time_per_day.total_seconds() == 4 * 3600
 
 
-async def test_reloading_the_demo_configuration_duplicates_nothing(app):
+async def test_reloading_the_demo_configuration_duplicates_nothing(ctx):
     from shared.demo.config_schedules import LOCATIONS, SCHEDULES, load_config_and_schedules
     from shared.services.locations import list_locations
     from shared.services.organization import current_settings
     from shared.services.schedules import list_schedules
 
-    before = (await current_settings(app)).item.closing_days
-    await load_config_and_schedules(app)
-    await load_config_and_schedules(app)
-    assert (await current_settings(app)).item.closing_days == before
+    before = (await current_settings(ctx)).item.closing_days
+    await load_config_and_schedules(ctx)
+    await load_config_and_schedules(ctx)
+    assert (await current_settings(ctx)).item.closing_days == before
     demo_employees = {s.employee_id for s in SCHEDULES}
-    schedules = [v.item for v in await list_schedules(app) if v.item.employee_id in demo_employees]
+    schedules = [v.item for v in await list_schedules(ctx) if v.item.employee_id in demo_employees]
     assert len(schedules) == len(SCHEDULES)
-    identifiers = [v.item.location for v in await list_locations(app)]
+    identifiers = [v.item.location for v in await list_locations(ctx)]
     assert all(identifiers.count(loc.location) == 1 for loc in LOCATIONS)

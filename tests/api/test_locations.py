@@ -186,10 +186,10 @@ def test_locations_do_not_exist_under_v2(api_v2):
     assert api_v2.post(BASE, json={"location": unique_identifier()}).status_code == 404
 
 
-async def test_location_named_finds_a_location_by_identifier_ignoring_case(app, api):
+async def test_location_named_finds_a_location_by_identifier_ignoring_case(ctx, api):
     from shared.services.locations import location_named
 
     created = create(api, displayName="Silkeborg")
-    found = await location_named(app, f"  {created['location'].lower()} ")
+    found = await location_named(ctx, f"  {created['location'].lower()} ")
     assert found is not None and found.id == created["id"]
-    assert await location_named(app, "NO-SUCH-PLACE") is None
+    assert await location_named(ctx, "NO-SUCH-PLACE") is None

@@ -110,9 +110,9 @@ def test_portal_external_attendees_are_invited_and_the_cpr_never_travels(stack, 
     assert "311299" not in ics_of(message)[0].get_payload(decode=True).decode()
 
 
-async def test_the_service_bus_function_mails_each_published_message_even_twice(stack, api, app):
+async def test_the_service_bus_function_mails_each_published_message_even_twice(stack, api, ctx):
     from functions.notifications import notifications_mail
-    from shared.bootstrap import set_app
+    from shared.bootstrap import set_context
     from shared.models.meetings import MeetingCreate
     from shared.services import meetings
 
@@ -124,21 +124,21 @@ async def test_the_service_bus_function_mails_each_published_message_even_twice(
             self.sent += messages
 
     employee_id, email = new_employee(api)
-    app.publisher = Recording()
+    ctx.publisher = Recording()
     start = start_of_new_day()
-    created = await meetings.create_meeting(app, MeetingCreate.model_validate({
+    created = await meetings.create_meeting(ctx, MeetingCreate.model_validate({
         "bookedBy": "Employee", "salesforceId": "sf", "employeeId": employee_id, "customerId": "c", "type": "Online",
         "startDate": iso(start), "endDate": iso(start + timedelta(hours=1))}))
-    (message,) = app.publisher.sent
+    (message,) = ctx.publisher.sent
     assert message["method"] == "REQUEST" and message["recipients"] == [{"email": email, "name": "Rådgiver Test"}]
-    set_app(app)
+    set_context(ctx)
     try:
         for _ in range(2):  # a duplicate delivery sends the same invitation again, harmlessly
             await notifications_mail(func.ServiceBusMessage(body=json.dumps(message).encode(),
                                                             content_type="application/json"))
         await notifications_mail(func.ServiceBusMessage(body=b"not json"))  # dropped, not retried forever
     finally:
-        set_app(None)
+        set_context(None)
     received = mails_to(stack, email, 2, "Invitation")
     events = [ics_of(m)[2] for m in received]
     assert {(str(e["UID"]), e["SEQUENCE"]) for e in events} == {(f"{created.item.id}@bookme", 0)}

@@ -84,13 +84,13 @@ def test_racing_first_gets_over_http_create_one_document(api, stack):
     assert len({r.headers["ETag"] for r in responses}) == 1
 
 
-async def test_racing_first_reads_in_the_service_create_exactly_one_document(app):
+async def test_racing_first_reads_in_the_service_create_exactly_one_document(ctx):
     from shared.services.organization import current_settings, settings_store
 
-    store = settings_store(app)
+    store = settings_store(ctx)
     for existing in await store.list():
         await store.delete(existing)
-    results = await asyncio.gather(*(current_settings(app) for _ in range(10)))
+    results = await asyncio.gather(*(current_settings(ctx) for _ in range(10)))
     assert len({r.etag for r in results}) == 1
     assert len(await store.list()) == 1
 

@@ -203,14 +203,14 @@ def test_service_groups_are_v3_only(api_v2):
     assert api_v2.get(f"{SERVICES}/{demo_id('serviceGroup', 'AAR')}/advisors").status_code == 404
 
 
-async def test_availability_reads_topics_and_caps_from_the_demo_groups(app):
+async def test_availability_reads_topics_and_caps_from_the_demo_groups(ctx):
     from datetime import timedelta
 
     from shared.rules.availability_pools import qualified_ids
-    from shared.rules.groups import smallest_daily_cap
+    from shared.rules.daily_caps import daily_caps, group_caps_by_employee
     from shared.services.groups import competence_groups, service_groups
 
-    groups = [v.item for v in await competence_groups(app).list()]
+    groups = [v.item for v in await competence_groups(ctx).list()]
     thomas = bank.employee_named("Thomas Madsen").id  # pension advisor, in no test's groups
     mortgage = qualified_ids(groups, MORTGAGE.id, None)
     assert {METTE, LARS, IDA} <= mortgage and thomas not in mortgage
@@ -218,9 +218,10 @@ async def test_availability_reads_topics_and_caps_from_the_demo_groups(app):
     # Privatrådgivning lists Dagligbank for private customers; its child groups' members qualify too.
     assert {METTE, thomas} <= qualified_ids(groups, everyday.id, PRIVATE.id)
     assert METTE not in qualified_ids(groups, everyday.id, BUSINESS.id)
-    services = [v.item for v in await service_groups(app).list()]
+    services = [v.item for v in await service_groups(ctx).list()]
     anders = bank.employee_named("Anders Pedersen").id
     anders_groups = [g for g in services if anders in g.employee_ids]
     assert demo_id("serviceGroup", "CPH-HQ") in {g.id for g in anders_groups}
-    assert smallest_daily_cap(anders_groups) <= timedelta(hours=5)
+    caps = daily_caps([anders], {}, group_caps_by_employee(anders_groups), timedelta(hours=8))
+    assert caps[anders] <= timedelta(hours=5)
     assert all(bank.employee_named("Peter Mortensen").id not in g.employee_ids for g in services)

@@ -15,7 +15,7 @@ from shared.settings import Settings
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 
 # Read locally only; the first two must never be set in Azure.
-LOCAL_ONLY_SETTINGS = {"COSMOS_KEY", "AUTH_DEV_KEY_FILE", "SMTP_HOST", "SMTP_PORT", "PORT"}
+LOCAL_ONLY_SETTINGS = {"COSMOS_KEY", "AUTH_DEV_KEY_FILE", "SMTP_HOST", "SMTP_PORT"}
 
 
 def _bicep(relative: str) -> str:

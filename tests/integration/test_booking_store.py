@@ -9,14 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.adapters.cosmos_bookings import BatchRejected, CosmosBookings, Op, calendar_document
 from shared.demo import bank
 from shared.errors import Conflict, ServiceUnavailable
 from shared.models.common import format_utc as iso
 from shared.models.meetings import MeetingCreate
 from shared.models.reservations import ReserveRequest
-from shared.rules.booking import MEETING, Claim, Entry, employee_calendar, plan
-from shared.services import booking_writes, bookings, meetings, reservations
+from shared.ports import BatchRejected, Op
+from shared.rules.booking import MEETING_ENTRY, Claim, Entry, employee_calendar, plan
+from shared.rules.calendar_documents import calendar_document
+from shared.services import meetings, reservations
+from shared.services.booking import day_batch, meeting_store, outbox
+from shared.services.booking.meeting_store import MeetingWrite
 
 _days = itertools.count()
 EMPLOYEE = bank.employee_named("Henrik Olsen").id
@@ -56,15 +59,15 @@ class Recording:
 
 
 @pytest.fixture
-def recorded(app):
-    app.publisher = Recording()
-    return app.publisher
+def recorded(ctx):
+    ctx.publisher = Recording()
+    return ctx.publisher
 
 
-async def test_a_booking_writes_the_calendar_format_availability_reads(app, recorded):
+async def test_a_booking_writes_the_calendar_format_availability_reads(ctx, recorded):
     start = new_day() + timedelta(hours=9)
-    meeting = (await meetings.create_meeting(app, meeting_request(start))).item
-    found = await bookings.store(app).day(day_of(start), [CALENDAR, meeting.id])
+    meeting = (await meetings.create_meeting(ctx, meeting_request(start))).item
+    found = await ctx.bookings.day(day_of(start), [CALENDAR, meeting.id])
     calendar = found[CALENDAR]
     assert {k for k in calendar if not k.startswith("_")} == {"id", "pk", "type", "resource", "day", "entries"}
     assert (calendar["type"], calendar["resource"], calendar["day"]) == ("calendar", CALENDAR, day_of(start))
@@ -74,8 +77,8 @@ async def test_a_booking_writes_the_calendar_format_availability_reads(app, reco
     assert found[meeting.id]["type"] == "meeting" and found[meeting.id]["meetingType"] == "Online"
 
 
-async def test_a_batch_with_a_stale_calendar_writes_nothing(app):
-    store = CosmosBookings(app.bookings)
+async def test_a_batch_with_a_stale_calendar_writes_nothing(ctx):
+    store = ctx.bookings
     day = day_of(new_day())
     await store.commit(day, [Op("create", CALENDAR, calendar_document(day, CALENDAR, []))])
     calendars = await store.calendars(day, [CALENDAR])
@@ -88,110 +91,110 @@ async def test_a_batch_with_a_stale_calendar_writes_nothing(app):
     assert "m-1" not in await store.day(day, ["m-1"])
 
 
-async def test_a_concurrent_calendar_create_makes_the_loser_decide_again(app):
+async def test_a_concurrent_calendar_create_makes_the_loser_decide_again(ctx):
     start = new_day() + timedelta(hours=9)
     key = day_of(start)
-    store = bookings.store(app)
+    store = ctx.bookings
     stale = await store.calendars(key, [CALENDAR])
-    rival = Entry("rival", MEETING, start, start + timedelta(hours=1))
+    rival = Entry("rival", MEETING_ENTRY, start, start + timedelta(hours=1))
     await store.commit(key, [Op("create", CALENDAR, calendar_document(key, CALENDAR, [rival]))])
     seen = []
 
     def decide(calendars, now):
         seen.append(calendars[CALENDAR].etag)
-        return plan(Claim("mine", MEETING, start, start + timedelta(hours=1), (CALENDAR,)), calendars, now)
+        return plan(Claim("mine", MEETING_ENTRY, start, start + timedelta(hours=1), (CALENDAR,)), calendars, now)
 
     with pytest.raises(Conflict):
-        await bookings.write_day(app, key, [CALENDAR], decide, [], known=stale)
+        await day_batch.write_day(ctx, key, [CALENDAR], decide, [], known=stale)
     assert seen[0] is None and seen[1] is not None, "the stale create lost (409), the fresh read saw the rival"
 
 
-async def test_parallel_bookings_of_one_time_give_exactly_one_meeting(app, recorded):
+async def test_parallel_bookings_of_one_time_give_exactly_one_meeting(ctx, recorded):
     start = new_day() + timedelta(hours=10)
-    results = await asyncio.gather(*(meetings.create_meeting(app, meeting_request(start)) for _ in range(10)),
+    results = await asyncio.gather(*(meetings.create_meeting(ctx, meeting_request(start)) for _ in range(10)),
                                    return_exceptions=True)
     assert sum(not isinstance(r, Exception) for r in results) == 1
     assert all(isinstance(r, Conflict) for r in results if isinstance(r, Exception))
 
 
-async def test_a_reservation_stops_blocking_at_expires_at_even_before_cleanup(app, recorded):
+async def test_a_reservation_stops_blocking_at_expires_at_even_before_cleanup(ctx, recorded):
     now = datetime.now(UTC).replace(microsecond=0)
-    app.clock = lambda: now
+    ctx.clock = lambda: now
     start = new_day() + timedelta(hours=9)
-    held = (await reservations.reserve(app, reserve_request(start))).item
-    assert held.expires_at == now + app.settings.RESERVATION_TTL
-    app.clock = lambda: held.expires_at - timedelta(microseconds=1)
+    held = (await reservations.reserve(ctx, reserve_request(start))).item
+    assert held.expires_at == now + ctx.settings.RESERVATION_TTL
+    ctx.clock = lambda: held.expires_at - timedelta(microseconds=1)
     with pytest.raises(Conflict):
-        await meetings.create_meeting(app, meeting_request(start))
-    app.clock = lambda: held.expires_at
-    booked = await meetings.create_meeting(app, meeting_request(start))
+        await meetings.create_meeting(ctx, meeting_request(start))
+    ctx.clock = lambda: held.expires_at
+    booked = await meetings.create_meeting(ctx, meeting_request(start))
     assert booked.item.start_date == start
-    store = bookings.store(app)
+    store = ctx.bookings
     assert await store.find(held.id, ["reservation"]), "the expired reservation was not cleaned up yet"
     calendar = (await store.calendars(day_of(start), [CALENDAR]))[CALENDAR]
     assert [e.ref for e in calendar.entries] == [booked.item.id], "the booking pruned the expired entry"
 
 
-async def test_two_cleanups_at_once_remove_expired_reservations_once(app, recorded):
+async def test_two_cleanups_at_once_remove_expired_reservations_once(ctx, recorded):
     past = datetime.now(UTC) - timedelta(minutes=30)
-    app.clock = lambda: past
+    ctx.clock = lambda: past
     day = new_day()
-    held = [(await reservations.reserve(app, reserve_request(day + timedelta(hours=h)))).item for h in (8, 10, 12)]
-    app.clock = lambda: datetime.now(UTC)
-    removed = await asyncio.gather(reservations.cleanup_expired(app), reservations.cleanup_expired(app))
+    held = [(await reservations.reserve(ctx, reserve_request(day + timedelta(hours=h)))).item for h in (8, 10, 12)]
+    ctx.clock = lambda: datetime.now(UTC)
+    removed = await asyncio.gather(reservations.cleanup_expired(ctx), reservations.cleanup_expired(ctx))
     assert sum(removed) <= len(held), "no reservation is removed twice"
-    store = bookings.store(app)
+    store = ctx.bookings
     for reservation in held:
         assert await store.find(reservation.id, ["reservation"]) == []
     calendar = (await store.calendars(day_of(day + timedelta(hours=8)), [CALENDAR]))[CALENDAR]
     assert not {e.ref for e in calendar.entries} & {r.id for r in held}
 
 
-async def test_the_outbox_keeps_notifications_the_queue_refused_and_the_timer_sends_them(app):
-    app.publisher = Recording(fail=True)
+async def test_the_outbox_keeps_notifications_the_queue_refused_and_the_timer_sends_them(ctx):
+    ctx.publisher = Recording(fail=True)
     start = new_day() + timedelta(hours=9)
-    meeting = (await meetings.create_meeting(app, meeting_request(start))).item
-    store = bookings.store(app)
+    meeting = (await meetings.create_meeting(ctx, meeting_request(start))).item
+    store = ctx.bookings
     left = [d for d in await store.outbox_before(datetime.now(UTC) + timedelta(minutes=1))
             if d["messages"][0]["invitation"]["uid"] == f"{meeting.id}@bookme"]
     assert len(left) == 1, "the booking succeeded and its outbox document stayed"
-    app.publisher = Recording()
-    await bookings.republish_outbox(app)
-    assert not any(m["invitation"]["uid"] == f"{meeting.id}@bookme" for m in app.publisher.sent), "not yet 30 s old"
-    app.clock = lambda: datetime.now(UTC) + timedelta(seconds=31)
-    await bookings.republish_outbox(app)
-    assert any(m["invitation"]["uid"] == f"{meeting.id}@bookme" for m in app.publisher.sent)
+    ctx.publisher = Recording()
+    await outbox.republish_outbox(ctx)
+    assert not any(m["invitation"]["uid"] == f"{meeting.id}@bookme" for m in ctx.publisher.sent), "not yet 30 s old"
+    ctx.clock = lambda: datetime.now(UTC) + timedelta(seconds=31)
+    await outbox.republish_outbox(ctx)
+    assert any(m["invitation"]["uid"] == f"{meeting.id}@bookme" for m in ctx.publisher.sent)
     assert await store.day(left[0]["pk"], [left[0]["id"]]) == {}
 
 
-async def test_a_reader_finishes_an_interrupted_move_to_another_day(app, recorded):
+async def test_a_reader_finishes_an_interrupted_move_to_another_day(ctx, recorded):
     start, later = new_day() + timedelta(hours=9), new_day() + timedelta(hours=9)
-    created = await meetings.create_meeting(app, meeting_request(start))
-    before = await booking_writes.read(app, created.item.id)
+    created = await meetings.create_meeting(ctx, meeting_request(start))
+    before = await meeting_store.read(ctx, created.item.id)
     moved = before.meeting.model_copy(update={"start_date": later, "end_date": later + timedelta(hours=1)})
     # The first batch of a move, as if the process died before the second one.
-    original_drop = booking_writes.drop_copy
-    booking_writes.drop_copy = _no_drop
+    original_drop = meeting_store.drop_copy
+    meeting_store.drop_copy = _no_drop
     try:
-        await booking_writes.save(app, before, moved, day_of(later), before.sequence + 1, [])
+        await meeting_store.save(ctx, MeetingWrite(before, moved, day_of(later), before.sequence + 1))
     finally:
-        booking_writes.drop_copy = original_drop
-    assert len(await bookings.store(app).find(created.item.id, ["meeting"])) == 2
-    current = await booking_writes.read(app, created.item.id)
+        meeting_store.drop_copy = original_drop
+    assert len(await ctx.bookings.find(created.item.id, ["meeting"])) == 2
+    current = await meeting_store.read(ctx, created.item.id)
     assert current.meeting.start_date == later and current.sequence == 1
-    assert len(await bookings.store(app).find(created.item.id, ["meeting"])) == 1
-    old_calendar = (await bookings.store(app).calendars(day_of(start), [CALENDAR]))[CALENDAR]
+    assert len(await ctx.bookings.find(created.item.id, ["meeting"])) == 1
+    old_calendar = (await ctx.bookings.calendars(day_of(start), [CALENDAR]))[CALENDAR]
     assert created.item.id not in {e.ref for e in old_calendar.entries}
 
 
-async def _no_drop(app, stale):
+async def _no_drop(ctx, stale):
     return None
 
 
-async def test_the_hosts_cleanup_timer_deletes_expired_reservations(stack, app, recorded):
-    app.clock = lambda: datetime.now(UTC) - timedelta(minutes=10)  # so it expired five minutes ago
-    held = (await reservations.reserve(app, reserve_request(new_day() + timedelta(hours=9)))).item
-    store = bookings.store(app)
+async def test_the_hosts_cleanup_timer_deletes_expired_reservations(stack, ctx, recorded):
+    ctx.clock = lambda: datetime.now(UTC) - timedelta(minutes=10)  # so it expired five minutes ago
+    held = (await reservations.reserve(ctx, reserve_request(new_day() + timedelta(hours=9)))).item
+    store = ctx.bookings
     for _ in range(100):  # the test stack runs the timer every 2 seconds
         if not await store.find(held.id, ["reservation"]):
             break

@@ -6,8 +6,8 @@ import pytest
 
 from shared.errors import Conflict, InvalidRequest
 from shared.rules.booking import (
-    MEETING,
-    RESERVATION,
+    MEETING_ENTRY,
+    RESERVATION_ENTRY,
     Calendar,
     Claim,
     Entry,
@@ -32,15 +32,15 @@ def at(hour: float) -> datetime:
 
 
 def meeting(ref: str, start: float, end: float) -> Entry:
-    return Entry(ref, MEETING, at(start), at(end))
+    return Entry(ref, MEETING_ENTRY, at(start), at(end))
 
 
 def held(ref: str, start: float, end: float, expires: datetime, token: str = "t") -> Entry:
-    return Entry(ref, RESERVATION, at(start), at(end), expires_at=expires, token=token)
+    return Entry(ref, RESERVATION_ENTRY, at(start), at(end), expires_at=expires, token=token)
 
 
 def claim(ref: str, start: float, end: float, *resources: str, **options) -> Claim:
-    return Claim(ref, MEETING, at(start), at(end), resources or (ANNA,), **options)
+    return Claim(ref, MEETING_ENTRY, at(start), at(end), resources or (ANNA,), **options)
 
 
 def test_a_free_time_is_planned_into_every_resource_calendar():
@@ -92,7 +92,7 @@ def test_the_consumed_reservation_is_released_and_never_conflicts():
 
 def test_an_ignored_meeting_does_not_conflict_and_stays():
     calendars = {ANNA: Calendar(ANNA, (meeting("m0", 9, 10),), "e1")}
-    planned = plan(Claim("r1", RESERVATION, at(9.5), at(10.5), (ANNA,), expires_at=NOW + timedelta(minutes=5),
+    planned = plan(Claim("r1", RESERVATION_ENTRY, at(9.5), at(10.5), (ANNA,), expires_at=NOW + timedelta(minutes=5),
                          token="t", ignores=frozenset({"m0"})), calendars, NOW)
     assert [e.ref for e in planned[ANNA]] == ["m0", "r1"]
 

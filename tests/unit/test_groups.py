@@ -114,10 +114,15 @@ def test_expand_names_topics_and_types_and_derives_parents_and_service_groups():
     assert view.employee_ids == [E1]
 
 
-def test_the_smallest_service_group_cap_wins():
-    caps = [_service(cap=timedelta(hours=6)), _service(cap=None), _service(cap=timedelta(hours=5))]
-    assert rules.smallest_daily_cap(caps) == timedelta(hours=5)
-    assert rules.smallest_daily_cap([_service()]) is None
+def test_the_smallest_service_group_cap_wins_unless_the_schedule_sets_one():
+    from shared.rules.daily_caps import daily_caps, group_caps_by_employee
+
+    groups = [_service([E1], cap=timedelta(hours=6)), _service([E1]), _service([E1], cap=timedelta(hours=5))]
+    group_caps = group_caps_by_employee(groups)
+    org = timedelta(hours=8)
+    assert daily_caps([E1], {}, group_caps, org) == {E1: timedelta(hours=5)}
+    assert daily_caps([E1], {E1: timedelta(hours=7)}, group_caps, org) == {E1: timedelta(hours=7)}
+    assert daily_caps([E1], {}, group_caps_by_employee([_service([E1])]), org) == {E1: org}
 
 
 @pytest.mark.parametrize("cap", ["00:00:00", "-01:00:00", "1.01:00:00", "eight hours"])

@@ -6,7 +6,15 @@ import pytest
 
 from shared.errors import Conflict, InvalidRequest
 from shared.rules import reservations
-from shared.rules.booking import MEETING, RESERVATION, Calendar, Entry, employee_calendar, plan, room_calendar
+from shared.rules.booking import (
+    MEETING_ENTRY,
+    RESERVATION_ENTRY,
+    Calendar,
+    Entry,
+    employee_calendar,
+    plan,
+    room_calendar,
+)
 
 NOW = datetime(2030, 3, 4, 7, 0, tzinfo=UTC)
 START, END = datetime(2030, 3, 4, 9, tzinfo=UTC), datetime(2030, 3, 4, 10, tzinfo=UTC)
@@ -36,7 +44,7 @@ def test_a_reservation_without_employee_or_room_is_invalid():
 
 def test_the_same_token_replaces_the_earlier_reservation():
     expires = NOW + timedelta(minutes=5)
-    calendars = {ANNA: Calendar(ANNA, (Entry("r0", RESERVATION, START, END, expires, "tok"),), "e")}
+    calendars = {ANNA: Calendar(ANNA, (Entry("r0", RESERVATION_ENTRY, START, END, expires, "tok"),), "e")}
     claim = reservations.claim("r1", "tok", START, END, expires, (ANNA,), replaced={"r0"})
     planned = plan(claim, calendars, NOW)
     assert [(e.ref, e.token) for e in planned[ANNA]] == [("r1", "tok")]
@@ -44,13 +52,13 @@ def test_the_same_token_replaces_the_earlier_reservation():
 
 def test_a_different_token_does_not_replace_and_so_conflicts():
     expires = NOW + timedelta(minutes=5)
-    calendars = {ANNA: Calendar(ANNA, (Entry("r0", RESERVATION, START, END, expires, "other"),), "e")}
+    calendars = {ANNA: Calendar(ANNA, (Entry("r0", RESERVATION_ENTRY, START, END, expires, "other"),), "e")}
     with pytest.raises(Conflict):
         plan(reservations.claim("r1", "tok", START, END, expires, (ANNA,)), calendars, NOW)
 
 
 def test_rescheduling_a_meeting_does_not_conflict_with_its_own_time():
-    calendars = {ANNA: Calendar(ANNA, (Entry("m1", MEETING, START, END),), "e")}
+    calendars = {ANNA: Calendar(ANNA, (Entry("m1", MEETING_ENTRY, START, END),), "e")}
     claim = reservations.claim("r1", "tok", START + timedelta(minutes=30), END + timedelta(minutes=30),
                                NOW + timedelta(minutes=5), (ANNA,), existing_meeting_id="m1")
     planned = plan(claim, calendars, NOW)
@@ -58,7 +66,7 @@ def test_rescheduling_a_meeting_does_not_conflict_with_its_own_time():
 
 
 def test_the_cap_applies_to_customer_reservations():
-    calendars = {ANNA: Calendar(ANNA, (Entry("m1", MEETING, START - timedelta(hours=2), START),), "e")}
+    calendars = {ANNA: Calendar(ANNA, (Entry("m1", MEETING_ENTRY, START - timedelta(hours=2), START),), "e")}
     claim = reservations.claim("r1", "tok", START, END, NOW + timedelta(minutes=5), (ANNA,),
                                caps={ANNA: timedelta(hours=2)})
     with pytest.raises(Conflict, match="daily meeting time"):

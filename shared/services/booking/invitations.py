@@ -4,7 +4,7 @@ from shared.models.common import MeetingType
 from shared.models.meetings import IcalRequest, Meeting
 from shared.models.organization import OrganizationSetting
 from shared.rules import ical
-from shared.services.booking_refs import Parties
+from shared.services.booking.lookups import Parties
 
 ORGANIZER_NAME = "BookMe"
 

@@ -1,0 +1,52 @@
+"""The documents of a day partition of the bookings container, as plain JSON: the calendar
+format the availability engine reads (keep it stable; docs/data-model.md), and the batch
+operations that write calendars back at the ETag they were read at. Pure."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from shared.models.common import format_utc, parse_utc
+from shared.ports import Op
+from shared.rules.booking import Calendar, Entry
+
+# The `type` of each document of a day partition.
+CALENDAR_DOC, MEETING_DOC, RESERVATION_DOC, OUTBOX_DOC = "calendar", "meeting", "reservation", "outbox"
+
+
+def entry_from_json(raw: Mapping[str, Any]) -> Entry:
+    expires = raw.get("expiresAt")
+    return Entry(raw["ref"], raw["kind"], parse_utc(raw["start"]), parse_utc(raw["end"]),
+                 parse_utc(expires) if expires else None, raw.get("token"), raw.get("countsTowardCap", True))
+
+
+def entry_to_json(entry: Entry) -> dict[str, Any]:
+    return {"ref": entry.ref, "kind": entry.kind, "start": format_utc(entry.start), "end": format_utc(entry.end),
+            "expiresAt": format_utc(entry.expires_at) if entry.expires_at else None, "token": entry.token,
+            "countsTowardCap": entry.counts_toward_cap}
+
+
+def calendar_from_document(document: Mapping[str, Any]) -> Calendar:
+    return Calendar(document["id"], tuple(entry_from_json(e) for e in document.get("entries", [])),
+                    document["_etag"])
+
+
+def calendar_document(day: str, resource: str, entries: Iterable[Entry]) -> dict[str, Any]:
+    return {"id": resource, "pk": day, "type": CALENDAR_DOC, "resource": resource, "day": day,
+            "entries": [entry_to_json(e) for e in entries]}
+
+
+def calendar_ops(day: str, calendars: Mapping[str, Calendar], planned: Mapping[str, tuple[Entry, ...]]) -> list[Op]:
+    """Replace each changed calendar at the ETag it was read at, or create it if it was missing."""
+    ops = []
+    for resource, entries in sorted(planned.items()):
+        current = calendars.get(resource)
+        document = calendar_document(day, resource, entries)
+        if current is None or current.etag is None:
+            ops.append(Op("create", resource, document))
+        else:
+            ops.append(Op("replace", resource, document, current.etag))
+    return ops
+
+
+def is_calendar(op: Op) -> bool:
+    return op.id.startswith(("employee:", "room:"))

@@ -1,0 +1,164 @@
+"""Storing meetings in their day partitions: create, change, move across days, cancel.
+
+A move to another day is two batches: first the new day (claims the new time, creates the
+meeting there), then the old day (deletes the old copy, frees the old time). Between the
+two, the old time stays held and both copies exist; readers take the copy with the higher
+sequence and finish an interrupted move themselves (see docs/data-model.md).
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from shared.context import Context
+from shared.errors import InvalidRequest, NotFound
+from shared.models.meetings import Meeting
+from shared.ports import BatchRejected, Op
+from shared.rules.booking import MEETING_ENTRY, Calendar, Claim, employee_calendar, plan, release, room_calendar
+from shared.rules.calendar_documents import MEETING_DOC
+from shared.rules.notifications import Notice
+from shared.services.booking.day_batch import keep_calendars, write_day
+from shared.services.booking.outbox import outbox_document, outbox_ops, publish_outbox
+from shared.services.booking.reservation_store import held_by
+
+log = logging.getLogger(__name__)
+REPAIR_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class StoredMeeting:
+    meeting: Meeting
+    day: str
+    sequence: int
+    etag: str
+
+
+@dataclass(frozen=True)
+class MeetingWrite:
+    """One change to store: `after` on `day` (a create when `before` is None).
+
+    `consumed`: the reservation document the booking takes its time from; `caps`: the daily
+    cap per employee calendar (customer bookings); `known`: calendars just read with the
+    consumed reservation, used for the first attempt when they are all the booking checks."""
+
+    before: StoredMeeting | None
+    after: Meeting
+    day: str
+    sequence: int
+    notices: list[Notice] = field(default_factory=list)
+    consumed: dict[str, Any] | None = None
+    caps: dict[str, timedelta] = field(default_factory=dict)
+    known: dict[str, Calendar] | None = None
+
+    @property
+    def moving(self) -> bool:
+        return self.before is not None and self.before.day != self.day
+
+
+def document(meeting: Meeting, day: str, sequence: int) -> dict[str, Any]:
+    # `type` tells the documents of the container apart, so the meeting's type is kept as meetingType.
+    fields = meeting.to_json()
+    return {**fields, "meetingType": fields.pop("type"), "pk": day, "type": MEETING_DOC, "sequence": sequence}
+
+
+def from_document(document: dict[str, Any]) -> StoredMeeting:
+    meeting = Meeting.model_validate({**document, "type": document["meetingType"]})
+    return StoredMeeting(meeting, document["pk"], document.get("sequence", 0), document["_etag"])
+
+
+def latest(copies: list[StoredMeeting]) -> list[StoredMeeting]:
+    """Copies of one meeting, the current one first (higher sequence, then later change)."""
+    return sorted(copies, key=lambda s: (s.sequence, s.meeting.date_modified), reverse=True)
+
+
+def resources(meeting: Meeting) -> tuple[str, ...]:
+    """The calendars a meeting holds: its employees and its room."""
+    held = [employee_calendar(meeting.employee_id), *(employee_calendar(e) for e in meeting.additional_employees)]
+    if meeting.room_id:
+        held.append(room_calendar(meeting.room_id))
+    return tuple(dict.fromkeys(held))
+
+
+def holds_same_time(before: Meeting, after: Meeting) -> bool:
+    return (before.start_date, before.end_date) == (after.start_date, after.end_date) and \
+        set(resources(before)) == set(resources(after))
+
+
+async def read(ctx: Context, id: str) -> StoredMeeting:
+    """The current meeting (404 when there is none), finishing an interrupted move first."""
+    found = latest([from_document(d) for d in await ctx.bookings.find(id, [MEETING_DOC])])
+    if not found:
+        raise NotFound(f"No meeting with id '{id}'.")
+    for stale in found[1:]:
+        log.warning("Meeting %s has a stale copy on %s; removing it", id, stale.day)
+        await drop_copy(ctx, stale)
+    return found[0]
+
+
+async def drop_copy(ctx: Context, stale: StoredMeeting) -> None:
+    """Delete one day's copy of a meeting and free its time there; already gone is fine."""
+    ids = {stale.meeting.id}
+    for _ in range(REPAIR_ATTEMPTS):
+        try:
+            await write_day(ctx, stale.day, resources(stale.meeting), lambda c, at: release(c, ids, at),
+                            [Op("delete", stale.meeting.id, etag=stale.etag)])
+            return
+        except BatchRejected:
+            current = (await ctx.bookings.day(stale.day, ids)).get(stale.meeting.id)
+            if current is None:
+                return
+            stale = from_document(current)
+
+
+def _checked_resources(write: MeetingWrite) -> set[str]:
+    """The calendars to read and decide on: none when the time and participants stay."""
+    before, after, consumed = write.before, write.after, write.consumed
+    if before is not None and not write.moving and not consumed and holds_same_time(before.meeting, after):
+        return set()
+    return {*resources(after), *(held_by(consumed) if consumed else ()),
+            *(resources(before.meeting) if before and not write.moving else ())}
+
+
+def _meeting_op(write: MeetingWrite) -> Op:
+    meeting_doc = document(write.after, write.day, write.sequence)
+    if write.before is None:
+        return Op("create", write.after.id, meeting_doc)
+    if write.moving:
+        return Op("upsert", write.after.id, meeting_doc)  # a stale copy from an interrupted move may be there
+    return Op("replace", write.after.id, meeting_doc, write.before.etag)
+
+
+async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
+    """Create or change a meeting, checked for conflicts when its time or resources change,
+    consuming a reservation if given. Raises Conflict (time taken), InvalidRequest
+    (reservation gone) or BatchRejected (the meeting changed meanwhile)."""
+    after, consumed = write.after, write.consumed
+    consumed_ids = {consumed["id"]} if consumed else set()
+    claim = Claim(after.id, MEETING_ENTRY, after.start_date, after.end_date, resources(after),
+                  releases=frozenset(consumed_ids), caps=write.caps)
+    checked = _checked_resources(write)
+    outbox = outbox_document(write.day, write.notices, ctx.clock())
+    ops = [_meeting_op(write), *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids), *outbox_ops(outbox)]
+    decide = (lambda calendars, at: plan(claim, calendars, at)) if checked else keep_calendars
+    known = {r: write.known[r] for r in checked} if write.known is not None and checked <= set(write.known) else None
+    try:
+        written = await write_day(ctx, write.day, checked, decide, ops, known)
+    except BatchRejected as rejected:
+        if rejected.op.id in consumed_ids:
+            raise InvalidRequest(f"No active reservation with id '{rejected.op.id}'.",
+                                 {"timeSlotId": ["The reservation does not exist or has expired."]}) from None
+        raise
+    if write.moving:
+        await drop_copy(ctx, write.before)
+    await publish_outbox(ctx, outbox)
+    return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"])
+
+
+async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice]) -> None:
+    """Delete the meeting and free its time, in one batch with its cancellation notices."""
+    outbox = outbox_document(before.day, notices, ctx.clock())
+    ids = {before.meeting.id}
+    await write_day(ctx, before.day, resources(before.meeting), lambda c, at: release(c, ids, at),
+                    [Op("delete", before.meeting.id, etag=before.etag), *outbox_ops(outbox)])
+    await publish_outbox(ctx, outbox)

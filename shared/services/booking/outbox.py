@@ -1,0 +1,52 @@
+"""The notification outbox: messages written in the booking's own batch, so they exist if
+and only if the booking does; published after the commit, re-published by the timer when
+the queue was down."""
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.context import Context
+from shared.errors import ServiceUnavailable
+from shared.models.common import format_utc, new_id
+from shared.ports import Op
+from shared.rules.calendar_documents import OUTBOX_DOC
+from shared.rules.notifications import Notice, to_message
+
+log = logging.getLogger(__name__)
+REPUBLISH_AFTER = timedelta(seconds=30)
+
+
+def outbox_document(day: str, notices: list[Notice], now: datetime) -> dict[str, Any] | None:
+    """The outbox document carrying a booking's notification messages, or None for none."""
+    if not notices:
+        return None
+    return {"id": f"outbox:{new_id()}", "pk": day, "type": OUTBOX_DOC, "createdAt": format_utc(now),
+            "messages": [to_message(n) for n in notices]}
+
+
+def outbox_ops(outbox: dict[str, Any] | None) -> list[Op]:
+    return [Op("create", outbox["id"], outbox)] if outbox else []
+
+
+async def publish_outbox(ctx: Context, outbox: dict[str, Any] | None, etag: str | None = None) -> bool:
+    """Publish the outbox's messages, then delete it. When the queue is down the document
+    stays, and the timer publishes it later: the booking has succeeded either way."""
+    if not outbox:
+        return True
+    try:
+        await ctx.publisher.publish(outbox["messages"])
+    except ServiceUnavailable as error:
+        log.warning("Notification queue unavailable, outbox %s kept for retry: %s", outbox["id"], error.detail)
+        return False
+    await ctx.bookings.delete(outbox["pk"], outbox["id"], etag)
+    return True
+
+
+async def republish_outbox(ctx: Context, older_than: timedelta = REPUBLISH_AFTER) -> int:
+    """Publish every outbox document left behind more than `older_than` ago; returns how many."""
+    published = 0
+    for outbox in await ctx.bookings.outbox_before(ctx.clock() - older_than):
+        if await publish_outbox(ctx, outbox, outbox["_etag"]):
+            published += 1
+    return published
