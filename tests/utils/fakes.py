@@ -1,0 +1,273 @@
+"""In-memory fakes of the ports, for service tests that run in milliseconds.
+
+They keep the promises the Cosmos adapters keep: every stored document has an ETag that
+changes on each write, a conditional write with a stale ETag fails with 412, a create of
+an existing id with 409, and a day batch is applied all or nothing. Documents are copied
+in and out, as a round trip through JSON would.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.context import Context
+from shared.errors import Conflict, NotFound, PreconditionFailed, ServiceUnavailable
+from shared.kinds import Kind
+from shared.models.common import format_utc
+from shared.ports import (
+    BatchRejected,
+    BookingStore,
+    ConfigReader,
+    Documents,
+    DocumentStores,
+    Mailer,
+    Op,
+    Publisher,
+    Selection,
+    Versioned,
+)
+from shared.rules.booking import Calendar
+from shared.rules.calendar_documents import calendar_from_document
+from shared.settings import Settings
+
+_etags = itertools.count(1)
+
+
+def _etag() -> str:
+    return f'"fake-{next(_etags)}"'
+
+
+class FakeBookingStore(BookingStore):
+    """The bookings container in memory: documents by (day, id)."""
+
+    def __init__(self) -> None:
+        self.documents: dict[tuple[str, str], dict[str, Any]] = {}
+        self.requests = 0
+        self._before_commit: list[Callable[[], Awaitable[None]]] = []
+
+    def before_next_commit(self, rival: Callable[[], Awaitable[None]]) -> None:
+        """Run `rival` (another writer's change) right before the next commit, so the writer
+        that read first loses the race."""
+        self._before_commit.append(rival)
+
+    def all(self, type: str | None = None) -> list[dict[str, Any]]:
+        return [copy.deepcopy(d) for d in self.documents.values() if type is None or d.get("type") == type]
+
+    async def day(self, day: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        self.requests += 1
+        return {id: copy.deepcopy(self.documents[(day, id)]) for id in set(ids) if (day, id) in self.documents}
+
+    async def calendars(self, day: str, resources: Iterable[str]) -> dict[str, Calendar]:
+        resources = set(resources)
+        found = await self.day(day, resources)
+        return {r: calendar_from_document(found[r]) if r in found else Calendar(r) for r in resources}
+
+    async def commit(self, day: str, ops: list[Op]) -> dict[str, dict[str, Any]]:
+        while self._before_commit:
+            await self._before_commit.pop(0)()
+        self.requests += 1
+        for op in ops:
+            status = self._refusal(day, op)
+            if status:
+                error = {404: NotFound, 409: Conflict, 412: PreconditionFailed}[status]("Batch refused.")
+                raise BatchRejected(op, status, error)
+        written: dict[str, dict[str, Any]] = {}
+        for op in ops:
+            if op.kind == "delete":
+                del self.documents[(day, op.id)]
+                continue
+            document = {**copy.deepcopy(op.document), "pk": day, "_etag": _etag()}
+            self.documents[(day, op.id)] = document
+            written[op.id] = copy.deepcopy(document)
+        return written
+
+    def _refusal(self, day: str, op: Op) -> int | None:
+        current = self.documents.get((day, op.id))
+        if op.kind == "create" and current is not None:
+            return 409
+        if op.kind in ("replace", "delete") and current is None:
+            return 404
+        if op.kind in ("replace", "delete") and op.etag is not None and current["_etag"] != op.etag:
+            return 412
+        return None
+
+    async def delete(self, day: str, id: str, etag: str | None = None) -> bool:
+        self.requests += 1
+        current = self.documents.get((day, id))
+        if current is None or (etag is not None and current["_etag"] != etag):
+            return False
+        del self.documents[(day, id)]
+        return True
+
+    def _select(self, keep: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+        self.requests += 1
+        return [copy.deepcopy(d) for d in self.documents.values() if keep(d)]
+
+    async def find(self, id: str, types: Iterable[str]) -> list[dict[str, Any]]:
+        types = set(types)
+        return self._select(lambda d: d["id"] == id and d.get("type") in types)
+
+    async def reservation_with_calendars(self, id: str) -> tuple[dict[str, Any] | None, dict[str, Calendar]]:
+        found = self._select(lambda d: (d.get("type") == "reservation" and d["id"] == id) or (
+            d.get("type") == "calendar" and any(e["ref"] == id for e in d.get("entries", []))))
+        reservation = next((d for d in found if d["type"] == "reservation"), None)
+        calendars = {d["resource"]: calendar_from_document(d) for d in found if d["type"] == "calendar"
+                     and reservation is not None and d["pk"] == reservation["pk"]}
+        return reservation, calendars
+
+    async def find_slot(self, id: str) -> list[dict[str, Any]]:
+        return self._select(lambda d: (d.get("type") == "reservation" and d["id"] == id) or (
+            d.get("type") == "meeting" and id in (d["id"], d.get("timeSlotId"))))
+
+    async def reservations_with_token(self, token: str) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("type") == "reservation" and d.get("token") == token)
+
+    async def meetings(self, time_slot_id: str | None = None, employee_id: str | None = None,
+                       modified_from: datetime | None = None, modified_to: datetime | None = None
+                       ) -> list[dict[str, Any]]:
+        def keep(d: dict[str, Any]) -> bool:
+            return d.get("type") == "meeting" \
+                and (time_slot_id is None or d.get("timeSlotId") == time_slot_id) \
+                and (employee_id is None or employee_id in (d["employeeId"], *d.get("additionalEmployees", []))) \
+                and (modified_from is None or d["dateModified"] >= format_utc(modified_from)) \
+                and (modified_to is None or d["dateModified"] <= format_utc(modified_to))
+
+        return self._select(keep)
+
+    async def expired_reservations(self, now: datetime) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("type") == "reservation" and d["expiresAt"] <= format_utc(now))
+
+    async def outbox_before(self, cutoff: datetime) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("type") == "outbox" and d["createdAt"] <= format_utc(cutoff))
+
+    async def calendar_entries(self, resources: Iterable[str] | None, first_day: str,
+                               last_day: str) -> dict[str, list[Mapping[str, Any]]]:
+        wanted = set(resources) if resources is not None else None
+        found: dict[str, list[Mapping[str, Any]]] = {}
+        for d in self._select(lambda d: d.get("type") == "calendar" and first_day <= d["pk"] <= last_day
+                              and (wanted is None or d["resource"] in wanted)):
+            found.setdefault(d["resource"], []).extend(d.get("entries", []))
+        return found
+
+
+class FakeDocuments(Documents[Any]):
+    """One kind of configuration document in memory, with its unique keys."""
+
+    def __init__(self, kind: Kind):
+        self.kind = kind
+        self.items: dict[str, tuple[dict[str, Any], str]] = {}
+
+    def _versioned(self, id: str) -> Versioned[Any]:
+        document, etag = self.items[id]
+        return Versioned(self.kind.model.model_validate(document), etag)
+
+    def _keys(self, item: Any) -> set[str]:
+        return {hashlib.sha256(key.encode()).hexdigest() for key in self.kind.unique_keys(item)}
+
+    def _taken(self, item: Any, except_id: str | None = None) -> bool:
+        keys = self._keys(item)
+        return any(keys & self._keys(self._versioned(id).item) for id in self.items if id != except_id)
+
+    async def get(self, id: str) -> Versioned[Any]:
+        if id not in self.items:
+            raise NotFound("The resource does not exist.")
+        return self._versioned(id)
+
+    async def list(self) -> list[Versioned[Any]]:
+        return [self._versioned(id) for id in self.items]
+
+    async def find_by(self, field: str, values: Iterable[Any]) -> list[Versioned[Any]]:
+        wanted = list(values)
+        return [self._versioned(id) for id, (document, _) in self.items.items() if document.get(field) in wanted]
+
+    async def create(self, item: Any) -> Versioned[Any]:
+        if item.id in self.items or self._taken(item):
+            raise Conflict(f"A {self.kind.name} with that name already exists.")
+        self.items[item.id] = (item.to_json(), _etag())
+        return self._versioned(item.id)
+
+    async def replace(self, item: Any, current: Versioned[Any]) -> Versioned[Any]:
+        if item.id not in self.items or self.items[item.id][1] != current.etag:
+            raise PreconditionFailed("The resource was changed by someone else.")
+        if self._taken(item, except_id=item.id):
+            raise Conflict(f"A {self.kind.name} with that name already exists.")
+        self.items[item.id] = (item.to_json(), _etag())
+        return self._versioned(item.id)
+
+    async def delete(self, current: Versioned[Any]) -> None:
+        id = current.item.id
+        if id not in self.items:
+            raise NotFound("The resource does not exist.")
+        if self.items[id][1] != current.etag:
+            raise PreconditionFailed("The resource was changed by someone else.")
+        del self.items[id]
+
+
+class FakeConfig(ConfigReader, DocumentStores):
+    def __init__(self) -> None:
+        self.stores: dict[str, FakeDocuments] = {}
+        self.reads = 0
+
+    def of(self, kind: Kind) -> FakeDocuments:
+        return self.stores.setdefault(kind.name, FakeDocuments(kind))
+
+    async def read(self, selections: Iterable[Selection]) -> dict[str, list[Versioned[Any]]]:
+        self.reads += 1
+        found: dict[str, list[Versioned[Any]]] = {}
+        for selection in selections:
+            items = await self.of(selection.kind).list()
+            if selection.field is not None:
+                items = [v for v in items if v.item.to_json().get(selection.field) in selection.values]
+            found[selection.kind.name] = items
+        return found
+
+
+class RecordingPublisher(Publisher):
+    """Keeps what it publishes; `failing` makes it refuse as a queue that is down would."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.failing = False
+
+    async def publish(self, messages: list[dict[str, Any]]) -> None:
+        if self.failing:
+            raise ServiceUnavailable("The queue is down.")
+        self.sent += copy.deepcopy(messages)
+
+
+class RecordingMailer(Mailer):
+    def __init__(self) -> None:
+        self.sent: list[Any] = []
+        self.failing = False
+
+    async def send(self, message: Any) -> None:
+        if self.failing:
+            raise ServiceUnavailable("The mail server is down.")
+        self.sent.append(message)
+
+
+@dataclass
+class FixedClock:
+    """A clock that stands still until told to move."""
+
+    now: datetime = field(default_factory=lambda: datetime(2030, 3, 4, 7, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, span: timedelta) -> None:
+        self.now += span
+
+
+def fake_context(**settings: Any) -> Context:
+    """A Context over fresh fakes; keyword arguments override settings."""
+    config = FakeConfig()
+    return Context(bookings=FakeBookingStore(), config=config, stores=config, publisher=RecordingPublisher(),
+                   mailer=RecordingMailer(), clock=FixedClock(),
+                   settings=Settings(MAIL_SENDER="bookme@bank.example", **settings))
