@@ -37,3 +37,15 @@ def reserve_request(employee_id: str, start: datetime, token: str | None = None,
             "status": "Reserved", "employeeId": employee_id}
     return ReserveRequest.model_validate({"timeSlot": slot, "token": token or str(uuid.uuid4()),
                                           "isCustomerInitiated": False, **fields})
+
+
+async def add_schedule(ctx: Context, employee_id: str, start: str = "08:00:00", end: str = "16:00:00",
+                       types: tuple[str, ...] = ("Physical", "Online"), **fields) -> None:
+    """A Monday-to-Friday working week."""
+    from shared.models.schedules import EmployeeSchedule
+
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    await ctx.store(kinds.EMPLOYEE_SCHEDULE).create(EmployeeSchedule.model_validate({
+        "id": str(uuid.uuid4()), "employeeId": employee_id, **fields,
+        "workdays": [{"dayOfWeek": d, "from": start, "to": end, "location": "CPH-HQ",
+                      "availableMeetingTypes": [{"type": t} for t in types]} for d in days]}))

@@ -159,9 +159,14 @@ class FakeBookingStore(BookingStore):
 class FakeDocuments(Documents[Any]):
     """One kind of configuration document in memory, with its unique keys."""
 
-    def __init__(self, kind: Kind):
+    def __init__(self, kind: Kind, counter: FakeConfig | None = None):
         self.kind = kind
         self.items: dict[str, tuple[dict[str, Any], str]] = {}
+        self._counter = counter
+
+    def _request(self) -> None:
+        if self._counter is not None:
+            self._counter.requests += 1
 
     def _versioned(self, id: str) -> Versioned[Any]:
         document, etag = self.items[id]
@@ -175,24 +180,29 @@ class FakeDocuments(Documents[Any]):
         return any(keys & self._keys(self._versioned(id).item) for id in self.items if id != except_id)
 
     async def get(self, id: str) -> Versioned[Any]:
+        self._request()
         if id not in self.items:
             raise NotFound("The resource does not exist.")
         return self._versioned(id)
 
     async def list(self) -> list[Versioned[Any]]:
+        self._request()
         return [self._versioned(id) for id in self.items]
 
     async def find_by(self, field: str, values: Iterable[Any]) -> list[Versioned[Any]]:
+        self._request()
         wanted = list(values)
         return [self._versioned(id) for id, (document, _) in self.items.items() if document.get(field) in wanted]
 
     async def create(self, item: Any) -> Versioned[Any]:
+        self._request()
         if item.id in self.items or self._taken(item):
             raise Conflict(f"A {self.kind.name} with that name already exists.")
         self.items[item.id] = (item.to_json(), _etag())
         return self._versioned(item.id)
 
     async def replace(self, item: Any, current: Versioned[Any]) -> Versioned[Any]:
+        self._request()
         if item.id not in self.items or self.items[item.id][1] != current.etag:
             raise PreconditionFailed("The resource was changed by someone else.")
         if self._taken(item, except_id=item.id):
@@ -201,6 +211,7 @@ class FakeDocuments(Documents[Any]):
         return self._versioned(item.id)
 
     async def delete(self, current: Versioned[Any]) -> None:
+        self._request()
         id = current.item.id
         if id not in self.items:
             raise NotFound("The resource does not exist.")
@@ -210,18 +221,22 @@ class FakeDocuments(Documents[Any]):
 
 
 class FakeConfig(ConfigReader, DocumentStores):
+    """Every kind's store; `requests` counts what the Cosmos adapter would send (a read across
+    kinds is one request)."""
+
     def __init__(self) -> None:
         self.stores: dict[str, FakeDocuments] = {}
-        self.reads = 0
+        self.requests = 0
 
     def of(self, kind: Kind) -> FakeDocuments:
-        return self.stores.setdefault(kind.name, FakeDocuments(kind))
+        return self.stores.setdefault(kind.name, FakeDocuments(kind, self))
 
     async def read(self, selections: Iterable[Selection]) -> dict[str, list[Versioned[Any]]]:
-        self.reads += 1
+        self.requests += 1
         found: dict[str, list[Versioned[Any]]] = {}
         for selection in selections:
-            items = await self.of(selection.kind).list()
+            store = self.of(selection.kind)
+            items = [store._versioned(id) for id in store.items]
             if selection.field is not None:
                 items = [v for v in items if v.item.to_json().get(selection.field) in selection.values]
             found[selection.kind.name] = items
