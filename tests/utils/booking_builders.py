@@ -49,3 +49,8 @@ async def add_schedule(ctx: Context, employee_id: str, start: str = "08:00:00", 
         "id": str(uuid.uuid4()), "employeeId": employee_id, **fields,
         "workdays": [{"dayOfWeek": d, "from": start, "to": end, "location": "CPH-HQ",
                       "availableMeetingTypes": [{"type": t} for t in types]} for d in days]}))
+
+
+def tomorrow_at(ctx: Context, hour: int) -> datetime:
+    """`hour` o'clock UTC on the day after the Context's clock."""
+    return ctx.clock().replace(hour=hour, minute=0, second=0, microsecond=0) + timedelta(days=1)

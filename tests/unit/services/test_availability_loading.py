@@ -2,17 +2,9 @@
 
 from datetime import timedelta
 
-import pytest
-
 from shared.models.time_slots import AvailableSlotsQuery
 from shared.services import availability, meetings
 from tests.utils.booking_builders import add_employee, add_schedule, meeting_request
-from tests.utils.fakes import fake_context
-
-
-@pytest.fixture
-async def ctx():
-    return fake_context()
 
 
 def search(ctx, employee_id: str, **fields) -> AvailableSlotsQuery:

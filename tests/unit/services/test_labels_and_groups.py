@@ -9,12 +9,6 @@ from shared.models.groups import CompetenceGroupWrite
 from shared.models.labels import LabelWrite
 from shared.services import groups, labels
 from tests.utils.booking_builders import add_employee
-from tests.utils.fakes import fake_context
-
-
-@pytest.fixture
-async def ctx():
-    return fake_context()
 
 
 async def test_a_label_a_group_uses_is_registered_counted_and_cannot_be_deleted(ctx):

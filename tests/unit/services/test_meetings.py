@@ -6,17 +6,7 @@ import pytest
 
 from shared.errors import Conflict, InvalidRequest
 from shared.services import meetings, reservations
-from tests.utils.booking_builders import add_employee, meeting_request, reserve_request
-from tests.utils.fakes import fake_context
-
-
-@pytest.fixture
-async def ctx():
-    return fake_context()
-
-
-def tomorrow_at(ctx, hour: int):
-    return ctx.clock().replace(hour=hour, minute=0) + timedelta(days=1)
+from tests.utils.booking_builders import add_employee, meeting_request, reserve_request, tomorrow_at
 
 
 async def test_a_booking_stores_the_meeting_holds_the_time_and_publishes_an_invitation(ctx):

@@ -6,17 +6,7 @@ import pytest
 
 from shared.errors import Conflict
 from shared.services import meetings, reservations
-from tests.utils.booking_builders import add_employee, meeting_request, reserve_request
-from tests.utils.fakes import fake_context
-
-
-@pytest.fixture
-async def ctx():
-    return fake_context()
-
-
-def tomorrow_at(ctx, hour: int):
-    return ctx.clock().replace(hour=hour, minute=0) + timedelta(days=1)
+from tests.utils.booking_builders import add_employee, meeting_request, reserve_request, tomorrow_at
 
 
 async def test_the_same_token_replaces_its_earlier_reservation_on_the_same_day(ctx):
