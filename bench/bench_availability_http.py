@@ -40,6 +40,9 @@ def _shift(bank: Bank) -> timedelta:
 
 
 async def seed(ctx, bank: Bank, shift: timedelta) -> None:
+    from shared.ports import Op
+    from shared.rules.booking import employee_calendar
+    from shared.rules.calendar_documents import CALENDAR_DOC
     from shared.services import directory, groups, schedules
 
     limit = asyncio.Semaphore(32)
@@ -75,9 +78,13 @@ async def seed(ctx, bank: Bank, shift: timedelta) -> None:
                 else "reservation", "start": format_utc(start), "end": format_utc(end),
                 "expiresAt": format_utc(busy.expires_at + shift) if busy.expires_at else None, "token": None,
                 "countsTowardCap": busy.counts_toward_cap})
-    await asyncio.gather(*(bounded(ctx.bookings.upsert_item({
-        "id": f"employee:{employee_id}", "pk": day, "type": "calendar", "resource": f"employee:{employee_id}",
-        "day": day, "entries": entries})) for (employee_id, day), entries in calendars.items()))
+    def calendar(employee_id: str, day: str, entries: list[dict]) -> Op:
+        resource = employee_calendar(employee_id)
+        return Op("upsert", resource, {"id": resource, "pk": day, "type": CALENDAR_DOC, "resource": resource,
+                                       "day": day, "entries": entries})
+
+    await asyncio.gather(*(bounded(ctx.bookings.commit(day, [calendar(employee_id, day, entries)]))
+                           for (employee_id, day), entries in calendars.items()))
 
 
 def cosmos_requests(endpoint: str) -> int:
