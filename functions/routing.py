@@ -62,6 +62,8 @@ class Endpoint:
     summary: str
     versions: tuple[str, ...]
     segments: list[str] = field(default_factory=list)
+    # Path parameters named like ids that are free text, not UUIDs (e.g. a bank's customerId).
+    text_params: tuple[str, ...] = ()
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
         if len(parts) != len(self.segments):
@@ -92,10 +94,12 @@ class RouteGroup:
 
     def route(self, method: str, path: str = "", *, role: Role | str | None = None, body: Any = None,
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
-              summary: str = "", versions: tuple[str, ...] | None = None) -> Callable[[Handler], Handler]:
+              summary: str = "", versions: tuple[str, ...] | None = None,
+              text_params: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             endpoint = Endpoint(method.upper(), path.strip("/"), handler, role, body, query, response, status,
-                                summary or (handler.__doc__ or "").strip(), versions or self.versions)
+                                summary or (handler.__doc__ or "").strip(), versions or self.versions,
+                                text_params=text_params)
             endpoint.segments = [s for s in endpoint.path.split("/") if s]
             self.endpoints.append(endpoint)
             self.endpoints.sort(key=lambda e: e.precedence)
@@ -153,7 +157,7 @@ class RouteGroup:
         if len(req.get_body() or b"") > MAX_BODY:
             raise PayloadTooLarge("The request body is over 1 MiB.")
         for name, value in params.items():
-            if (name == "id" or name.endswith("Id")) and not is_uuid(value):
+            if (name == "id" or name.endswith("Id")) and name not in endpoint.text_params and not is_uuid(value):
                 raise NotFound(f"No resource with id '{value}'.")
         principal = None
         if endpoint.role != PUBLIC:

@@ -84,6 +84,9 @@ class OrganizationSetting(ApiModel):
         default=[], description="Dates the organization is closed, each at midnight UTC, sorted.")
     i_cal_meeting_title: str = "Meeting with "
     i_cal_meeting_description: str = "Your scheduled meeting"
+    personal_data_retention: TimeSpan = Field(
+        default=timedelta(days=365),
+        description="How long after a meeting ends its personal data is kept; a timer then erases it.")
 
     @field_validator("time_zone_id")
     @classmethod
@@ -92,7 +95,7 @@ class OrganizationSetting(ApiModel):
             raise ValueError(f"'{value}' is not the id of a time zone from /bookme/config/timezones")
         return value
 
-    @field_validator("max_time_from_booking_to_meeting", "max_meeting_time_per_day")
+    @field_validator("max_time_from_booking_to_meeting", "max_meeting_time_per_day", "personal_data_retention")
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):

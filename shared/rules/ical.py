@@ -18,6 +18,9 @@ CANCEL = "CANCEL"
 class Person:
     email: str
     name: str | None = None
+    # An address the customer gave (an external attendee, a portal Email field): personal
+    # data, left out of mail once the meeting's personal data has been erased.
+    personal: bool = False
 
 
 @dataclass(frozen=True, slots=True)

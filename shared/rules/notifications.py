@@ -6,7 +6,7 @@ which calendar clients treat as the same update.
 """
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -63,18 +63,47 @@ def message_id(notice: Notice) -> str:
     return str(uuid.uuid5(NAMESPACE, seed))
 
 
-def to_message(notice: Notice) -> dict[str, Any]:
-    """The JSON queue message of a notice."""
+def to_message(notice: Notice, made_at: datetime | None = None) -> dict[str, Any]:
+    """The JSON queue message of a notice; `made_at` (when the booking change was committed)
+    lets delivery tell whether the meeting's personal data was erased since."""
     invitation = asdict(notice.invitation)
     for name in ("start", "end", "stamp"):
         invitation[name] = format_utc(invitation[name])
-    return {
+    message = {
         "id": message_id(notice),
         "kind": "meetingInvitation",
         "method": notice.method,
         "recipients": [asdict(p) for p in notice.recipients],
         "invitation": invitation,
     }
+    return {**message, "madeAt": format_utc(made_at)} if made_at else message
+
+
+def made_at(message: dict[str, Any]) -> datetime | None:
+    """When the message's booking change was committed; None for messages older than the field."""
+    return parse_utc(message["madeAt"]) if message.get("madeAt") else None
+
+
+def meeting_id(notice: Notice) -> str:
+    """The id of the meeting a notice is about (its UID is `<meeting id>@bookme`)."""
+    return notice.invitation.uid.rsplit("@", 1)[0]
+
+
+def carries_personal_data(notice: Notice) -> bool:
+    """Whether the notice names a customer-given address or carries the description or video link."""
+    people = (*notice.recipients, *notice.invitation.attendees)
+    return any(p.personal for p in people) or bool(notice.invitation.description or notice.invitation.url)
+
+
+def without_personal_data(notice: Notice) -> Notice | None:
+    """The notice of a meeting whose personal data was erased after it was made: no
+    customer-given address, no description, no video link; None when nobody is left to mail."""
+    invitation = notice.invitation
+    location = None if invitation.location and invitation.location == invitation.url else invitation.location
+    cleaned = replace(invitation, attendees=tuple(p for p in invitation.attendees if not p.personal),
+                      description=None, url=None, location=location)
+    recipients = tuple(p for p in notice.recipients if not p.personal)
+    return Notice(notice.method, cleaned, recipients) if recipients else None
 
 
 def from_message(message: dict[str, Any]) -> Notice:

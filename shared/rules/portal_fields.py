@@ -42,7 +42,7 @@ def _problems(field: PortalField, value: str) -> list[str]:
     problems = []
     if field.type is FieldType.PHONE and not _PHONE.fullmatch(_PHONE_SEPARATORS.sub("", value)):
         problems.append("Not a phone number.")
-    if field.type is FieldType.EMAIL and not _is_email(value):
+    if field.type is FieldType.EMAIL and not is_email(value):
         problems.append("Not an e-mail address.")
     if field.type is FieldType.CHECKBOX:
         if value.lower() not in _CHECKBOX:
@@ -56,7 +56,7 @@ def _problems(field: PortalField, value: str) -> list[str]:
     return problems
 
 
-def _is_email(value: str) -> bool:
+def is_email(value: str) -> bool:
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError:

@@ -11,7 +11,8 @@ from shared.rules.timezones import zone_id
 BASE = "/bookme/config/organization-settings"
 WRITABLE = ("timeZoneId", "openingTime", "closingTime", "maxTimeFromBookingToMeeting", "maxMeetingTimePerDay",
             "minimumBookingNotice", "isFilterShowTimesAsCustomerEnabled", "meetingTypeLabels", "employeeLabels",
-            "extendedOpeningHoursEmail", "closingDays", "iCalMeetingTitle", "iCalMeetingDescription")
+            "extendedOpeningHoursEmail", "closingDays", "iCalMeetingTitle", "iCalMeetingDescription",
+            "personalDataRetention")
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +72,7 @@ def test_after_delete_the_next_get_recreates_the_defaults_with_the_same_id(api):
         "closingDays": [],
         "iCalMeetingTitle": "Meeting with ",
         "iCalMeetingDescription": "Your scheduled meeting",
+        "personalDataRetention": "365.00:00:00",
     }
 
 

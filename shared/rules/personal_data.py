@@ -1,0 +1,70 @@
+"""Personal data of meetings: what erasure empties, which stored meetings are due for it, and
+how the writes are cut into transactional batches. Pure.
+
+Erasure empties the personal fields of the stored meeting (`cpr` null; `customFields`,
+`externalAttendees` `[]`; `description`, `videoLink` `""` when they held text) and replaces the
+values its history recorded at those paths with "***", so the erased data is kept nowhere.
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.models.common import format_utc
+from shared.rules.history import MASK
+
+# One day batch holds at most 100 operations; leave room for an outbox document.
+BATCH_LIMIT = 90
+_EMPTIED: dict[str, Any] = {"cpr": None, "customFields": [], "externalAttendees": []}
+_TEXTS = ("description", "videoLink")
+_ERASED_PATHS = ("cpr", "customFields", "externalAttendees", *_TEXTS)
+
+
+def erase_fields(meeting: dict[str, Any]) -> dict[str, Any]:
+    """The Meeting JSON with its personal fields emptied (a field already empty is kept as is)."""
+    erased = dict(meeting)
+    for name, empty in _EMPTIED.items():
+        if meeting.get(name):
+            erased[name] = empty
+    for name in _TEXTS:
+        if meeting.get(name):
+            erased[name] = ""
+    return erased
+
+
+def scrub_history(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """History records with every value written at an erased path replaced by "***"."""
+    return [{**r, "changes": [_scrubbed(op) for op in r.get("changes", [])]} for r in records]
+
+
+def _scrubbed(op: dict[str, Any]) -> dict[str, Any]:
+    if "value" not in op or op["value"] in (None, "", [], MASK):
+        return op
+    path = op["path"]
+    if path == "":
+        return {**op, "value": erase_fields(op["value"]) if isinstance(op["value"], dict) else op["value"]}
+    head = path.split("/")[1]
+    return {**op, "value": MASK} if head in _ERASED_PATHS else op
+
+
+def holds_personal_data(meeting: dict[str, Any], history: list[dict[str, Any]] = ()) -> bool:
+    """Whether erasing would change anything in the meeting or its history."""
+    return erase_fields(meeting) != meeting or scrub_history(history) != list(history)
+
+
+def retention_cutoff(now: datetime, retention: timedelta) -> str:
+    """Meetings that ended before this instant (stored format) are due for erasure."""
+    return format_utc(now - retention)
+
+
+def due_for_erasure(end_date: str, cutoff: str) -> bool:
+    # Stored instants share one fixed format, so they compare as strings.
+    return end_date < cutoff
+
+
+def batches(ids_by_day: dict[str, list[str]], limit: int = BATCH_LIMIT) -> Iterator[tuple[str, list[str]]]:
+    """(day, ids) groups to write, one transactional batch each: per day, at most `limit` ids."""
+    for day in sorted(ids_by_day):
+        ids = ids_by_day[day]
+        for start in range(0, len(ids), limit):
+            yield day, ids[start:start + limit]
