@@ -14,6 +14,10 @@ from shared.models.common import format_utc
 from shared.models.history import HistoryAction
 
 MASK = "***"
+# The `type` of what a cancellation leaves of a meeting document: its history, no personal data.
+CANCELLED_MEETING_DOC = "cancelledMeeting"
+SYSTEM_ACTOR = "system"
+_TOMBSTONE_KEEPS = ("id", "pk", "customerId", "employeeId", "startDate", "endDate", "sequence", "erasedAt")
 # A change to any of these is a reschedule (a new time, advisor or room); webhooks use the same rule.
 RESCHEDULING_FIELDS = ("startDate", "endDate", "employeeId", "roomId")
 # The members of a list item that are personal: customFields[].value, externalAttendees[].email.
@@ -41,6 +45,13 @@ def record(at: datetime, actor: str, before: dict[str, Any] | None, after: dict[
     """The stored (and returned) history record of one change of a meeting."""
     return {"at": format_utc(at), "action": (action or action_for(before, after)).value, "actor": actor,
             "changes": changes(before, after)}
+
+
+def tombstone(document: dict[str, Any], history: list[dict[str, Any]], at: datetime) -> dict[str, Any]:
+    """The document a cancelled meeting leaves in its day: the history (with the Cancelled
+    record), what erasure and retention select on, and none of the personal fields."""
+    kept = {name: document[name] for name in _TOMBSTONE_KEEPS if name in document}
+    return {**kept, "type": CANCELLED_MEETING_DOC, "cancelledAt": format_utc(at), "history": history}
 
 
 def mask(operations: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.models.common import format_utc
-from shared.rules.history import MASK
+from shared.models.history import HistoryAction
+from shared.rules.history import CANCELLED_MEETING_DOC, MASK, record
 
+RETENTION_ACTOR = "system:personal-data-retention"
 # One day batch holds at most 100 operations; leave room for an outbox document.
 BATCH_LIMIT = 90
 _EMPTIED: dict[str, Any] = {"cpr": None, "customFields": [], "externalAttendees": []}
@@ -50,6 +52,25 @@ def _scrubbed(op: dict[str, Any]) -> dict[str, Any]:
 def holds_personal_data(meeting: dict[str, Any], history: list[dict[str, Any]] = ()) -> bool:
     """Whether erasing would change anything in the meeting or its history."""
     return erase_fields(meeting) != meeting or scrub_history(history) != list(history)
+
+
+def erased_document(document: dict[str, Any], at: datetime, actor: str) -> dict[str, Any] | None:
+    """The stored meeting (or cancelled meeting) document with its personal data erased and an
+    Updated record by `actor`; None when there is nothing left to erase (so nothing is written)."""
+    fields = {name: document[name] for name in _ERASED_PATHS if name in document}
+    history = list(document.get("history", []))
+    erased, scrubbed = erase_fields(fields), scrub_history(history)
+    if erased == fields and scrubbed == history:
+        return None
+    stored = {k: v for k, v in document.items() if not k.startswith("_")}  # Cosmos' own properties
+    if document.get("type") == CANCELLED_MEETING_DOC:
+        changed: dict[str, Any] = {}
+        entry = record(at, actor, {}, {}, HistoryAction.UPDATED)
+    else:
+        changed = {**erased, "dateModified": format_utc(at)}
+        entry = record(at, actor, {**fields, "dateModified": document.get("dateModified")}, changed,
+                       HistoryAction.UPDATED)
+    return {**stored, **changed, "history": [*scrubbed, entry], "erasedAt": format_utc(at), "personalData": False}
 
 
 def retention_cutoff(now: datetime, retention: timedelta) -> str:

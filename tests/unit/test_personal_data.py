@@ -2,11 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from shared.rules.history import MASK, changes
+from shared.rules.history import MASK, changes, tombstone
 from shared.rules.personal_data import (
     batches,
     due_for_erasure,
     erase_fields,
+    erased_document,
     holds_personal_data,
     retention_cutoff,
     scrub_history,
@@ -68,3 +69,32 @@ def test_writes_are_cut_per_day_into_batches_under_the_operation_limit():
     assert [(day, len(group)) for day, group in cut] == [("2045-01-05", 90), ("2045-01-05", 90),
                                                         ("2045-01-05", 20), ("2045-01-06", 5)]
     assert [i for _, group in cut for i in group] == ids["2045-01-05"] + ids["2045-01-06"]
+
+
+AT = datetime(2045, 2, 1, 12, tzinfo=UTC)
+STORED = {**MEETING, "pk": "2045-01-05", "type": "meeting", "dateModified": "2045-01-01T00:00:00.000Z",
+          "_etag": "e1", "_rid": "r", "history": [{"at": "t", "action": "Created", "actor": "a",
+                                                   "changes": changes(None, MEETING)}]}
+
+
+def test_an_erased_document_records_an_update_by_the_caller_and_its_erasure_instant():
+    erased = erased_document(STORED, AT, "oid-9")
+    assert erased["cpr"] is None and erased["customFields"] == [] and erased["description"] == ""
+    assert erased["dateModified"] == "2045-02-01T12:00:00.000Z" and erased["erasedAt"] == erased["dateModified"]
+    assert erased["personalData"] is False and "_etag" not in erased and "_rid" not in erased
+    last = erased["history"][-1]
+    assert (last["action"], last["actor"], last["at"]) == ("Updated", "oid-9", "2045-02-01T12:00:00.000Z")
+    assert {"op": "replace", "path": "/cpr", "value": None} in last["changes"]
+    assert "Loan" not in str(erased["history"]) and "guest@example.com" not in str(erased)
+
+
+def test_erasing_twice_writes_nothing_the_second_time():
+    assert erased_document(erased_document(STORED, AT, "a"), AT, "a") is None
+
+
+def test_a_cancelled_meeting_keeps_its_history_and_only_that_is_scrubbed():
+    cancelled = tombstone(STORED, STORED["history"], AT)
+    assert cancelled["type"] == "cancelledMeeting" and "cpr" not in cancelled and "description" not in cancelled
+    erased = erased_document(cancelled, AT, "oid-9")
+    assert "Loan" not in str(erased) and erased["history"][-1]["changes"] == []
+    assert erased_document(erased, AT, "oid-9") is None
