@@ -73,14 +73,17 @@ def erased_document(document: dict[str, Any], at: datetime, actor: str) -> dict[
     return {**stored, **changed, "history": [*scrubbed, entry], "erasedAt": format_utc(at), "personalData": False}
 
 
-def retention_cutoff(now: datetime, retention: timedelta) -> str:
-    """Meetings that ended before this instant (stored format) are due for erasure."""
-    return format_utc(now - retention)
+def retention_cutoff(now: datetime, retention: timedelta) -> datetime:
+    """Meetings that ended before this instant are due for erasure."""
+    return now - retention
 
 
-def due_for_erasure(end_date: str, cutoff: str) -> bool:
+def due_for_erasure(document: dict[str, Any], cutoff: datetime) -> bool:
+    """Whether a stored document is a meeting (or cancelled meeting) that ended before `cutoff`
+    and may still hold personal data (`personalData` is false only once erased)."""
     # Stored instants share one fixed format, so they compare as strings.
-    return end_date < cutoff
+    return document.get("type") in ("meeting", CANCELLED_MEETING_DOC) and document.get("personalData") is not False \
+        and document.get("endDate", "") < format_utc(cutoff)
 
 
 def batches(ids_by_day: dict[str, list[str]], limit: int = BATCH_LIMIT) -> Iterator[tuple[str, list[str]]]:

@@ -55,12 +55,16 @@ def test_a_meeting_holds_personal_data_until_fields_and_history_are_erased():
     assert not holds_personal_data(erase_fields(MEETING), scrub_history(history))
 
 
-def test_meetings_that_ended_before_the_retention_cutoff_are_due():
+def test_meetings_that_ended_before_the_retention_cutoff_and_were_not_erased_are_due():
     now = datetime(2046, 1, 10, 12, tzinfo=UTC)
     cutoff = retention_cutoff(now, timedelta(days=365))
-    assert cutoff == "2045-01-10T12:00:00.000Z"
-    assert due_for_erasure("2045-01-10T11:59:59.999Z", cutoff)
-    assert not due_for_erasure("2045-01-10T12:00:00.000Z", cutoff)
+    assert cutoff == datetime(2045, 1, 10, 12, tzinfo=UTC)
+    ended = {"type": "meeting", "endDate": "2045-01-10T11:59:59.999Z"}
+    assert due_for_erasure(ended, cutoff)
+    assert due_for_erasure({**ended, "type": "cancelledMeeting", "personalData": True}, cutoff)
+    assert not due_for_erasure({**ended, "personalData": False}, cutoff)
+    assert not due_for_erasure({**ended, "endDate": "2045-01-10T12:00:00.000Z"}, cutoff)
+    assert not due_for_erasure({**ended, "type": "reservation"}, cutoff)
 
 
 def test_writes_are_cut_per_day_into_batches_under_the_operation_limit():
