@@ -5,6 +5,7 @@ import azure.functions as func
 from functions import (
     competence_groups,
     customer_types,
+    customers,
     employee_schedules,
     employees,
     health,
@@ -29,5 +30,5 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for module in (health, employees, rooms, meeting_topics, customer_types, employee_schedules, organization_settings,
                locations, timezones, labels, competence_groups, service_groups, portals, time_slots,
-               meetings, reservations, room_vacancies, reservations_cleanup, notifications, openapi):
+               meetings, customers, reservations, room_vacancies, reservations_cleanup, notifications, openapi):
     app.register_functions(module.bp)

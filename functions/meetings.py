@@ -6,10 +6,12 @@ import azure.functions as func
 
 from functions.http import Reply, quote_etag
 from functions.routing import Call, RouteGroup, parse_body
+from shared.auth import Role
 from shared.bootstrap import get_context
 from shared.models.common import ApiModel, UtcDateTime, Uuid
+from shared.models.history import HistoryRecord
 from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingListItem
-from shared.services import meetings
+from shared.services import meeting_history, meetings
 
 group = RouteGroup("meetings", "meetings")
 
@@ -38,19 +40,20 @@ async def get_meeting(call: Call):
 @group.post(body=MeetingCreate, response=Meeting, status=201)
 async def create_meeting(call: Call):
     """Book a meeting from a reservation (timeSlotId) or from startDate and endDate."""
-    return Reply(await meetings.create_meeting(await get_context(), call.body), 201)
+    return Reply(await meetings.create_meeting(await get_context(), call.body, actor=call.principal.subject), 201)
 
 
 @group.patch("{id}", body=list[dict[str, Any]], response=Meeting)
 async def patch_meeting(call: Call):
     """Change a meeting with JSON Patch; time, employee and room changes are checked for conflicts."""
-    return await meetings.patch_meeting(await get_context(), call.params["id"], call.body, call.if_match)
+    return await meetings.patch_meeting(await get_context(), call.params["id"], call.body, call.if_match,
+                                       actor=call.principal.subject)
 
 
 @group.delete("{id}", status=204)
 async def cancel_meeting(call: Call):
     """Cancel a meeting: its time is free again."""
-    await meetings.cancel_meeting(await get_context(), call.params["id"], call.if_match)
+    await meetings.cancel_meeting(await get_context(), call.params["id"], call.if_match, actor=call.principal.subject)
 
 
 @group.post("{id}/ical", response=str)
@@ -61,6 +64,12 @@ async def meeting_ical(call: Call):
     return func.HttpResponse(octets, status_code=200, mimetype="text/calendar", charset="utf-8",
                              headers={"ETag": quote_etag(etag),
                                       "Content-Disposition": f'attachment; filename="{call.params["id"]}.ics"'})
+
+
+@group.get("{id}/history", role=Role.ADMIN, response=list[HistoryRecord], versions=("v3",))
+async def get_meeting_history(call: Call):
+    """Every change of the meeting, oldest first; still readable after the meeting was cancelled."""
+    return await meeting_history.history(await get_context(), call.params["id"])
 
 
 bp = group.blueprint()

@@ -1,4 +1,5 @@
-"""Timer: delete expired reservations, and publish notifications the queue missed.
+"""Timer: delete expired reservations, publish notifications the queue missed, and erase the
+personal data of meetings past the organization's personalDataRetention (at most 100 per run).
 
 Expired reservations never block (bookings compare expiresAt with the clock); deleting them
 keeps the day calendars short. Safe on several instances at once: every delete is
@@ -10,7 +11,7 @@ import logging
 import azure.functions as func
 
 from shared.bootstrap import get_context
-from shared.services import notifications, reservations
+from shared.services import notifications, personal_data, reservations
 
 log = logging.getLogger(__name__)
 
@@ -22,5 +23,7 @@ async def reservations_cleanup(timer: func.TimerRequest) -> None:
     ctx = await get_context()
     removed = await reservations.cleanup_expired(ctx)
     republished = await notifications.republish(ctx)
-    if removed or republished:
-        log.info("Removed %d expired reservation(s), re-published %d outbox document(s)", removed, republished)
+    erased = await personal_data.erase_expired(ctx)
+    if removed or republished or erased:
+        log.info("Removed %d expired reservation(s), re-published %d outbox document(s), erased the personal data "
+                 "of %d meeting(s) past retention", removed, republished, erased)

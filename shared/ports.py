@@ -146,6 +146,15 @@ class BookingStore(ABC):
         """Meetings matching every given filter; the employee as primary or additional."""
 
     @abstractmethod
+    async def customer_meetings(self, customer_id: str) -> list[Document]:
+        """Every meeting and cancelled meeting of the customer, in any day."""
+
+    @abstractmethod
+    async def personal_data_ended_before(self, cutoff: datetime, limit: int) -> list[Document]:
+        """At most `limit` meetings and cancelled meetings that ended before `cutoff` and may
+        still hold personal data (see shared.rules.personal_data.due_for_erasure)."""
+
+    @abstractmethod
     async def expired_reservations(self, now: datetime) -> list[Document]:
         """Reservations whose expiresAt is at or before `now`."""
 

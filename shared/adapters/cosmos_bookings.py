@@ -93,6 +93,17 @@ class CosmosBookings(BookingStore):
         return await self._query("SELECT * FROM c WHERE c.type = 'outbox' AND c.createdAt <= @cutoff",
                                  {"@cutoff": format_utc(cutoff)})
 
+    async def customer_meetings(self, customer_id: str) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE c.customerId = @customer AND "
+                                 "(c.type = 'meeting' OR c.type = 'cancelledMeeting')", {"@customer": customer_id})
+
+    async def personal_data_ended_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
+        # The same selection as shared.rules.personal_data.due_for_erasure.
+        return await self._query(
+            "SELECT TOP @limit * FROM c WHERE (c.type = 'meeting' OR c.type = 'cancelledMeeting') "
+            "AND c.endDate < @cutoff AND (NOT IS_DEFINED(c.personalData) OR c.personalData != false)",
+            {"@cutoff": format_utc(cutoff), "@limit": limit})
+
     async def commit(self, day: str, ops: list[Op]) -> dict[str, dict[str, Any]]:
         """Run `ops` as one transactional batch in the day partition: all or nothing.
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.models.common import format_utc
 from shared.models.history import HistoryAction
+from shared.rules.calendar_documents import MEETING_DOC
 from shared.rules.history import CANCELLED_MEETING_DOC, MASK, record
 
 RETENTION_ACTOR = "system:personal-data-retention"
@@ -82,7 +83,7 @@ def due_for_erasure(document: dict[str, Any], cutoff: datetime) -> bool:
     """Whether a stored document is a meeting (or cancelled meeting) that ended before `cutoff`
     and may still hold personal data (`personalData` is false only once erased)."""
     # Stored instants share one fixed format, so they compare as strings.
-    return document.get("type") in ("meeting", CANCELLED_MEETING_DOC) and document.get("personalData") is not False \
+    return document.get("type") in (MEETING_DOC, CANCELLED_MEETING_DOC) and document.get("personalData") is not False \
         and document.get("endDate", "") < format_utc(cutoff)
 
 

@@ -11,6 +11,7 @@ from shared.models.organization import OrganizationSetting
 from shared.ports import BatchRejected, Versioned
 from shared.rules import ical
 from shared.rules.booking import booking_day, check_participants, not_in_past
+from shared.rules.history import SYSTEM_ACTOR
 from shared.rules.notifications import notices
 from shared.rules.patching import apply_patch, check_operations
 from shared.services.booking import lookups, meeting_store
@@ -59,6 +60,7 @@ def _wanted(meeting: Meeting, before: Meeting | None = None, capped: bool = Fals
             changed("portal_id") or changed("custom_fields")) else None,
         caps_for=(meeting.employee_id, *meeting.additional_employees) if capped and meeting.booked_by.is_customer
         else (),
+        portal_id=meeting.portal_id if meeting.booked_by.is_portal else None,
     )
 
 
@@ -69,7 +71,7 @@ def _notices(found: Parties, org: OrganizationSetting, sender: str, before: Stor
     return notices(old, new)
 
 
-async def create_meeting(ctx: Context, body: MeetingCreate) -> Versioned[Meeting]:
+async def create_meeting(ctx: Context, body: MeetingCreate, actor: str = SYSTEM_ACTOR) -> Versioned[Meeting]:
     """Book a meeting; 409 when its time is taken for an employee or the room."""
     now = ctx.clock()
     consumed, calendars = None, None
@@ -91,7 +93,8 @@ async def create_meeting(ctx: Context, body: MeetingCreate) -> Versioned[Meeting
     day = day_key(booking_day(meeting.start_date, meeting.end_date, org.zone))
     not_in_past(meeting.start_date, now)
     sent = _notices(found, org, ctx.settings.MAIL_SENDER, None, meeting, 0)
-    saved = await meeting_store.save(ctx, MeetingWrite(None, meeting, day, 0, sent, consumed, found.caps, calendars))
+    saved = await meeting_store.save(ctx, MeetingWrite(None, meeting, day, 0, sent, consumed, found.caps, calendars,
+                                                       actor=actor))
     return _versioned(saved)
 
 
@@ -112,7 +115,8 @@ async def list_meetings(ctx: Context, time_slot_id: str | None = None, employee_
     return [s.meeting.listed() for s in sorted(current, key=lambda s: (s.meeting.start_date, s.meeting.id))]
 
 
-async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | None) -> Versioned[Meeting]:
+async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | None,
+                        actor: str = SYSTEM_ACTOR) -> Versioned[Meeting]:
     """RFC 6902 PATCH; time, employee and room changes are checked like a new booking, and a
     new timeSlotId moves the meeting to that reservation's time."""
     check_operations(operations)
@@ -138,7 +142,7 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
         sent = _notices(found, org, ctx.settings.MAIL_SENDER, before, patched, sequence)
         try:
             saved = await meeting_store.save(ctx, MeetingWrite(before, patched, day, sequence, sent, consumed,
-                                                               found.caps, calendars))
+                                                               found.caps, calendars, actor=actor))
             return _versioned(saved)
         except BatchRejected as rejected:
             if rejected.op.id != id:
@@ -148,7 +152,7 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
     raise Conflict("The meeting is being changed by others; try again.")
 
 
-async def cancel_meeting(ctx: Context, id: str, if_match: str | None) -> None:
+async def cancel_meeting(ctx: Context, id: str, if_match: str | None, actor: str = SYSTEM_ACTOR) -> None:
     """Cancel: the meeting is gone and its time free again; participants get a CANCEL."""
     for _ in range(ATTEMPTS):
         before = await meeting_store.read(ctx, id)
@@ -156,7 +160,7 @@ async def cancel_meeting(ctx: Context, id: str, if_match: str | None) -> None:
         found = await lookups.load(ctx, _wanted(before.meeting, before.meeting))
         try:
             return await meeting_store.cancel(ctx, before, _notices(found, found.settings, ctx.settings.MAIL_SENDER,
-                                                                     before, None, before.sequence))
+                                                                     before, None, before.sequence), actor)
         except BatchRejected:
             if if_match is not None:
                 raise PreconditionFailed("The meeting was changed by someone else.") from None

@@ -4,7 +4,15 @@ import json
 import logging
 
 from shared.context import Context
-from shared.rules.notifications import email_for, from_message
+from shared.rules.notifications import (
+    carries_personal_data,
+    email_for,
+    from_message,
+    made_at,
+    meeting_id,
+    without_personal_data,
+)
+from shared.services import personal_data
 from shared.services.booking.outbox import republish_outbox
 
 log = logging.getLogger(__name__)
@@ -14,10 +22,18 @@ async def deliver(ctx: Context, body: bytes | str) -> bool:
     """Send the e-mail of one queue message; False for a message that is not ours (dropped,
     since retrying cannot fix it). A failing mail server raises, so the queue retries."""
     try:
-        notice = from_message(json.loads(body))
+        message = json.loads(body)
+        notice, made = from_message(message), made_at(message)
     except ValueError as error:  # JSONDecodeError is a ValueError
         log.error("Dropping a notification message that cannot be read: %s", error)
         return False
+    # Erased after the message was made: mail what is left, never the erased data.
+    if made is not None and carries_personal_data(notice) and \
+            await personal_data.erased_since(ctx, meeting_id(notice), made):
+        notice = without_personal_data(notice)
+        if notice is None:
+            log.info("Dropped a notification whose recipients' data was erased since")
+            return True
     await ctx.mailer.send(email_for(notice, ctx.settings.MAIL_SENDER))
     log.info("Sent %s for %s to %d recipient(s)", notice.method, notice.invitation.uid, len(notice.recipients))
     return True

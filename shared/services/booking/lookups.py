@@ -31,6 +31,8 @@ class Wanted:
     customer_type_id: str | None = None
     portal: tuple[str | None, list] | None = None  # (portalId, customFields) of a portal booking
     caps_for: tuple[str, ...] = ()
+    # Loaded for every portal booking, validated or not: its invitation may invite the customer.
+    portal_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Parties:
     employees: dict[str, Employee] = field(default_factory=dict)
     rooms: dict[str, Room] = field(default_factory=dict)
     employee_caps: dict[str, timedelta] = field(default_factory=dict)
+    portal: Portal | None = None
 
     @property
     def caps(self) -> dict[str, timedelta]:
@@ -55,7 +58,7 @@ def _invalid(field: str, message: str) -> InvalidRequest:
 def _selections(wanted: Wanted) -> list[Selection]:
     employee_ids = sorted({*wanted.other_employees, *(id for ids in wanted.employees.values() for id in ids)})
     room_ids = sorted({*wanted.other_rooms, *([wanted.room[1]] if wanted.room else [])})
-    portal_id = wanted.portal[0] if wanted.portal else None
+    portal_id = wanted.portal[0] if wanted.portal else wanted.portal_id
     return [
         Selection(kinds.ORGANIZATION_SETTING),
         Selection(kinds.EMPLOYEE, "id", tuple(employee_ids)),
@@ -80,7 +83,9 @@ async def load(ctx: Context, wanted: Wanted) -> Parties:
     caps = daily_caps(wanted.caps_for, schedule_caps, group_caps_by_employee(items.get(kinds.SERVICE_GROUP.name, [])),
                       settings.max_meeting_time_per_day)
     employees = {e.id: e for e in items[kinds.EMPLOYEE.name]}
-    parties = Parties(settings, employees, {r.id: r for r in items[kinds.ROOM.name]}, caps)
+    portals = items[kinds.PORTAL.name]
+    parties = Parties(settings, employees, {r.id: r for r in items[kinds.ROOM.name]}, caps,
+                      portals[0] if portals else None)
     _check_known(wanted, items)
     for name, ids in wanted.employees.items():
         for id in ids:

@@ -8,7 +8,7 @@ sequence and finish an interrupted move themselves (see docs/data-model.md).
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.context import Context
@@ -17,7 +17,9 @@ from shared.models.meetings import Meeting
 from shared.ports import BatchRejected, Op
 from shared.rules.booking import MEETING_ENTRY, Calendar, Claim, employee_calendar, plan, release, room_calendar
 from shared.rules.calendar_documents import MEETING_DOC
+from shared.rules.history import SYSTEM_ACTOR, record, tombstone
 from shared.rules.notifications import Notice
+from shared.rules.personal_data import holds_personal_data
 from shared.services.booking.day_batch import keep_calendars, write_day
 from shared.services.booking.outbox import outbox_document, outbox_ops, publish_outbox
 from shared.services.booking.reservation_store import held_by
@@ -32,6 +34,9 @@ class StoredMeeting:
     day: str
     sequence: int
     etag: str
+    # Its history records, oldest first, and when its personal data was last erased.
+    history: tuple[dict[str, Any], ...] = ()
+    erased_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,8 @@ class MeetingWrite:
 
     `consumed`: the reservation document the booking takes its time from; `caps`: the daily
     cap per employee calendar (customer bookings); `known`: calendars just read with the
-    consumed reservation, used for the first attempt when they are all the booking checks."""
+    consumed reservation, used for the first attempt when they are all the booking checks.
+    `actor`: who makes the change (the token's oid, else sub), for the history record."""
 
     before: StoredMeeting | None
     after: Meeting
@@ -50,21 +56,33 @@ class MeetingWrite:
     consumed: dict[str, Any] | None = None
     caps: dict[str, timedelta] = field(default_factory=dict)
     known: dict[str, Calendar] | None = None
+    actor: str = SYSTEM_ACTOR
 
     @property
     def moving(self) -> bool:
         return self.before is not None and self.before.day != self.day
 
 
-def document(meeting: Meeting, day: str, sequence: int) -> dict[str, Any]:
+def document(meeting: Meeting, day: str, sequence: int, history: tuple[dict[str, Any], ...] = (),
+             erased_at: str | None = None) -> dict[str, Any]:
     # `type` tells the documents of the container apart, so the meeting's type is kept as meetingType.
     fields = meeting.to_json()
-    return {**fields, "meetingType": fields.pop("type"), "pk": day, "type": MEETING_DOC, "sequence": sequence}
+    stored = {**fields, "meetingType": fields.pop("type"), "pk": day, "type": MEETING_DOC, "sequence": sequence,
+              "history": list(history), "personalData": holds_personal_data(meeting.to_json(), list(history))}
+    return {**stored, "erasedAt": erased_at} if erased_at else stored
 
 
 def from_document(document: dict[str, Any]) -> StoredMeeting:
     meeting = Meeting.model_validate({**document, "type": document["meetingType"]})
-    return StoredMeeting(meeting, document["pk"], document.get("sequence", 0), document["_etag"])
+    return StoredMeeting(meeting, document["pk"], document.get("sequence", 0), document["_etag"],
+                         tuple(document.get("history", ())), document.get("erasedAt"))
+
+
+def history_after(write: MeetingWrite) -> tuple[dict[str, Any], ...]:
+    """The meeting's history with the record of this write (at the meeting's new dateModified)."""
+    before = write.before.meeting.to_json() if write.before else None
+    previous = write.before.history if write.before else ()
+    return (*previous, record(write.after.date_modified, write.actor, before, write.after.to_json()))
 
 
 def latest(copies: list[StoredMeeting]) -> list[StoredMeeting]:
@@ -120,8 +138,9 @@ def _checked_resources(write: MeetingWrite) -> set[str]:
             *(resources(before.meeting) if before and not write.moving else ())}
 
 
-def _meeting_op(write: MeetingWrite) -> Op:
-    meeting_doc = document(write.after, write.day, write.sequence)
+def _meeting_op(write: MeetingWrite, history: tuple[dict[str, Any], ...]) -> Op:
+    meeting_doc = document(write.after, write.day, write.sequence, history,
+                           write.before.erased_at if write.before else None)
     if write.before is None:
         return Op("create", write.after.id, meeting_doc)
     if write.moving:
@@ -139,7 +158,9 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
                   releases=frozenset(consumed_ids), caps=write.caps)
     checked = _checked_resources(write)
     outbox = outbox_document(write.day, write.notices, ctx.clock())
-    ops = [_meeting_op(write), *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids), *outbox_ops(outbox)]
+    history = history_after(write)
+    ops = [_meeting_op(write, history), *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids),
+           *outbox_ops(outbox)]
     decide = (lambda calendars, at: plan(claim, calendars, at)) if checked else keep_calendars
     known = {r: write.known[r] for r in checked} if write.known is not None and checked <= set(write.known) else None
     try:
@@ -152,13 +173,24 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
     if write.moving:
         await drop_copy(ctx, write.before)
     await publish_outbox(ctx, outbox)
-    return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"])
+    return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"], history,
+                         write.before.erased_at if write.before else None)
 
 
-async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice]) -> None:
-    """Delete the meeting and free its time, in one batch with its cancellation notices."""
-    outbox = outbox_document(before.day, notices, ctx.clock())
+def cancelled_document(before: StoredMeeting, at: datetime, actor: str) -> dict[str, Any]:
+    """The tombstone that replaces a cancelled meeting: its history with the Cancelled record."""
+    history = [*before.history, record(at, actor, before.meeting.to_json(), None)]
+    stored = document(before.meeting, before.day, before.sequence, (), before.erased_at)
+    return {**tombstone(stored, history, at), "personalData": holds_personal_data({}, history)}
+
+
+async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], actor: str = SYSTEM_ACTOR) -> None:
+    """Replace the meeting with its tombstone (which keeps the history) and free its time, in
+    one batch with its cancellation notices."""
+    now = ctx.clock()
+    outbox = outbox_document(before.day, notices, now)
     ids = {before.meeting.id}
     await write_day(ctx, before.day, resources(before.meeting), lambda c, at: release(c, ids, at),
-                    [Op("delete", before.meeting.id, etag=before.etag), *outbox_ops(outbox)])
+                    [Op("replace", before.meeting.id, cancelled_document(before, now, actor), before.etag),
+                     *outbox_ops(outbox)])
     await publish_outbox(ctx, outbox)

@@ -22,7 +22,7 @@ def outbox_document(day: str, notices: list[Notice], now: datetime) -> dict[str,
     if not notices:
         return None
     return {"id": f"outbox:{new_id()}", "pk": day, "type": OUTBOX_DOC, "createdAt": format_utc(now),
-            "messages": [to_message(n) for n in notices]}
+            "messages": [to_message(n, now) for n in notices]}
 
 
 def outbox_ops(outbox: dict[str, Any] | None) -> list[Op]:

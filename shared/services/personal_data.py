@@ -1,0 +1,97 @@
+"""Erasing customers' personal data from their meetings (contract section 16): on request, by
+retention, and the check queued notifications and webhooks make before sending.
+
+Every erased document is replaced at the ETag it was read at, per day partition in batches
+under Cosmos DB's operation limit; calendars are not touched, so the meetings stay booked.
+See docs/data-model.md, "Personal data".
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from shared.context import Context
+from shared.models.common import parse_utc
+from shared.models.history import PersonalDataErasure
+from shared.ports import BatchRejected, Op
+from shared.rules.calendar_documents import MEETING_DOC
+from shared.rules.history import CANCELLED_MEETING_DOC
+from shared.rules.personal_data import RETENTION_ACTOR, batches, erased_document, retention_cutoff
+
+log = logging.getLogger(__name__)
+MEETING_DOCS = (MEETING_DOC, CANCELLED_MEETING_DOC)
+# Re-reads of one batch after another writer changed one of its meetings.
+ATTEMPTS = 5
+# A query may miss a meeting that moved to another day while it was being erased: query again.
+ROUNDS = 3
+# The retention timer's work per run; the rest waits for the next run.
+RETENTION_LIMIT = 100
+
+
+async def erase_customer(ctx: Context, customer_id: str, actor: str) -> PersonalDataErasure:
+    """Erase the personal data of every meeting (and cancelled meeting) of the customer."""
+    erased: set[str] = set()
+    for _ in range(ROUNDS):
+        found = await ctx.bookings.customer_meetings(customer_id)
+        done = await erase_documents(ctx, found, actor)
+        erased |= done
+        if not done:
+            break
+    return PersonalDataErasure(meetings_erased=len(erased))
+
+
+async def erase_expired(ctx: Context, limit: int = RETENTION_LIMIT) -> int:
+    """Erase the personal data of at most `limit` meetings that ended longer ago than the
+    organization's personalDataRetention; returns how many were erased."""
+    from shared.services.organization import current_settings
+
+    settings = (await current_settings(ctx)).item
+    cutoff = retention_cutoff(ctx.clock(), settings.personal_data_retention)
+    found = await ctx.bookings.personal_data_ended_before(cutoff, limit)
+    erased = await erase_documents(ctx, found, RETENTION_ACTOR)
+    if erased:
+        log.info("Erased the personal data of %d meeting(s) past retention", len(erased))
+    return len(erased)
+
+
+async def erase_documents(ctx: Context, documents: Iterable[dict[str, Any]], actor: str) -> set[str]:
+    """Erase these stored documents, one batch per day and at most BATCH_LIMIT documents;
+    returns the ids of the meetings erased."""
+    documents = list(documents)
+    by_day: dict[str, list[str]] = {}
+    for document in documents:
+        by_day.setdefault(document["pk"], []).append(document["id"])
+    current = {(d["pk"], d["id"]): d for d in documents}
+    erased: set[str] = set()
+    for day, ids in batches({day: sorted(set(ids)) for day, ids in by_day.items()}):
+        erased |= await _erase_batch(ctx, day, {id: current[(day, id)] for id in ids}, actor)
+    return erased
+
+
+async def _erase_batch(ctx: Context, day: str, documents: dict[str, dict[str, Any]], actor: str) -> set[str]:
+    for _ in range(ATTEMPTS):
+        now = ctx.clock()
+        changed = {id: erased_document(d, now, actor) for id, d in documents.items()}
+        ops = [Op("replace", id, new, documents[id]["_etag"]) for id, new in changed.items() if new is not None]
+        try:
+            await ctx.bookings.commit(day, ops)
+            return {op.id for op in ops}
+        except BatchRejected as rejected:
+            if rejected.status not in (404, 412):
+                raise
+        # Someone changed (or moved, or cancelled) one of them meanwhile: erase what is there now.
+        documents = {id: d for id, d in (await ctx.bookings.day(day, documents)).items()
+                     if d.get("type") in MEETING_DOCS}
+    log.warning("Gave up erasing %d meeting(s) on %s after %d attempts", len(documents), day, ATTEMPTS)
+    return set()
+
+
+async def erased_since(ctx: Context, meeting_id: str, since: datetime) -> bool:
+    """Whether the meeting's personal data was erased at or after `since` (one query by id):
+    a notification or webhook made before then must not carry the erased data."""
+    for document in await ctx.bookings.find(meeting_id, MEETING_DOCS):
+        erased_at = document.get("erasedAt")
+        if erased_at and parse_utc(erased_at) >= since:
+            return True
+    return False
