@@ -69,14 +69,22 @@ def to_message(notice: Notice, made_at: datetime | None = None) -> dict[str, Any
     invitation = asdict(notice.invitation)
     for name in ("start", "end", "stamp"):
         invitation[name] = format_utc(invitation[name])
+    invitation["organizer"] = _person(notice.invitation.organizer)
+    invitation["attendees"] = [_person(p) for p in notice.invitation.attendees]
     message = {
         "id": message_id(notice),
         "kind": "meetingInvitation",
         "method": notice.method,
-        "recipients": [asdict(p) for p in notice.recipients],
+        "recipients": [_person(p) for p in notice.recipients],
         "invitation": invitation,
     }
     return {**message, "madeAt": format_utc(made_at)} if made_at else message
+
+
+def _person(person: Person) -> dict[str, Any]:
+    # `personal` only when set, so messages about the bank's own people keep their shape.
+    fields = asdict(person)
+    return fields if person.personal else {k: v for k, v in fields.items() if k != "personal"}
 
 
 def made_at(message: dict[str, Any]) -> datetime | None:

@@ -60,3 +60,16 @@ def test_a_notice_to_customer_addresses_only_is_dropped_once_erased():
     notice = _notice(CANCEL)
     guest_only = Notice(CANCEL, notice.invitation, (notice.recipients[1],))
     assert without_personal_data(guest_only) is None
+
+
+def test_queue_messages_mark_customer_given_addresses_and_round_trip():
+    from shared.rules.notifications import from_message, made_at, meeting_id, to_message
+
+    notice = _notice(REQUEST)
+    at = datetime(2045, 1, 1, 8, tzinfo=UTC)
+    message = to_message(notice, at)
+    assert message["recipients"] == [{"email": "advisor@bank.example", "name": "R"},
+                                     {"email": "guest@example.com", "name": "G", "personal": True}]
+    assert made_at(message) == at and made_at(to_message(notice)) is None
+    assert from_message(message) == notice
+    assert meeting_id(notice) == "m1"
