@@ -17,7 +17,7 @@ from shared.models.history import PersonalDataErasure
 from shared.ports import BatchRejected, Op
 from shared.rules.calendar_documents import MEETING_DOC
 from shared.rules.history import CANCELLED_MEETING_DOC
-from shared.rules.personal_data import RETENTION_ACTOR, batches, erased_document, retention_cutoff
+from shared.rules.personal_data import RETENTION_ACTOR, batches, erased_document, needs_erasure, retention_cutoff
 
 log = logging.getLogger(__name__)
 MEETING_DOCS = (MEETING_DOC, CANCELLED_MEETING_DOC)
@@ -34,9 +34,10 @@ async def erase_customer(ctx: Context, customer_id: str, actor: str) -> Personal
     erased: set[str] = set()
     for _ in range(ROUNDS):
         found = await ctx.bookings.customer_meetings(customer_id)
-        done = await erase_documents(ctx, found, actor)
+        due = {d["id"] for d in found if needs_erasure(d)}
+        done = await erase_documents(ctx, found, actor) if due else set()
         erased |= done
-        if not done:
+        if due <= done:
             break
     return PersonalDataErasure(meetings_erased=len(erased))
 
@@ -74,6 +75,8 @@ async def _erase_batch(ctx: Context, day: str, documents: dict[str, dict[str, An
         now = ctx.clock()
         changed = {id: erased_document(d, now, actor) for id, d in documents.items()}
         ops = [Op("replace", id, new, documents[id]["_etag"]) for id, new in changed.items() if new is not None]
+        if not ops:
+            return set()
         try:
             await ctx.bookings.commit(day, ops)
             return {op.id for op in ops}
