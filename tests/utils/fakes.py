@@ -140,6 +140,15 @@ class FakeBookingStore(BookingStore):
 
         return self._select(keep)
 
+    async def customer_meetings(self, customer_id: str) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("type") in ("meeting", "cancelledMeeting")
+                            and d.get("customerId") == customer_id)
+
+    async def personal_data_ended_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
+        from shared.rules.personal_data import due_for_erasure
+
+        return self._select(lambda d: due_for_erasure(d, cutoff))[:limit]
+
     async def expired_reservations(self, now: datetime) -> list[dict[str, Any]]:
         return self._select(lambda d: d.get("type") == "reservation" and d["expiresAt"] <= format_utc(now))
 
