@@ -11,6 +11,8 @@ from shared.rules.booking import Calendar, Entry
 
 # The `type` of each document of a day partition.
 CALENDAR_DOC, MEETING_DOC, RESERVATION_DOC, OUTBOX_DOC = "calendar", "meeting", "reservation", "outbox"
+# What a cancellation leaves of a meeting: its history, no personal data (docs/data-model.md).
+CANCELLED_MEETING_DOC = "cancelledMeeting"
 
 
 def entry_from_json(raw: Mapping[str, Any]) -> Entry:

@@ -12,10 +12,9 @@ import jsonpatch
 
 from shared.models.common import format_utc
 from shared.models.history import HistoryAction
+from shared.rules.calendar_documents import CANCELLED_MEETING_DOC
 
 MASK = "***"
-# The `type` of what a cancellation leaves of a meeting document: its history, no personal data.
-CANCELLED_MEETING_DOC = "cancelledMeeting"
 SYSTEM_ACTOR = "system"
 _TOMBSTONE_KEEPS = ("id", "pk", "customerId", "employeeId", "startDate", "endDate", "sequence", "erasedAt")
 # A change to any of these is a reschedule (a new time, advisor or room); webhooks use the same rule.

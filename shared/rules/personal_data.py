@@ -12,8 +12,8 @@ from typing import Any
 
 from shared.models.common import format_utc
 from shared.models.history import HistoryAction
-from shared.rules.calendar_documents import MEETING_DOC
-from shared.rules.history import CANCELLED_MEETING_DOC, MASK, record
+from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
+from shared.rules.history import MASK, record
 
 RETENTION_ACTOR = "system:personal-data-retention"
 # One day batch holds at most 100 operations; leave room for an outbox document.

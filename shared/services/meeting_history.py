@@ -4,8 +4,7 @@ cancellation leaves, so one query by id finds it (docs/data-model.md, "Meeting h
 from shared.context import Context
 from shared.errors import NotFound
 from shared.models.history import HistoryRecord
-from shared.rules.calendar_documents import MEETING_DOC
-from shared.rules.history import CANCELLED_MEETING_DOC
+from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
 
 
 async def history(ctx: Context, meeting_id: str) -> list[HistoryRecord]:

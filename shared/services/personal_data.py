@@ -15,8 +15,7 @@ from shared.context import Context
 from shared.models.common import parse_utc
 from shared.models.history import PersonalDataErasure
 from shared.ports import BatchRejected, Op
-from shared.rules.calendar_documents import MEETING_DOC
-from shared.rules.history import CANCELLED_MEETING_DOC
+from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
 from shared.rules.personal_data import RETENTION_ACTOR, batches, erased_document, needs_erasure, retention_cutoff
 
 log = logging.getLogger(__name__)
