@@ -6,7 +6,7 @@ Erasure empties the personal fields of the stored meeting (`cpr` null; `customFi
 values its history recorded at those paths with "***", so the erased data is kept nowhere.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,7 +50,7 @@ def _scrubbed(op: dict[str, Any]) -> dict[str, Any]:
     return {**op, "value": MASK} if head in _ERASED_PATHS else op
 
 
-def holds_personal_data(meeting: dict[str, Any], history: list[dict[str, Any]] = ()) -> bool:
+def holds_personal_data(meeting: dict[str, Any], history: Sequence[dict[str, Any]] = ()) -> bool:
     """Whether erasing would change anything in the meeting or its history."""
     return erase_fields(meeting) != meeting or scrub_history(history) != list(history)
 
