@@ -8,7 +8,7 @@ from typing import Any
 import azure.functions as func
 from pydantic import BaseModel
 
-from shared.errors import BookMeError, Unauthenticated
+from shared.errors import BookMeError, ServiceUnavailable, Unauthenticated
 from shared.ports import Versioned
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,10 @@ def error_response(error: Exception) -> func.HttpResponse:
     """Every failure of every handler comes out here."""
     if isinstance(error, BookMeError):
         headers = {"WWW-Authenticate": 'Bearer realm="bookme"'} if isinstance(error, Unauthenticated) else {}
+        if error.status == 503:
+            # Every 503 says when to come back (RFC 9110 section 10.2.3), in whole seconds.
+            retry_after = error.retry_after if isinstance(error, ServiceUnavailable) else 2
+            headers["Retry-After"] = str(retry_after)
         if error.status >= 500:
             log.error("Request failed: %s", error.detail)
         return problem(error.status, error.title, error.detail, error.errors, headers)

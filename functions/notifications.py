@@ -11,5 +11,6 @@ bp = func.Blueprint()
 
 @bp.service_bus_queue_trigger(arg_name="msg", queue_name="%NOTIFICATIONS_QUEUE%", connection="SERVICEBUS_CONNECTION")
 async def notifications_mail(msg: func.ServiceBusMessage) -> None:
-    # A mail server failure raises: the message is delivered again, and dead-lettered in the end.
+    # A mail server failure or an unreadable message raises: Service Bus delivers it again and
+    # dead-letters it after maxDeliveryCount (10; infra/app/servicebus.bicep).
     await notifications.deliver(await get_context(), msg.get_body())

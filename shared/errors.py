@@ -71,7 +71,16 @@ class PayloadTooLarge(BookMeError):
 
 
 class ServiceUnavailable(BookMeError):
-    """A backing service is down or throttling; the client may retry."""
+    """A backing service is down or throttling; the client may retry after `retry_after` seconds.
+    Raised only when the request changed nothing (see shared/services/booking for commits)."""
 
     status = 503
     title = "Service Unavailable"
+
+    def __init__(self, detail: str = "", retry_after: int = 2):
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
+
+
+class UnreadableMessage(BookMeError):
+    """A queue message no retry can make readable; raised so that it ends in the dead-letter queue."""

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     # Only for the local emulator: Azure uses the managed identity.
     COSMOS_KEY: str = ""
     COSMOS_DATABASE: str = "bookme"
+    # The SDK's retry policy (see shared/adapters/cosmos.py retry_options and docs/operations.md).
+    COSMOS_RETRY_TOTAL: int = 9
+    COSMOS_RETRY_BACKOFF_MAX: int = 10
+    COSMOS_REQUEST_TIMEOUT: int = 10
 
     RESERVATION_TTL: Span = timedelta(minutes=5)
     RESERVATION_CLEANUP_SCHEDULE: str = "0 */1 * * * *"

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,6 +19,23 @@ log = logging.getLogger(__name__)
 # Query page size: -1 lets the service fill each page up to its 4 MB limit. Hot-path queries
 # return thousands of small documents, and a fixed page of 100 would cost a request per hundred.
 PAGE_SIZE = -1
+# Raised by the SDK when no answer came: the request may or may not have been applied.
+TRANSPORT_ERRORS = (ServiceRequestError, ServiceResponseError, cosmos_errors.CosmosClientTimeoutError)
+
+
+# Statuses that mean "not now": throttled (429), timed out (408), a write conflict the service
+# asks to retry (449), a partition moved (410) or an outage (5xx). Seen here only once the
+# SDK's own retries are spent.
+TRANSIENT = {408, 410, 429, 449}
+
+
+def retry_after_seconds(error: Exception) -> int:
+    """What the service asked to wait (x-ms-retry-after-ms), in whole seconds; 2 when it did not say."""
+    headers = getattr(error, "headers", None) or {}
+    try:
+        return max(1, math.ceil(int(headers.get("x-ms-retry-after-ms", "")) / 1000))
+    except ValueError:
+        return 2
 
 
 def translate(error: Exception) -> BookMeError:
@@ -33,8 +51,9 @@ def translate(error: Exception) -> BookMeError:
         return Conflict("The resource already exists.")
     if status == 412:
         return PreconditionFailed("The resource was changed by someone else.")
-    if status in (408, 429, 449, 503) or isinstance(error, ServiceRequestError | ServiceResponseError):
-        return ServiceUnavailable("The database is busy or unreachable; try again.")
+    if status in TRANSIENT or (status or 0) >= 500 or isinstance(error, TRANSPORT_ERRORS):
+        log.warning("Cosmos DB unavailable after the SDK's retries: %s", type(error).__name__)
+        return ServiceUnavailable("The database is busy or unreachable; try again.", retry_after_seconds(error))
     log.error("Unexpected Cosmos DB error: %s", error)
     return BookMeError("The database failed unexpectedly.")
 
@@ -44,8 +63,8 @@ def cosmos_call() -> Iterator[None]:
     """Translate SDK errors raised inside the block into domain errors."""
     try:
         yield
-    except (cosmos_errors.CosmosHttpResponseError, cosmos_errors.CosmosBatchOperationError, ServiceRequestError,
-            ServiceResponseError) as error:
+    except (cosmos_errors.CosmosHttpResponseError, cosmos_errors.CosmosBatchOperationError, *TRANSPORT_ERRORS) \
+            as error:
         raise translate(error) from None
 
 
@@ -63,14 +82,32 @@ class CosmosAccount:
         await self.client.close()
 
 
+def retry_options(settings: Settings) -> dict[str, object]:
+    """The SDK's retry policy: throttles (429) are retried up to COSMOS_RETRY_TOTAL times, waiting
+    what the service asks (x-ms-retry-after-ms) but no more than COSMOS_RETRY_BACKOFF_MAX seconds in
+    all, so a caller gets its 503 while an answer is still useful. 503s, 410s and lost connections
+    are retried by the SDK's own failover policies; writes are not blindly retried (retry_write off):
+    an unanswered commit is resolved by reading it back (shared/services/booking)."""
+    return {
+        "retry_total": settings.COSMOS_RETRY_TOTAL,
+        "retry_backoff_max": settings.COSMOS_RETRY_BACKOFF_MAX,
+        "retry_connect": 3,
+        "retry_read": 3,
+        "retry_backoff_factor": 0.2,
+        "connection_timeout": settings.COSMOS_REQUEST_TIMEOUT,
+        "read_timeout": settings.COSMOS_REQUEST_TIMEOUT,
+    }
+
+
 def connect(settings: Settings) -> CosmosAccount:
     """Client for the configured account: key for the local emulator, identity in Azure."""
     if settings.cosmos_is_emulator:
-        client = CosmosClient(settings.COSMOS_ENDPOINT, settings.COSMOS_KEY, connection_verify=False)
+        client = CosmosClient(settings.COSMOS_ENDPOINT, settings.COSMOS_KEY, connection_verify=False,
+                              **retry_options(settings))
     else:
         from azure.identity.aio import DefaultAzureCredential
 
-        client = CosmosClient(settings.COSMOS_ENDPOINT, DefaultAzureCredential())
+        client = CosmosClient(settings.COSMOS_ENDPOINT, DefaultAzureCredential(), **retry_options(settings))
     return CosmosAccount(client, client.get_database_client(settings.COSMOS_DATABASE))
 
 

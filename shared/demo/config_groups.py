@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from shared.context import Context
 from shared.demo import bank, demo_id
+from shared.demo.patience import patiently
 from shared.errors import Conflict
 from shared.models.common import MeetingType
 from shared.models.groups import CompetenceGroupDoc, Membership, ServiceGroupDoc, ServiceTrigger
@@ -98,11 +99,11 @@ async def load_config_groups(ctx: Context) -> None:
     """Upsert the demo labels, groups and portal (stable ids: reloading updates)."""
     for label in LABELS:
         try:
-            await crud.upsert(labels.labels(ctx), label, "label")
+            await patiently(lambda: crud.upsert(labels.labels(ctx), label, "label"))  # noqa: B023
         except Conflict:
             pass  # the bank registered that name itself since; keep theirs
     for group in COMPETENCE_GROUPS:
-        await crud.upsert(groups.competence_groups(ctx), group, "competence group")
+        await patiently(lambda: crud.upsert(groups.competence_groups(ctx), group, "competence group"))  # noqa: B023
     for service_group in SERVICE_GROUPS:
-        await crud.upsert(groups.service_groups(ctx), service_group, "service group")
-    await crud.upsert(portals.portals(ctx), PORTAL, "portal")
+        await patiently(lambda: crud.upsert(groups.service_groups(ctx), service_group, "service group"))  # noqa: B023
+    await patiently(lambda: crud.upsert(portals.portals(ctx), PORTAL, "portal"))

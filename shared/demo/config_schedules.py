@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 
 from shared.context import Context
 from shared.demo import bank, demo_id
+from shared.demo.patience import patiently
 from shared.errors import Conflict
 from shared.models.common import MeetingType
 from shared.models.locations import Location
@@ -101,8 +102,8 @@ def coming_holidays(today: date) -> list[date]:
 
 async def load_config_and_schedules(ctx: Context) -> None:
     """Organization settings, locations and schedules; existing ones are updated, never duplicated."""
-    settings = await organization.current_settings(ctx)
-    await organization.add_closing_days(ctx, settings.item.id, coming_holidays(ctx.clock().date()))
+    settings = await patiently(lambda: organization.current_settings(ctx))
+    await patiently(lambda: organization.add_closing_days(ctx, settings.item.id, coming_holidays(ctx.clock().date())))
     for location in LOCATIONS:
         await _upsert(locations.locations(ctx), location, "location")
     for schedule in SCHEDULES:
@@ -111,6 +112,6 @@ async def load_config_and_schedules(ctx: Context) -> None:
 
 async def _upsert(store, item, what: str) -> None:
     try:
-        await crud.upsert(store, item, what)
+        await patiently(lambda: crud.upsert(store, item, what))
     except Conflict:
         pass  # someone gave that identifier or employee its own item through the API: keep theirs

@@ -2,6 +2,7 @@
 
 from shared.context import Context
 from shared.demo import bank, config_groups, config_schedules
+from shared.demo.patience import patiently
 from shared.services import crud, directory
 
 
@@ -13,6 +14,6 @@ async def load_demo_bank(ctx: Context) -> None:
         (directory.employees(ctx), bank.EMPLOYEES, "employee"),
     ):
         for item in items:
-            await crud.upsert(store, item, what)
+            await patiently(lambda: crud.upsert(store, item, what))  # noqa: B023 - awaited at once
     await config_schedules.load_config_and_schedules(ctx)
     await config_groups.load_config_groups(ctx)

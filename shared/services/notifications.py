@@ -4,6 +4,7 @@ import json
 import logging
 
 from shared.context import Context
+from shared.errors import UnreadableMessage
 from shared.rules.notifications import (
     carries_personal_data,
     email_for,
@@ -18,25 +19,25 @@ from shared.services.booking.outbox import republish_outbox
 log = logging.getLogger(__name__)
 
 
-async def deliver(ctx: Context, body: bytes | str) -> bool:
-    """Send the e-mail of one queue message; False for a message that is not ours (dropped,
-    since retrying cannot fix it). A failing mail server raises, so the queue retries."""
+async def deliver(ctx: Context, body: bytes | str) -> None:
+    """Send the e-mail of one queue message. A failing mail server raises, so the queue retries.
+    A message that cannot be read raises UnreadableMessage: the Python programming model cannot
+    dead-letter explicitly, so Service Bus retries it and dead-letters it after maxDeliveryCount
+    (see docs/operations.md)."""
     try:
         message = json.loads(body)
         notice, made = from_message(message), made_at(message)
-    except ValueError as error:  # JSONDecodeError is a ValueError
-        log.error("Dropping a notification message that cannot be read: %s", error)
-        return False
+    except ValueError as error:  # JSONDecodeError and pydantic's ValidationError are ValueErrors
+        raise UnreadableMessage(f"Not a notification message: {error}") from None
     # Erased after the message was made: mail what is left, never the erased data.
     if made is not None and carries_personal_data(notice) and \
             await personal_data.erased_since(ctx, meeting_id(notice), made):
         notice = without_personal_data(notice)
         if notice is None:
             log.info("Dropped a notification whose recipients' data was erased since")
-            return True
+            return
     await ctx.mailer.send(email_for(notice, ctx.settings.MAIL_SENDER))
     log.info("Sent %s for %s to %d recipient(s)", notice.method, notice.invitation.uid, len(notice.recipients))
-    return True
 
 
 async def republish(ctx: Context) -> int:

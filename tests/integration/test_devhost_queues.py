@@ -5,6 +5,7 @@ import asyncio
 import json
 
 import azure.functions as func
+import pytest
 
 from shared.adapters import local_queue
 from tools.devhost import host as devhost
@@ -50,7 +51,20 @@ async def test_a_failed_delivery_is_retried_with_a_higher_delivery_count(monkeyp
     assert functions_host.dead_letters == []
 
 
-async def test_a_message_failing_every_delivery_is_dead_lettered(monkeypatch):
+async def test_a_message_failing_every_delivery_is_dead_lettered_with_the_reason(monkeypatch):
     received, functions_host = await _deliver(monkeypatch, "queue-dead", 99, lambda r, h: h.dead_letters)
     assert [r[1] for r in received] == [1, 2, 3]
-    assert len(functions_host.dead_letters) == 1
+    [dead] = functions_host.dead_letters
+    assert dead["message_id"] == "m0" and dead["queue"] == "queue-dead"
+    assert dead["DeadLetterReason"] == "MaxDeliveryCountExceeded"
+    assert dead["DeadLetterErrorDescription"] == "Message could not be consumed after 3 delivery attempts."
+    assert dead["last_error"] == "RuntimeError: transient failure"
+
+
+async def test_an_unreadable_notification_is_refused_so_that_it_is_dead_lettered():
+    from shared.errors import UnreadableMessage
+    from shared.services.notifications import deliver
+
+    for body in (b"not json", b"\xff\xfe", b'{"method": "REQUEST"}', b"[]"):
+        with pytest.raises(UnreadableMessage):
+            await deliver(None, body)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
@@ -40,6 +41,8 @@ class Stack:
     processes: list[subprocess.Popen] = field(default_factory=list)
     host: subprocess.Popen | None = None
     smtp: object | None = None
+    # The Cosmos DB API server itself, when the host talks to it through something else (a fault proxy).
+    cosmos_direct: str = ""
 
     def wait_for_mail(self, count: int, timeout: float = 15, predicate=lambda m: True) -> list[Message]:
         deadline = time.monotonic() + timeout
@@ -51,10 +54,14 @@ class Stack:
         return [m for m in self.mail.messages if predicate(m)]
 
 
-def start_stack(tmp: Path, extra_env: dict[str, str] | None = None) -> Stack:
+def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
+                cosmos_front: Callable[[str], str] | None = None) -> Stack:
+    """`cosmos_front`: given the Cosmos DB API server's endpoint, the endpoint the host should use
+    instead (a fault proxy in front of it)."""
     from aiosmtpd.controller import Controller
 
     processes = localstack.start_emulators_for_tests(tmp)
+    cosmos_direct = os.environ["COSMOS_ENDPOINT"]
     handler = CollectingHandler()
     smtp_port = localstack.free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
@@ -64,6 +71,7 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None) -> Stack:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("COSMOS_", "AUTH_", "SMTP_"))},
         **localstack.emulator_settings(),
+        **({"COSMOS_ENDPOINT": cosmos_front(cosmos_direct)} if cosmos_front else {}),
         "COSMOS_DATABASE": f"bookme-test-{uuid.uuid4().hex[:8]}",
         "AUTH_DEV_KEY_FILE": str(key_file),
         "SMTP_HOST": "127.0.0.1",
@@ -77,7 +85,8 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None) -> Stack:
     log = open(tmp / "host.log", "ab")  # noqa: SIM115 - closed with the process
     host = subprocess.Popen([sys.executable, "-m", "tools.localstack", "run"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
-    stack = Stack(f"http://127.0.0.1:{port}/api", env, key_file, handler, processes, host, controller)
+    stack = Stack(f"http://127.0.0.1:{port}/api", env, key_file, handler, processes, host, controller,
+                  cosmos_direct)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if host.poll() is not None:

@@ -167,15 +167,28 @@ class Host:
             )
             try:
                 await invoke(trigger, message)
-            except Exception:
+            except Exception as error:
                 log.exception("Service Bus function %s failed (delivery %d)", trigger.name, entry["delivery_count"])
                 if entry["delivery_count"] >= MAX_DELIVERY_COUNT:
-                    self.dead_letters.append(entry)
+                    self.dead_letter(name, entry, error)
                 else:
                     asyncio.get_running_loop().call_later(min(2 ** entry["delivery_count"] * 0.1, 5),
                                                           queue.put_nowait, entry)
             finally:
                 queue.task_done()
+
+    def dead_letter(self, queue_name: str, entry: dict[str, Any], error: Exception) -> None:
+        """Keep the message with the properties Service Bus sets on a dead-lettered message.
+        Service Bus's own description says only the count; the last error is kept beside it."""
+        entry.update({
+            "queue": queue_name,
+            "DeadLetterReason": "MaxDeliveryCountExceeded",
+            "DeadLetterErrorDescription": f"Message could not be consumed after {entry['delivery_count']} "
+                                          "delivery attempts.",
+            "last_error": f"{type(error).__name__}: {error}",
+        })
+        self.dead_letters.append(entry)
+        log.error("Dead-lettered message %s on %s: %s", entry.get("message_id"), queue_name, entry["last_error"])
 
     def start_background(self) -> None:
         for trigger in self.triggers:
