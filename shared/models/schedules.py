@@ -43,9 +43,29 @@ class Workday(WorkdayHours):
                                                                            "identifier such as CPH-HQ.")
 
 
+class ActualLocation(ApiModel):
+    """A workday's location: the Location it names, or (id null) just the text the schedule holds."""
+
+    id: Uuid | None = Field(description="The Location's id; null when no Location has that identifier.")
+    location: str
+    display_name: str | None = None
+    add_rooms_to_booked_meetings: bool = False
+    require_available_room: bool = False
+
+    @classmethod
+    def of(cls, location: Location) -> "ActualLocation":
+        return cls(**location.model_dump())
+
+    @classmethod
+    def unmatched(cls, text: str) -> "ActualLocation":
+        return cls(id=None, location=text, display_name=text)
+
+
 class ActualWorkday(WorkdayHours):
-    location: Location | None = Field(default=None, description="The location whose identifier matches the "
-                                                                "workday's location, or null.")
+    location: ActualLocation | None = Field(
+        default=None, description="The Location whose identifier matches the workday's location, else the "
+        "employee's directory location; when no Location matches that text, an object with id null and the text "
+        "as location and displayName. Null only when neither the workday nor the employee names a location.")
 
 
 MaxMeetingTimePerDay = Field(default=None, description="Daily meeting-time cap; null: the service group's or "

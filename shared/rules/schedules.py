@@ -2,9 +2,11 @@
 meeting types listed once, and a sensible daily cap."""
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import timedelta
 
-from shared.models.schedules import DayOfWeek, EmployeeScheduleWrite, Workday
+from shared.models.locations import Location
+from shared.models.schedules import ActualLocation, DayOfWeek, EmployeeScheduleWrite, Workday
 
 MAX_DAILY_CAP = timedelta(days=1)
 
@@ -45,3 +47,19 @@ def in_week_order(workdays: list[Workday]) -> list[Workday]:
     """Workdays Monday first."""
     order = list(DayOfWeek)
     return sorted(workdays, key=lambda w: order.index(w.day_of_week))
+
+
+def workday_location(workday: Workday, directory_location: str | None) -> str | None:
+    """Where the employee works that day: the workday's location, else the directory's."""
+    for text in (workday.location, directory_location):
+        if text and text.strip():
+            return text.strip()
+    return None
+
+
+def actual_location(text: str | None, known: Mapping[str, Location]) -> ActualLocation | None:
+    """The Location whose identifier is `text` (case-insensitive); the bare text when none is."""
+    if text is None:
+        return None
+    found = known.get(text.casefold())
+    return ActualLocation.of(found) if found else ActualLocation.unmatched(text)

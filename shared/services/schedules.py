@@ -7,9 +7,9 @@ from shared.context import Context
 from shared.errors import Conflict, InvalidRequest
 from shared.models.common import new_id
 from shared.models.schedules import ActualEmployeeSchedule, ActualWorkday, EmployeeSchedule, EmployeeScheduleWrite
-from shared.ports import Documents, Versioned
-from shared.rules.schedules import in_week_order, schedule_errors
-from shared.services import crud, directory, locations
+from shared.ports import Documents, Selection, Versioned
+from shared.rules.schedules import actual_location, in_week_order, schedule_errors, workday_location
+from shared.services import crud, directory
 
 WHAT = "employee schedule"
 READ_ONLY = ("/id", "/employeeId")
@@ -64,12 +64,16 @@ async def patch_schedule(ctx: Context, id: str, operations: Any, if_match: str |
 
 
 async def actual_schedule(ctx: Context, id: str) -> Versioned[ActualEmployeeSchedule]:
-    """The schedule with each workday's location resolved to its Location (or null)."""
+    """The schedule with each workday's location resolved (section 18 of the contract)."""
     stored = await crud.get(schedules(ctx), id, WHAT)
-    known = await locations.locations_by_key(ctx)
+    found = await ctx.config.read([Selection(kinds.LOCATION),
+                                   Selection(kinds.EMPLOYEE, "id", (stored.item.employee_id,))])
+    known = {v.item.key: v.item for v in found.get(kinds.LOCATION.name, [])}
+    employees = found.get(kinds.EMPLOYEE.name, [])
+    directory_location = employees[0].item.location if employees else None
     workdays = [
         ActualWorkday(**w.model_dump(exclude={"location"}),
-                      location=known.get(w.location.strip().casefold()) if w.location else None)
+                      location=actual_location(workday_location(w, directory_location), known))
         for w in stored.item.workdays
     ]
     actual = ActualEmployeeSchedule(**stored.item.model_dump(exclude={"workdays"}), workdays=workdays)

@@ -193,22 +193,47 @@ def test_delete_frees_the_employee_for_a_new_schedule(api):
     create(api, employeeId=created["employeeId"])
 
 
-def test_actual_resolves_each_workday_location_case_insensitively(api):
+def new_location(api, display_name: str) -> dict:
     identifier = f"ACT-{uuid.uuid4().hex[:6].upper()}"
-    location = api.post("/bookme/config/locations", json={"location": identifier, "displayName": "Roskilde",
-                                                          "requireAvailableRoom": True}).json()
-    created = create(api, workdays=[workday("Monday", location=identifier.lower()),
-                                    workday("Tuesday", location="Somewhere unknown"),
-                                    workday("Wednesday", location=None)])
+    response = api.post("/bookme/config/locations", json={"location": identifier, "displayName": display_name,
+                                                          "requireAvailableRoom": True})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_actual_resolves_each_workday_location_case_insensitively(api):
+    location = new_location(api, "Roskilde")
+    created = create(api, workdays=[workday("Monday", location=location["location"].lower())])
     response = api.get(f"{BASE}/{created['id']}/actual")
     assert response.status_code == 200
     assert response.headers["ETag"]
-    days = {w["dayOfWeek"]: w for w in response.json()["workdays"]}
-    assert days["Monday"]["location"] == location
-    assert days["Tuesday"]["location"] is None
-    assert days["Wednesday"]["location"] is None
-    assert days["Monday"]["from"] == "08:00:00"
+    [monday] = response.json()["workdays"]
+    assert monday["location"] == location
+    assert monday["from"] == "08:00:00"
     assert response.json()["employeeId"] == created["employeeId"]
+
+
+def test_actual_keeps_a_location_no_location_matches_as_text(api):
+    created = create(api, workdays=[workday("Tuesday", location="Somewhere unknown")])
+    [tuesday] = api.get(f"{BASE}/{created['id']}/actual").json()["workdays"]
+    assert tuesday["location"] == {"id": None, "location": "Somewhere unknown", "displayName": "Somewhere unknown",
+                                   "addRoomsToBookedMeetings": False, "requireAvailableRoom": False}
+
+
+def test_actual_falls_back_to_the_employees_directory_location(api):
+    location = new_location(api, "Hillerød")
+    employee_id = str(uuid.uuid4())
+    assert api.put(f"/employees/{employee_id}", json={"name": "Test Rådgiver", "location": location["location"]}
+                   ).status_code == 201
+    created = create(api, employeeId=employee_id, workdays=[workday("Wednesday", location=None)])
+    [wednesday] = api.get(f"{BASE}/{created['id']}/actual").json()["workdays"]
+    assert wednesday["location"] == location
+
+    unplaced = str(uuid.uuid4())
+    assert api.put(f"/employees/{unplaced}", json={"name": "Test Rådgiver", "location": "Hjemme"}).status_code == 201
+    created = create(api, employeeId=unplaced, workdays=[workday("Wednesday", location=None)])
+    [wednesday] = api.get(f"{BASE}/{created['id']}/actual").json()["workdays"]
+    assert wednesday["location"]["id"] is None and wednesday["location"]["location"] == "Hjemme"
 
 
 def test_actual_shows_the_demo_advisor_working_in_another_branch_on_wednesdays(api):

@@ -6,8 +6,9 @@ import pytest
 from pydantic import ValidationError
 
 from shared.demo.config_schedules import SCHEDULES, bank_holidays, coming_holidays, easter_sunday
-from shared.models.schedules import DayOfWeek, EmployeeScheduleWrite
-from shared.rules.schedules import in_week_order, schedule_errors
+from shared.models.locations import Location
+from shared.models.schedules import DayOfWeek, EmployeeScheduleWrite, Workday
+from shared.rules.schedules import actual_location, in_week_order, schedule_errors, workday_location
 
 EMPLOYEE = "6f1c7a52-5b9e-4c1f-9a57-0c6f2f8e4b10"
 
@@ -90,3 +91,31 @@ def test_easter_and_the_danish_bank_holidays_follow_it():
     assert date(2027, 12, 24) in holidays
     assert date(2026, 12, 24) in coming_holidays(date(2026, 11, 24))
     assert date(2026, 11, 1) not in coming_holidays(date(2026, 11, 24))
+
+
+ROSKILDE = Location(id="0b6c1f0e-8f7a-4a53-9d55-1f2d6f4a1c11", location="ROS", display_name="Roskilde",
+                    require_available_room=True)
+
+
+def workday_at(location: str | None) -> Workday:
+    return Workday.model_validate({**day(), "location": location})
+
+
+def test_a_workday_without_a_location_is_at_the_employees_directory_location():
+    assert workday_location(workday_at(None), "CPH-HQ") == "CPH-HQ"
+    assert workday_location(workday_at("  "), "CPH-HQ") == "CPH-HQ"
+    assert workday_location(workday_at(" ROS "), "CPH-HQ") == "ROS"
+    assert workday_location(workday_at(None), None) is None
+
+
+def test_the_actual_location_is_the_matching_location_whatever_the_case():
+    found = actual_location("ros", {ROSKILDE.key: ROSKILDE})
+    assert found.model_dump(mode="json", by_alias=True) == ROSKILDE.model_dump(mode="json", by_alias=True)
+
+
+def test_text_no_location_matches_is_kept_as_a_location_without_id():
+    found = actual_location("Somewhere unknown", {ROSKILDE.key: ROSKILDE})
+    assert found.model_dump(mode="json", by_alias=True) == {
+        "id": None, "location": "Somewhere unknown", "displayName": "Somewhere unknown",
+        "addRoomsToBookedMeetings": False, "requireAvailableRoom": False}
+    assert actual_location(None, {ROSKILDE.key: ROSKILDE}) is None
