@@ -7,10 +7,12 @@ conditioned on the ETag it read, and a 404 or 412 means another instance did it 
 """
 
 import logging
+from collections.abc import Awaitable
 
 import azure.functions as func
 
 from shared.bootstrap import get_context
+from shared.errors import BookMeError
 from shared.services import notifications, personal_data, reservations
 
 log = logging.getLogger(__name__)
@@ -21,9 +23,18 @@ bp = func.Blueprint()
 @bp.timer_trigger(schedule="%RESERVATION_CLEANUP_SCHEDULE%", arg_name="timer", run_on_startup=False)
 async def reservations_cleanup(timer: func.TimerRequest) -> None:
     ctx = await get_context()
-    removed = await reservations.cleanup_expired(ctx)
-    republished = await notifications.republish(ctx)
-    erased = await personal_data.erase_expired(ctx)
+    removed = await _chore("removing expired reservations", reservations.cleanup_expired(ctx))
+    republished = await _chore("re-publishing the outbox", notifications.republish(ctx))
+    erased = await _chore("erasing personal data past retention", personal_data.erase_expired(ctx))
     if removed or republished or erased:
         log.info("Removed %d expired reservation(s), re-published %d outbox document(s), erased the personal data "
                  "of %d meeting(s) past retention", removed, republished, erased)
+
+
+async def _chore(what: str, work: Awaitable[int]) -> int:
+    """The chores are independent: a busy database in one must not keep the others waiting."""
+    try:
+        return await work
+    except BookMeError as error:
+        log.warning("Timer: %s failed (%s); the next run tries again", what, error.detail)
+        return 0

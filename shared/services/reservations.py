@@ -12,7 +12,7 @@ from shared.rules import reservations as rules
 from shared.rules.booking import booking_day, not_in_past, plan
 from shared.rules.calendar_documents import MEETING_DOC
 from shared.services.booking import lookups
-from shared.services.booking.day_batch import day_key, write_day
+from shared.services.booking.day_batch import after_commit, day_key, write_day
 from shared.services.booking.reservation_store import by_day, cleanup_expired, document, held_by, remove
 
 __all__ = ["cleanup_expired", "reserve"]
@@ -64,7 +64,7 @@ async def _reserve_once(ctx: Context, request: ReserveRequest, day: str, held: t
     ops += [Op("delete", d["id"], etag=d["_etag"]) for d in same_day]
     written = await write_day(ctx, day, resources, lambda calendars, at: plan(claim, calendars, at), ops)
     for other_day, documents in by_day(d for d in earlier if d["pk"] != day).items():
-        await remove(ctx, other_day, documents)
+        await after_commit("removing the token's earlier reservation", remove(ctx, other_day, documents))
     return Versioned(reservation.public(), written[reservation.id]["_etag"])
 
 

@@ -20,7 +20,7 @@ from shared.rules.calendar_documents import MEETING_DOC
 from shared.rules.history import SYSTEM_ACTOR, record, tombstone
 from shared.rules.notifications import Notice
 from shared.rules.personal_data import holds_personal_data
-from shared.services.booking.day_batch import keep_calendars, write_day
+from shared.services.booking.day_batch import after_commit, keep_calendars, write_day
 from shared.services.booking.outbox import outbox_document, outbox_ops, publish_outbox
 from shared.services.booking.reservation_store import held_by
 
@@ -171,8 +171,8 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
                                  {"timeSlotId": ["The reservation does not exist or has expired."]}) from None
         raise
     if write.moving:
-        await drop_copy(ctx, write.before)
-    await publish_outbox(ctx, outbox)
+        await after_commit("removing the old copy of a moved meeting", drop_copy(ctx, write.before))
+    await after_commit("publishing the outbox", publish_outbox(ctx, outbox))
     return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"], history,
                          write.before.erased_at if write.before else None)
 
@@ -193,4 +193,4 @@ async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], act
     await write_day(ctx, before.day, resources(before.meeting), lambda c, at: release(c, ids, at),
                     [Op("replace", before.meeting.id, cancelled_document(before, now, actor), before.etag),
                      *outbox_ops(outbox)])
-    await publish_outbox(ctx, outbox)
+    await after_commit("publishing the outbox", publish_outbox(ctx, outbox))

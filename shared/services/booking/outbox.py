@@ -39,7 +39,12 @@ async def publish_outbox(ctx: Context, outbox: dict[str, Any] | None, etag: str 
     except ServiceUnavailable as error:
         log.warning("Notification queue unavailable, outbox %s kept for retry: %s", outbox["id"], error.detail)
         return False
-    await ctx.bookings.delete(outbox["pk"], outbox["id"], etag)
+    try:
+        await ctx.bookings.delete(outbox["pk"], outbox["id"], etag)
+    except ServiceUnavailable as error:
+        # Published but kept: the timer publishes it again (at least once; mail clients take
+        # a repeated invitation with the same UID and SEQUENCE as the same event).
+        log.warning("Outbox %s published but not deleted: %s", outbox["id"], error.detail)
     return True
 
 
