@@ -155,6 +155,11 @@ class BookingStore(ABC):
         still hold personal data (see shared.rules.personal_data.due_for_erasure)."""
 
     @abstractmethod
+    async def booking_after(self, now: datetime) -> Document | None:
+        """Any one meeting, or unexpired reservation, that ends after `now` (its id, type and
+        startDate); None when there is none."""
+
+    @abstractmethod
     async def expired_reservations(self, now: datetime) -> list[Document]:
         """Reservations whose expiresAt is at or before `now`."""
 

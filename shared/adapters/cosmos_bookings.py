@@ -85,6 +85,13 @@ class CosmosBookings(BookingStore):
             sql, params["@to"] = sql + " AND c.dateModified <= @to", format_utc(modified_to)
         return await self._query(sql, params)
 
+    async def booking_after(self, now: datetime) -> dict[str, Any] | None:
+        # Stored date-times all have the fixed format of format_utc, so strings compare as instants.
+        found = await self._query(
+            "SELECT TOP 1 c.id, c.type, c.startDate FROM c WHERE c.endDate > @now AND "
+            "(c.type = 'meeting' OR (c.type = 'reservation' AND c.expiresAt > @now))", {"@now": format_utc(now)})
+        return found[0] if found else None
+
     async def expired_reservations(self, now: datetime) -> list[dict[str, Any]]:
         return await self._query("SELECT * FROM c WHERE c.type = 'reservation' AND c.expiresAt <= @now",
                                  {"@now": format_utc(now)})

@@ -37,16 +37,40 @@ async def current_settings(ctx: Context) -> Versioned[OrganizationSetting]:
     raise Conflict(f"The {WHAT} are being recreated by others; try again.")
 
 
+async def guard_time_zone(ctx: Context, before: OrganizationSetting, after_zone_id: str) -> None:
+    """409 when the time zone would change while a meeting or an active reservation lies in the
+    future: bookings are kept per local day of the zone, so a change would re-key none of them
+    and let a new booking overlap an old one (contract section 21)."""
+    if before.time_zone_id == after_zone_id:
+        return
+    booked = await ctx.bookings.booking_after(ctx.clock())
+    if booked is not None:
+        raise Conflict(
+            "The time zone cannot change while any meeting or active reservation lies in the future: bookings "
+            f"are kept per local day of the time zone. For example {booked['type']} {booked['id']} starts "
+            f"{booked['startDate']}. Change it when no booking lies ahead.")
+
+
 async def patch_settings(ctx: Context, id: str, operations: Any,
                          if_match: str | None) -> Versioned[OrganizationSetting]:
-    """RFC 6902 PATCH; the result is validated like any settings document."""
+    """RFC 6902 PATCH; the result is validated like any settings document, and the time zone
+    only changes while no booking lies ahead."""
     await current_settings(ctx)
-    return await crud.patch(settings_store(ctx), id, WHAT, operations, OrganizationSetting, READ_ONLY, if_match)
+
+    async def zone_guarded(current: OrganizationSetting, patched: OrganizationSetting) -> OrganizationSetting:
+        await guard_time_zone(ctx, current, patched.time_zone_id)
+        return patched
+
+    return await crud.patch(settings_store(ctx), id, WHAT, operations, OrganizationSetting, READ_ONLY, if_match,
+                            validate=zone_guarded)
 
 
 async def delete_settings(ctx: Context, id: str, if_match: str | None) -> None:
-    """Remove the settings; the next read recreates the defaults."""
-    await crud.delete(settings_store(ctx), id, WHAT, if_match)
+    """Remove the settings; the next read recreates the defaults (and so the default time
+    zone, which is guarded like a PATCH of it)."""
+    default_zone = OrganizationSetting(id=id).time_zone_id
+    await crud.delete(settings_store(ctx), id, WHAT, if_match,
+                      guard=lambda current: guard_time_zone(ctx, current, default_zone))
 
 
 async def add_closing_days(ctx: Context, id: str, days: list[datetime], if_match: str | None = None):

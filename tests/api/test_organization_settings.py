@@ -1,11 +1,15 @@
 """The organization-settings singleton over HTTP (V3 only): defaults, JSON Patch, closing days."""
 
 import asyncio
+import random
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shared.demo import bank
+from shared.models.common import format_utc
 from shared.rules.timezones import zone_id
 
 BASE = "/bookme/config/organization-settings"
@@ -109,13 +113,23 @@ def test_patch_changes_opening_hours_and_returns_a_new_etag(config_api):
     assert settings(config_api)[0]["closingTime"] == "18:00:00"
 
 
-def test_patch_to_another_time_zone_expands_it(api):
-    body, _ = settings(api)
+def test_the_time_zone_cannot_change_while_a_meeting_lies_ahead(api):
+    day = datetime(2042, 3, 4, tzinfo=UTC) + timedelta(days=random.randrange(300))
+    start = day + timedelta(hours=9)
+    booked = api.post("/meetings", json={
+        "bookedBy": "Employee", "salesforceId": "sf-tz", "employeeId": bank.employee_named("Ida Larsen").id,
+        "customerId": "cust-tz", "type": "Online", "startDate": format_utc(start),
+        "endDate": format_utc(start + timedelta(hours=1))})
+    assert booked.status_code == 201, booked.text
+    body, etag = settings(api)
     response = api.patch(f"{BASE}/{body['id']}", json=[
         {"op": "replace", "path": "/timeZoneId", "value": zone_id("America/New_York")}])
-    assert response.status_code == 200
-    assert response.json()["timeZone"]["identifier"] == "America/New_York"
-    assert response.json()["timeZone"]["displayName"].endswith(") New York")
+    assert response.status_code == 409
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert "time zone cannot change" in response.json()["detail"]
+    after, etag_after = settings(api)
+    assert (after["timeZoneId"], etag_after) == (body["timeZoneId"], etag)
+    assert api.delete(f"/meetings/{booked.json()['id']}").status_code == 204
 
 
 def test_patched_closing_days_are_normalised(api):

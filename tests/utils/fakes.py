@@ -149,6 +149,12 @@ class FakeBookingStore(BookingStore):
 
         return self._select(lambda d: due_for_erasure(d, cutoff))[:limit]
 
+    async def booking_after(self, now: datetime) -> dict[str, Any] | None:
+        instant = format_utc(now)
+        found = self._select(lambda d: d.get("endDate", "") > instant and (
+            d.get("type") == "meeting" or (d.get("type") == "reservation" and d.get("expiresAt", "") > instant)))
+        return {k: found[0][k] for k in ("id", "type", "startDate")} if found else None
+
     async def expired_reservations(self, now: datetime) -> list[dict[str, Any]]:
         return self._select(lambda d: d.get("type") == "reservation" and d["expiresAt"] <= format_utc(now))
 
