@@ -13,6 +13,7 @@ the database stays unreachable is the caller told 503, and then nothing was writ
 """
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -46,6 +47,11 @@ def keep_calendars(calendars: Mapping[str, Calendar], at: datetime) -> dict[str,
     return {}
 
 
+def as_stored(document: Document) -> Document:
+    """The document as the store gives it back: plain JSON (tuples become lists)."""
+    return json.loads(json.dumps(document))
+
+
 def applied(ops: list[Op], current: Mapping[str, Document]) -> bool:
     """Whether `current` (the day's documents by id) shows this batch committed: every document
     it writes is there as written and every one it deletes is gone. A batch that only deletes
@@ -58,7 +64,7 @@ def applied(ops: list[Op], current: Mapping[str, Document]) -> bool:
         if op.kind == "delete":
             if found is not None:
                 return False
-        elif found is None or any(found.get(k) != v for k, v in op.document.items()):
+        elif found is None or as_stored({k: found.get(k) for k in op.document}) != as_stored(op.document):
             return False
     return True
 
