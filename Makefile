@@ -6,8 +6,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INFRA_VENV ?= .venv-infra
 ROLES ?= BookMe.Config BookMe.Admin
+LOAD_SECONDS ?= 60
+LOAD_USERS ?= 40
 
-.PHONY: setup run test token bench lint openapi clean
+.PHONY: setup run test token bench load lint openapi clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
@@ -38,6 +40,11 @@ bench: setup
 	$(PY) -m bench.bench_availability
 	$(PY) -m bench.bench_availability_http
 	$(PY) -m bench.bench_booking
+
+# Many concurrent users against a fresh local stack (loopback only), then a consistency scan;
+# not part of `make test`. See docs/operations.md for a recorded run.
+load: setup
+	LOAD_SECONDS=$(LOAD_SECONDS) LOAD_USERS=$(LOAD_USERS) $(PY) -m bench.load.run
 
 # Static checks: ruff on the code; the Bicep parses and passes checkov (its own venv,
 # since checkov pins packages of its own) and matches the code's containers and settings.
