@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -132,7 +133,11 @@ def main() -> int:
     print("\n".join(lines))
     failed = any(line.split(": ")[1] != "0" for line in lines[-4:-2]) or findings.unheld_meetings \
         or findings.stale_holds or findings.lost_notifications or findings.orphaned_reservations
-    return 1 if failed else 0
+    if failed:
+        print(f"Logs of the run are kept in {workdir} (host.log, locust.log, logs/).")
+        return 1
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
