@@ -19,8 +19,9 @@ from shared.services.booking.outbox import republish_outbox
 log = logging.getLogger(__name__)
 
 
-async def deliver(ctx: Context, body: bytes | str) -> None:
-    """Send the e-mail of one queue message. A failing mail server raises, so the queue retries.
+async def deliver(ctx: Context, body: bytes | str) -> bool:
+    """Send the e-mail of one queue message; True once it is handled (sent, or nothing left to
+    send after an erasure). A failing mail server raises, so the queue retries.
     A message that cannot be read raises UnreadableMessage: the Python programming model cannot
     dead-letter explicitly, so Service Bus retries it and dead-letters it after maxDeliveryCount
     (see docs/operations.md)."""
@@ -35,9 +36,10 @@ async def deliver(ctx: Context, body: bytes | str) -> None:
         notice = without_personal_data(notice)
         if notice is None:
             log.info("Dropped a notification whose recipients' data was erased since")
-            return
+            return True
     await ctx.mailer.send(email_for(notice, ctx.settings.MAIL_SENDER))
     log.info("Sent %s for %s to %d recipient(s)", notice.method, notice.invitation.uid, len(notice.recipients))
+    return True
 
 
 async def republish(ctx: Context) -> int:
