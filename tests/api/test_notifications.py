@@ -6,8 +6,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import azure.functions as func
+import pytest
 from icalendar import Calendar
 
+from shared.errors import UnreadableMessage
 from shared.models.common import format_utc as iso
 
 _days = itertools.count()
@@ -136,7 +138,8 @@ async def test_the_service_bus_function_mails_each_published_message_even_twice(
         for _ in range(2):  # a duplicate delivery sends the same invitation again, harmlessly
             await notifications_mail(func.ServiceBusMessage(body=json.dumps(message).encode(),
                                                             content_type="application/json"))
-        await notifications_mail(func.ServiceBusMessage(body=b"not json"))  # dropped, not retried forever
+        with pytest.raises(UnreadableMessage):  # refused: Service Bus dead-letters it after maxDeliveryCount
+            await notifications_mail(func.ServiceBusMessage(body=b"not json"))
     finally:
         set_context(None)
     received = mails_to(stack, email, 2, "Invitation")
