@@ -102,6 +102,8 @@ def summary(record: dict, seconds: int, users: int, findings: Findings) -> list[
                      + ", ".join(f"{s}: {c}" for s, c in sorted(statuses.items())))
     lines += [f"throughput: {total / seconds:.1f} requests/s ({total} requests)",
               "answers by status: " + ", ".join(f"{s}: {c}" for s, c in sorted(by_status.items())),
+              "errors by status: " + (", ".join(f"{s}: {c}" for s, c in sorted(by_status.items())
+                                                if s >= 400 or s == 0) or "none"),
               f"explain endpoint in the mix: {'yes' if record['explain'] else 'no (it did not answer 200)'}",
               f"meetings booked: {len(record['booked'])}, cancelled: {len(record['cancelled'])}"]
     for title, found in (("unheld meetings", findings.unheld_meetings), ("stale holds", findings.stale_holds)):
