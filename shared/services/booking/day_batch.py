@@ -92,14 +92,14 @@ async def write_day(ctx: Context, day: str, resources: Iterable[str], decide: De
     """
     resources = set(resources)
     own = {op.id for op in ops}
-    unanswered = 0
+    unanswered = 0  # commits that ended without an answer
     for attempt in range(ATTEMPTS):
         if known is not None and attempt == 0:
             calendars = known
         else:
             # One read: the calendars to decide on, and this batch's own documents, which tell
             # whether an earlier attempt (or the SDK's own retry of it) was applied after all.
-            current = await (read_back(ctx, day, resources | own) if unanswered else
+            current = await (read_back(ctx, day, resources | own) if attempt > 0 else
                              ctx.bookings.day(day, resources | own))
             if attempt > 0 and applied(ops, current):
                 log.info("A commit in %s whose answer was lost had been applied; answered as committed", day)
