@@ -105,6 +105,9 @@ var appSettings = {
   AZURE_CLIENT_ID: identityClientId
   COSMOS_ENDPOINT: cosmosEndpoint
   COSMOS_DATABASE: cosmosDatabaseName
+  COSMOS_RETRY_TOTAL: '9'
+  COSMOS_RETRY_BACKOFF_MAX: '10'
+  COSMOS_REQUEST_TIMEOUT: '10'
   SERVICEBUS_CONNECTION__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   SERVICEBUS_CONNECTION__credential: 'managedidentity'
   SERVICEBUS_CONNECTION__clientId: identityClientId
