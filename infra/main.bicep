@@ -181,6 +181,7 @@ var tags = {
 }
 var cosmosDatabaseName = 'bookme'
 var notificationsQueueName = 'notifications'
+var webhooksQueueName = 'webhooks'
 var functionAppName = !empty(apiServiceName) ? apiServiceName : '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
@@ -249,6 +250,7 @@ module serviceBus './app/servicebus.bicep' = {
     tags: tags
     skuName: serviceBusSku
     queueName: notificationsQueueName
+    webhooksQueueName: webhooksQueueName
   }
 }
 
@@ -293,6 +295,7 @@ module api './app/api.bicep' = {
     cosmosDatabaseName: cosmosDatabaseName
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     notificationsQueueName: notificationsQueueName
+    webhooksQueueName: webhooksQueueName
     reservationTtl: reservationTtl
     reservationCleanupSchedule: reservationCleanupSchedule
     authTenantId: authTenantId
@@ -335,6 +338,7 @@ output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output COSMOS_DATABASE string = cosmosDatabaseName
 output SERVICEBUS_CONNECTION__fullyQualifiedNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output NOTIFICATIONS_QUEUE string = notificationsQueueName
+output WEBHOOKS_QUEUE string = webhooksQueueName
 output AUTH_TENANT_ID string = authTenantId
 output AUTH_AUDIENCE string = authAudience
 output RESERVATION_TTL string = reservationTtl

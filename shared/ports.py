@@ -188,3 +188,20 @@ class Mailer(ABC):
     @abstractmethod
     async def send(self, message: Any) -> None:
         """Send one email.message.EmailMessage, or raise ServiceUnavailable."""
+
+
+class AddressResolver(ABC):
+    """Resolves host names (DNS)."""
+
+    @abstractmethod
+    async def resolve(self, host: str) -> list[str]:
+        """The IP addresses of `host`; empty when it has none."""
+
+
+class WebhookSender(ABC):
+    """POSTs one signed webhook delivery to a receiver."""
+
+    @abstractmethod
+    async def post(self, url: str, headers: dict[str, str], body: bytes) -> int:
+        """POST once, never following a redirect, and return the HTTP status; TargetUnreachable
+        when no answer came in time or the target's address is not allowed."""

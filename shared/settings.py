@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Annotated
 from urllib.parse import urlparse
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.rules.timespan import parse_timespan
@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     SERVICEBUS_CONNECTION__fullyQualifiedNamespace: str = ""
     NOTIFICATIONS_QUEUE: str = "notifications"
 
+    # Webhooks: deliveries and their scheduled retries travel on their own queue.
+    WEBHOOKS_QUEUE: str = "webhooks"
+    # Local development and tests only: lets webhooks target loopback and private addresses, over http too.
+    WEBHOOKS_ALLOW_PRIVATE_TARGETS: bool = False
+    # The wait before each retry of a failed delivery (TimeSpans, comma-separated); when they
+    # are used up the delivery is dead-lettered. The default spans 27.5 hours.
+    WEBHOOK_RETRY_SCHEDULE: str = "00:00:05,00:05:00,00:30:00,02:00:00,05:00:00,10:00:00,10:00:00"
+    WEBHOOK_TIMEOUT: Span = timedelta(seconds=5)
+
     AUTH_TENANT_ID: str = ""
     AUTH_AUDIENCE: str = "api://bookme"
     # Local development only: the PEM file of the development signing key.
@@ -45,6 +54,14 @@ class Settings(BaseSettings):
     SMTP_PORT: int = 25
     ACS_ENDPOINT: str = ""
     MAIL_SENDER: str = "bookme@bank.example"
+
+    @field_validator("WEBHOOK_RETRY_SCHEDULE")
+    @classmethod
+    def _schedule_parses(cls, value: str) -> str:
+        from shared.rules.webhooks import parse_schedule
+
+        parse_schedule(value)
+        return value
 
     @property
     def cosmos_is_emulator(self) -> bool:

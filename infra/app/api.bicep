@@ -69,6 +69,15 @@ param serviceBusFullyQualifiedNamespace string
 @description('Optional. Notifications queue name (NOTIFICATIONS_QUEUE). Defaults to notifications.')
 param notificationsQueueName string = 'notifications'
 
+@description('Optional. Webhook deliveries queue name (WEBHOOKS_QUEUE). Defaults to webhooks.')
+param webhooksQueueName string = 'webhooks'
+
+@description('Optional. Waits before each webhook retry, comma-separated TimeSpans (WEBHOOK_RETRY_SCHEDULE). Defaults to 27.5 hours of retries.')
+param webhookRetrySchedule string = '00:00:05,00:05:00,00:30:00,02:00:00,05:00:00,10:00:00,10:00:00'
+
+@description('Optional. Time a webhook receiver has to answer, as a TimeSpan (WEBHOOK_TIMEOUT). Defaults to 00:00:05.')
+param webhookTimeout string = '00:00:05'
+
 @description('Optional. Reservation lifetime as a .NET TimeSpan (RESERVATION_TTL). Defaults to 00:05:00.')
 param reservationTtl string = '00:05:00'
 
@@ -112,6 +121,11 @@ var appSettings = {
   SERVICEBUS_CONNECTION__credential: 'managedidentity'
   SERVICEBUS_CONNECTION__clientId: identityClientId
   NOTIFICATIONS_QUEUE: notificationsQueueName
+  WEBHOOKS_QUEUE: webhooksQueueName
+  // Never in Azure: webhooks go to public https addresses only (SSRF).
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false'
+  WEBHOOK_RETRY_SCHEDULE: webhookRetrySchedule
+  WEBHOOK_TIMEOUT: webhookTimeout
   RESERVATION_TTL: reservationTtl
   RESERVATION_CLEANUP_SCHEDULE: reservationCleanupSchedule
   AUTH_TENANT_ID: authTenantId

@@ -1,5 +1,6 @@
-// Service Bus namespace (Entra ID auth only) and the queue that carries meeting notifications
-// from the booking functions to the Service Bus-triggered mailer.
+// Service Bus namespace (Entra ID auth only) and its queues: meeting notifications from the
+// booking functions to the Service Bus-triggered mailer, and webhook deliveries (with their
+// scheduled retries) to the Service Bus-triggered webhook sender.
 
 @description('Required. Service Bus namespace name.')
 param name string
@@ -19,6 +20,9 @@ param skuName string = 'Standard'
 
 @description('Optional. Name of the notifications queue. Defaults to notifications.')
 param queueName string = 'notifications'
+
+@description('Optional. Name of the webhook deliveries queue. Defaults to webhooks.')
+param webhooksQueueName string = 'webhooks'
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   name: name
@@ -45,6 +49,19 @@ resource notificationsQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-p
   }
 }
 
+// Retries of a failed POST are scheduled messages published by the function itself; the
+// delivery count only covers function failures. Dead letters keep the reason in the body.
+resource webhooksQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: namespace
+  name: webhooksQueueName
+  properties: {
+    maxDeliveryCount: 10
+    deadLetteringOnMessageExpiration: true
+    lockDuration: 'PT1M'
+    defaultMessageTimeToLive: 'P14D'
+  }
+}
+
 @description('The name of the namespace.')
 output name string = namespace.name
 
@@ -56,3 +73,6 @@ output fullyQualifiedNamespace string = split(replace(namespace.properties.servi
 
 @description('The name of the notifications queue.')
 output queueName string = notificationsQueue.name
+
+@description('The name of the webhook deliveries queue.')
+output webhooksQueueName string = webhooksQueue.name

@@ -3,6 +3,7 @@ peek-lock retries and dead-lettering as Service Bus does."""
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 
 import azure.functions as func
 import pytest
@@ -68,3 +69,22 @@ async def test_an_unreadable_notification_is_refused_so_that_it_is_dead_lettered
     for body in (b"not json", b"\xff\xfe", b'{"method": "REQUEST"}', b"[]"):
         with pytest.raises(UnreadableMessage):
             await deliver(None, body)
+
+
+async def test_a_scheduled_message_reaches_the_function_at_its_time_not_before(monkeypatch):
+    monkeypatch.setenv("TEST_QUEUE", "queue-scheduled")
+    received: list = []
+    functions_host = devhost.Host(_queue_app(received, 0))
+    functions_host.start_background()
+    due = datetime.now(UTC) + timedelta(seconds=0.3)
+    local_queue.schedule("queue-scheduled", {"body": b'{"n": 1}', "message_id": "later"}, due)
+    local_queue.schedule("queue-scheduled", {"body": b'{"n": 0}', "message_id": "past"}, due - timedelta(hours=1))
+    for _ in range(100):
+        if len(received) == 2:
+            break
+        await asyncio.sleep(0.02)
+    arrived = datetime.now(UTC)
+    await functions_host.stop()
+    assert [r[0] for r in received] == ["past", "later"]
+    assert arrived >= due
+    assert local_queue.scheduled_count() == 0

@@ -79,6 +79,10 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
         "PORT": str(port),
         "BOOKME_DEMO_DATA": "true",
         "RESERVATION_CLEANUP_SCHEDULE": "*/2 * * * * *",
+        # Webhook receivers in tests listen on loopback; retries come in seconds, not hours.
+        "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true",
+        "WEBHOOK_RETRY_SCHEDULE": "00:00:01,00:00:01,00:00:02,00:00:02,00:00:03,00:00:03,00:00:05,00:00:05",
+        "WEBHOOK_TIMEOUT": "00:00:02",
         "PYTHONUNBUFFERED": "1",
         **(extra_env or {}),
     }
