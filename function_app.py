@@ -24,11 +24,14 @@ from functions import (
     service_groups,
     time_slots,
     timezones,
+    webhook_delivery,
+    webhooks,
 )
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for module in (health, employees, rooms, meeting_topics, customer_types, employee_schedules, organization_settings,
                locations, timezones, labels, competence_groups, service_groups, portals, time_slots,
-               meetings, customers, reservations, room_vacancies, reservations_cleanup, notifications, openapi):
+               meetings, customers, reservations, room_vacancies, reservations_cleanup, notifications, webhooks,
+               webhook_delivery, openapi):
     app.register_functions(module.bp)

@@ -15,7 +15,7 @@ from shared.adapters.cosmos_layout import BOOKINGS, CONFIG
 from shared.auth import TokenValidator
 from shared.context import Context
 from shared.models.common import utc_now
-from shared.ports import Mailer
+from shared.ports import AddressResolver, Mailer, WebhookSender
 from shared.settings import Settings, get_settings
 
 
@@ -68,10 +68,34 @@ def set_context(context: Context | None) -> None:
 
 async def close() -> None:
     """Close the process-wide connections (the local host's shutdown)."""
-    global _runtime
+    global _runtime, _sender
     runtime, _runtime = _runtime, None
     if runtime is not None:
         await runtime.close()
+    sender, _sender = _sender, None
+    if sender is not None:
+        await sender.close()
+
+
+_sender = None
+
+
+def webhook_sender() -> WebhookSender:
+    """The process-wide webhook sender: one HTTP connection pool, used by the queue function only."""
+    from shared.adapters.webhook_http import AiohttpWebhookSender
+
+    global _sender
+    if _sender is None:
+        settings = get_settings()
+        _sender = AiohttpWebhookSender(settings.WEBHOOK_TIMEOUT, settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS)
+    return _sender
+
+
+@lru_cache
+def address_resolver() -> AddressResolver:
+    from shared.adapters.webhook_http import SystemResolver
+
+    return SystemResolver()
 
 
 @lru_cache

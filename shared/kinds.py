@@ -13,6 +13,7 @@ from shared.models.locations import Location
 from shared.models.organization import OrganizationSetting
 from shared.models.portals import Portal
 from shared.models.schedules import EmployeeSchedule
+from shared.models.webhooks import StoredWebhook
 from shared.rules.labels import label_key
 
 
@@ -42,6 +43,8 @@ EMPLOYEE_SCHEDULE = Kind("employeeSchedule", EmployeeSchedule, "employee schedul
 COMPETENCE_GROUP = Kind("competenceGroup", CompetenceGroupDoc, "competence group")
 SERVICE_GROUP = Kind("serviceGroup", ServiceGroupDoc, "service group")
 ORGANIZATION_SETTING = Kind("organizationSetting", OrganizationSetting, "organization settings")
+# Webhook subscriptions, stored with their signing secrets (see docs/api-decisions.md, "Webhooks").
+WEBHOOK = Kind("webhook", StoredWebhook, "webhook")
 
 ALL: tuple[Kind, ...] = (EMPLOYEE, ROOM, TOPIC, CUSTOMER_TYPE, LABEL, LOCATION, PORTAL, EMPLOYEE_SCHEDULE,
-                         COMPETENCE_GROUP, SERVICE_GROUP, ORGANIZATION_SETTING)
+                         COMPETENCE_GROUP, SERVICE_GROUP, ORGANIZATION_SETTING, WEBHOOK)

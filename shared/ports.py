@@ -178,8 +178,14 @@ class Publisher(ABC):
     """Sends messages to a queue (Service Bus in Azure)."""
 
     @abstractmethod
-    async def publish(self, messages: list[dict[str, Any]]) -> None:
-        """Send every message, or raise ServiceUnavailable."""
+    async def publish(self, messages: list[dict[str, Any]], queue: str | None = None) -> None:
+        """Send every message to `queue` (by default the notifications queue), or raise
+        ServiceUnavailable."""
+
+    @abstractmethod
+    async def schedule(self, messages: list[dict[str, Any]], at: datetime, queue: str | None = None) -> None:
+        """Send every message to `queue`, to be enqueued only at `at` (Service Bus scheduled
+        messages), or raise ServiceUnavailable."""
 
 
 class Mailer(ABC):

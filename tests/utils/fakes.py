@@ -262,13 +262,21 @@ class RecordingPublisher(Publisher):
     """Keeps what it publishes; `failing` makes it refuse as a queue that is down would."""
 
     def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
+        self.sent: list[dict[str, Any]] = []  # to the default (notifications) queue
+        self.queues: dict[str, list[dict[str, Any]]] = {}  # to named queues
+        self.scheduled: list[tuple[datetime, str | None, dict[str, Any]]] = []
         self.failing = False
 
-    async def publish(self, messages: list[dict[str, Any]]) -> None:
+    async def publish(self, messages: list[dict[str, Any]], queue: str | None = None) -> None:
         if self.failing:
             raise ServiceUnavailable("The queue is down.")
-        self.sent += copy.deepcopy(messages)
+        target = self.sent if queue is None else self.queues.setdefault(queue, [])
+        target += copy.deepcopy(messages)
+
+    async def schedule(self, messages: list[dict[str, Any]], at: datetime, queue: str | None = None) -> None:
+        if self.failing:
+            raise ServiceUnavailable("The queue is down.")
+        self.scheduled += [(at, queue, copy.deepcopy(m)) for m in messages]
 
 
 class RecordingMailer(Mailer):

@@ -1,7 +1,7 @@
 """Writing bookings: each step of a booking in a module named for it (docs/architecture.md).
 
 day_batch     read a day's calendars, decide with the pure rules, commit one batch
-outbox        the notification messages written in that batch, then published
+outbox        the notification messages and webhook events written in that batch, then published
 meeting_store meetings in their day partitions: save, move across days, cancel, read
 reservation_store  reservations: documents, consumption, removal, expiry
 lookups       the configuration one booking needs, in one request

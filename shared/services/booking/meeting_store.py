@@ -13,6 +13,7 @@ from typing import Any
 
 from shared.context import Context
 from shared.errors import InvalidRequest, NotFound
+from shared.models.common import new_id
 from shared.models.meetings import Meeting
 from shared.ports import BatchRejected, Op
 from shared.rules.booking import MEETING_ENTRY, Calendar, Claim, employee_calendar, plan, release, room_calendar
@@ -20,6 +21,7 @@ from shared.rules.calendar_documents import MEETING_DOC
 from shared.rules.history import SYSTEM_ACTOR, record, tombstone
 from shared.rules.notifications import Notice
 from shared.rules.personal_data import holds_personal_data
+from shared.rules.webhooks import event as webhook_event
 from shared.services.booking.day_batch import after_commit, keep_calendars, write_day
 from shared.services.booking.outbox import outbox_document, outbox_ops, publish_outbox
 from shared.services.booking.reservation_store import held_by
@@ -157,7 +159,9 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
     claim = Claim(after.id, MEETING_ENTRY, after.start_date, after.end_date, resources(after),
                   releases=frozenset(consumed_ids), caps=write.caps)
     checked = _checked_resources(write)
-    outbox = outbox_document(write.day, write.notices, ctx.clock())
+    now = ctx.clock()
+    change = webhook_event(write.before.meeting if write.before else None, after, now, new_id())
+    outbox = outbox_document(write.day, write.notices, now, [change])
     history = history_after(write)
     ops = [_meeting_op(write, history), *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids),
            *outbox_ops(outbox)]
@@ -186,9 +190,9 @@ def cancelled_document(before: StoredMeeting, at: datetime, actor: str) -> dict[
 
 async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], actor: str = SYSTEM_ACTOR) -> None:
     """Replace the meeting with its tombstone (which keeps the history) and free its time, in
-    one batch with its cancellation notices."""
+    one batch with its cancellation notices and webhook event."""
     now = ctx.clock()
-    outbox = outbox_document(before.day, notices, now)
+    outbox = outbox_document(before.day, notices, now, [webhook_event(before.meeting, None, now, new_id())])
     ids = {before.meeting.id}
     await write_day(ctx, before.day, resources(before.meeting), lambda c, at: release(c, ids, at),
                     [Op("replace", before.meeting.id, cancelled_document(before, now, actor), before.etag),

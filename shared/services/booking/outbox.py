@@ -1,6 +1,6 @@
-"""The notification outbox: messages written in the booking's own batch, so they exist if
-and only if the booking does; published after the commit, re-published by the timer when
-the queue was down."""
+"""The notification outbox: messages and webhook events written in the booking's own batch,
+so they exist if and only if the booking does; published after the commit, re-published by
+the timer when the queue was down."""
 
 import logging
 from datetime import datetime, timedelta
@@ -12,17 +12,23 @@ from shared.models.common import format_utc, new_id
 from shared.ports import Op
 from shared.rules.calendar_documents import OUTBOX_DOC
 from shared.rules.notifications import Notice, to_message
+from shared.services import webhook_delivery
 
 log = logging.getLogger(__name__)
 REPUBLISH_AFTER = timedelta(seconds=30)
 
 
-def outbox_document(day: str, notices: list[Notice], now: datetime) -> dict[str, Any] | None:
-    """The outbox document carrying a booking's notification messages, or None for none."""
-    if not notices:
+def outbox_document(day: str, notices: list[Notice], now: datetime,
+                    webhook_events: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """The outbox document carrying a booking's notification messages and webhook events
+    (shared.rules.webhooks.event), or None for none."""
+    if not notices and not webhook_events:
         return None
-    return {"id": f"outbox:{new_id()}", "pk": day, "type": OUTBOX_DOC, "createdAt": format_utc(now),
-            "messages": [to_message(n, now) for n in notices]}
+    outbox = {"id": f"outbox:{new_id()}", "pk": day, "type": OUTBOX_DOC, "createdAt": format_utc(now),
+              "messages": [to_message(n, now) for n in notices]}
+    if webhook_events:
+        outbox["webhookEvents"] = webhook_events
+    return outbox
 
 
 def outbox_ops(outbox: dict[str, Any] | None) -> list[Op]:
@@ -35,7 +41,10 @@ async def publish_outbox(ctx: Context, outbox: dict[str, Any] | None, etag: str 
     if not outbox:
         return True
     try:
-        await ctx.publisher.publish(outbox["messages"])
+        if outbox["messages"]:
+            await ctx.publisher.publish(outbox["messages"])
+        # One message per subscription; the POSTs happen in the webhooks queue's function, never here.
+        await webhook_delivery.fan_out(ctx, outbox.get("webhookEvents", []))
     except ServiceUnavailable as error:
         log.warning("Notification queue unavailable, outbox %s kept for retry: %s", outbox["id"], error.detail)
         return False

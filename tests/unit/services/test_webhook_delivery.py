@@ -1,0 +1,177 @@
+"""Webhook events over the fakes: written in the booking's batch, fanned out per subscription,
+POSTed signed, retried on the schedule with the same webhook-id, then dead-lettered."""
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from shared import kinds
+from shared.errors import Conflict, DeliveryAbandoned
+from shared.models.portals import Portal
+from shared.models.webhooks import WebhookCreate
+from shared.rules import webhook_signing
+from shared.rules.webhooks import deliveries
+from shared.services import meetings, notifications, webhook_delivery, webhooks
+from shared.services.webhook_delivery import Outcome
+from tests.utils.booking_builders import add_employee, meeting_request
+from tests.utils.fakes import fake_context
+from tests.utils.webhook_fakes import FakeResolver, ScriptedSender, unreachable
+
+SCHEDULE = "00:00:05,00:01:00,00:10:00"
+QUEUE = "webhooks"
+
+
+@pytest.fixture
+def ctx():
+    return fake_context(WEBHOOKS_ALLOW_PRIVATE_TARGETS=True, WEBHOOK_RETRY_SCHEDULE=SCHEDULE)
+
+
+async def subscribe(ctx, *events: str, active: bool = True, url: str = "https://crm.bank.example/hook"):
+    body = WebhookCreate.model_validate({"url": url, "events": list(events), "isActive": active})
+    return (await webhooks.create_webhook(ctx, FakeResolver(), body)).item
+
+
+def queued(ctx) -> list[dict]:
+    return ctx.publisher.queues.get(QUEUE, [])
+
+
+def tomorrow_at(ctx, hour: int):
+    return ctx.clock().replace(hour=hour, minute=0) + timedelta(days=1)
+
+
+async def book(ctx, hour: int = 9, **fields):
+    mette = await add_employee(ctx)
+    return (await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, hour), **fields))).item
+
+
+async def test_each_meeting_change_fans_out_to_exactly_the_active_subscriptions_of_its_event(ctx):
+    everything = await subscribe(ctx, "meeting.created", "meeting.updated", "meeting.rescheduled",
+                                 "meeting.cancelled")
+    cancellations = await subscribe(ctx, "meeting.cancelled")
+    await subscribe(ctx, "meeting.created", "meeting.cancelled", active=False)
+    meeting = await book(ctx)
+    await meetings.patch_meeting(ctx, meeting.id, [{"op": "replace", "path": "/title", "value": "Pension"}], None)
+    moved = tomorrow_at(ctx, 13)
+    await meetings.patch_meeting(ctx, meeting.id, [
+        {"op": "replace", "path": "/startDate", "value": moved.isoformat()},
+        {"op": "replace", "path": "/endDate", "value": (moved + timedelta(hours=1)).isoformat()}], None)
+    await meetings.cancel_meeting(ctx, meeting.id, None)
+    sent = [(m["subscriptionId"], m["payload"]["type"]) for m in queued(ctx)]
+    assert sent == [(everything.id, "meeting.created"), (everything.id, "meeting.updated"),
+                    (everything.id, "meeting.rescheduled"), (everything.id, "meeting.cancelled"),
+                    (cancellations.id, "meeting.cancelled")]
+    assert all(m["payload"]["data"]["id"] == meeting.id and "cpr" not in m["payload"]["data"] for m in queued(ctx))
+    assert len({m["webhookId"] for m in queued(ctx)}) == 5
+    assert ctx.bookings.all("outbox") == [], "published and deleted"
+
+
+async def test_the_event_carries_the_meeting_as_committed_without_its_cpr(ctx):
+    await subscribe(ctx, "meeting.created")
+    portal = Portal(id=str(uuid.uuid4()), name="Bolig")
+    await ctx.store(kinds.PORTAL).create(portal)
+    meeting = await book(ctx, bookedBy="PortalCustomer", cpr="010203-1234", portalId=portal.id)
+    assert meeting.cpr == "010203-1234"
+    (message,) = queued(ctx)
+    assert message["payload"]["timestamp"] == "2030-03-04T07:00:00.000Z"
+    assert message["payload"]["data"] == meeting.listed().to_json()
+
+
+async def test_a_refused_booking_sends_no_event(ctx):
+    await subscribe(ctx, "meeting.created")
+    meeting = await book(ctx)
+    with pytest.raises(Conflict):
+        await meetings.create_meeting(ctx, meeting_request(meeting.employee_id, tomorrow_at(ctx, 9)))
+    assert len(queued(ctx)) == 1
+
+
+async def test_an_event_kept_while_the_queue_was_down_is_sent_later_with_the_same_webhook_id(ctx):
+    await subscribe(ctx, "meeting.created")
+    ctx.publisher.failing = True
+    await book(ctx)
+    (outbox,) = ctx.bookings.all("outbox")
+    ctx.publisher.failing = False
+    ctx.clock.advance(timedelta(minutes=1))
+    assert await notifications.republish(ctx) == 1
+    (message,) = queued(ctx)
+    assert message["payload"]["type"] == "meeting.created"
+    (expected,) = deliveries(outbox["webhookEvents"][0], [(message["subscriptionId"], ["meeting.created"])])
+    assert message["webhookId"] == expected.webhook_id
+
+
+async def test_a_delivery_is_posted_with_valid_standard_webhooks_headers(ctx):
+    await book(ctx)  # no subscription yet: nothing queued
+    assert queued(ctx) == []
+    subscription = await subscribe(ctx, "meeting.created")
+    secret = (await ctx.store(kinds.WEBHOOK).get(subscription.id)).item.secret
+    await book(ctx, hour=11)
+    sender = ScriptedSender(204)
+    assert await webhook_delivery.deliver(ctx, sender, json.dumps(queued(ctx)[0])) is Outcome.DELIVERED
+    ((url, headers, body),) = sender.posts
+    assert url == subscription.url
+    webhook_signing.verify(secret, headers, body, now=int(ctx.clock().timestamp()))
+    assert headers["webhook-id"] == queued(ctx)[0]["webhookId"]
+    assert json.loads(body)["type"] == "meeting.created"
+    assert ctx.publisher.scheduled == []
+
+
+async def test_failures_are_retried_on_the_schedule_with_the_same_id_and_body_then_dead_lettered(ctx):
+    await subscribe(ctx, "meeting.created")
+    await book(ctx)
+    sender = ScriptedSender(default=503)
+    message, waits = queued(ctx)[0], []
+    outcome = await webhook_delivery.deliver(ctx, sender, json.dumps(message))
+    while outcome is Outcome.RETRY_SCHEDULED:
+        at, queue, message = ctx.publisher.scheduled.pop()
+        waits.append(at - ctx.clock())
+        assert queue == QUEUE
+        ctx.clock.now = at
+        outcome = await webhook_delivery.deliver(ctx, sender, json.dumps(message))
+    assert outcome is Outcome.DEAD_LETTERED
+    assert waits == [timedelta(seconds=5), timedelta(minutes=1), timedelta(minutes=10)]
+    assert len(sender.posts) == 4
+    assert len({headers["webhook-id"] for _, headers, _ in sender.posts}) == 1
+    assert len({body for _, _, body in sender.posts}) == 1
+    assert len({headers["webhook-timestamp"] for _, headers, _ in sender.posts}) == 4, "each attempt signed anew"
+    dead = queued(ctx)[-1]
+    assert "503" in dead["deadLetterReason"] and "4 attempt(s)" in dead["deadLetterReason"]
+    with pytest.raises(DeliveryAbandoned, match="503"):
+        await webhook_delivery.deliver(ctx, sender, json.dumps(dead))
+    assert len(sender.posts) == 4, "a dead-lettered delivery is never POSTed again"
+
+
+async def test_a_timeout_and_a_redirect_are_failures_and_a_later_success_ends_the_retries(ctx):
+    await subscribe(ctx, "meeting.created")
+    await book(ctx)
+    sender = ScriptedSender(unreachable(), 302, 200)
+    message = queued(ctx)[0]
+    assert await webhook_delivery.deliver(ctx, sender, json.dumps(message)) is Outcome.RETRY_SCHEDULED
+    assert await webhook_delivery.deliver(ctx, sender, json.dumps(ctx.publisher.scheduled[-1][2])) \
+        is Outcome.RETRY_SCHEDULED
+    assert await webhook_delivery.deliver(ctx, sender, json.dumps(ctx.publisher.scheduled[-1][2])) \
+        is Outcome.DELIVERED
+    assert len(ctx.publisher.scheduled) == 2
+
+
+async def test_a_deactivated_deleted_or_unsubscribed_subscription_receives_nothing(ctx):
+    resolver = FakeResolver()
+    subscription = await subscribe(ctx, "meeting.created", "meeting.cancelled")
+    await book(ctx)
+    message = json.dumps(queued(ctx)[0])
+    sender = ScriptedSender()
+    await webhooks.patch_webhook(ctx, resolver, subscription.id,
+                                 [{"op": "replace", "path": "/events", "value": ["meeting.cancelled"]}], None)
+    assert await webhook_delivery.deliver(ctx, sender, message) is Outcome.DROPPED
+    await webhooks.patch_webhook(ctx, resolver, subscription.id, [
+        {"op": "replace", "path": "/events", "value": ["meeting.created"]},
+        {"op": "replace", "path": "/isActive", "value": False}], None)
+    assert await webhook_delivery.deliver(ctx, sender, message) is Outcome.DROPPED
+    await webhooks.delete_webhook(ctx, subscription.id, None)
+    assert await webhook_delivery.deliver(ctx, sender, message) is Outcome.DROPPED
+    assert sender.posts == []
+
+
+@pytest.mark.parametrize("body", [b"not json", b"{}", json.dumps({"kind": "meetingInvitation"})])
+async def test_a_message_that_is_not_a_delivery_is_dropped(ctx, body):
+    assert await webhook_delivery.deliver(ctx, ScriptedSender(), body) is Outcome.DROPPED
