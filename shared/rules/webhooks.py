@@ -42,8 +42,9 @@ def event(before: Meeting | None, after: Meeting | None, at: datetime, id: str) 
     meeting = after if after is not None else before
     if meeting is None:
         raise ValueError("a meeting change has a meeting before or after it")
+    data = meeting.listed().to_json()
     return {"id": id, "payload": {"type": event_type(before, after), "timestamp": format_utc(at),
-                                  "data": meeting.listed().to_json()}}
+                                  "data": {"id": data.pop("id"), **data}}}  # id first, as the API answers
 
 
 def webhook_id(event_id: str, subscription_id: str) -> str:

@@ -88,3 +88,26 @@ async def test_a_scheduled_message_reaches_the_function_at_its_time_not_before(m
     assert [r[0] for r in received] == ["past", "later"]
     assert arrived >= due
     assert local_queue.scheduled_count() == 0
+
+
+async def test_a_slow_message_does_not_hold_up_the_next_ones(monkeypatch):
+    monkeypatch.setenv("TEST_QUEUE", "queue-concurrent")
+    finished: list[str] = []
+    app = func.FunctionApp()
+
+    @app.service_bus_queue_trigger(arg_name="msg", queue_name="%TEST_QUEUE%", connection="SERVICEBUS_CONNECTION")
+    async def consume(msg: func.ServiceBusMessage) -> None:
+        if msg.message_id == "slow":
+            await asyncio.sleep(1)
+        finished.append(msg.message_id)
+
+    functions_host = devhost.Host(app)
+    functions_host.start_background()
+    for message_id in ("slow", "fast"):
+        await local_queue.queue("queue-concurrent").put({"body": b"{}", "message_id": message_id})
+    for _ in range(100):
+        if len(finished) == 2:
+            break
+        await asyncio.sleep(0.02)
+    await functions_host.stop()
+    assert finished == ["fast", "slow"]

@@ -25,6 +25,7 @@ from tools.devhost.timer_locks import TimerLocks
 
 log = logging.getLogger("devhost")
 MAX_DELIVERY_COUNT = 10  # Service Bus default before a message is dead-lettered
+MAX_CONCURRENT_CALLS = 16  # host.json: extensions.serviceBus.messageHandlerOptions.maxConcurrentCalls
 MAX_REQUEST_BYTES = 100 * 1024 * 1024  # the Functions host's request size limit
 
 
@@ -153,29 +154,44 @@ class Host:
 
     async def run_queue(self, trigger: Trigger) -> None:
         """Peek-lock semantics: a failed delivery is retried, and dead-lettered after the
-        maximum delivery count, as Service Bus does."""
+        maximum delivery count, as Service Bus does. Up to MAX_CONCURRENT_CALLS messages are
+        handled at once, so one slow message does not hold up the others."""
         name = resolve(trigger.binding["queueName"])
         queue = local_queue.queue(name)
-        while True:
-            entry = await queue.get()
-            entry["delivery_count"] = entry.get("delivery_count", 0) + 1
-            message = ServiceBusMessage(
-                body=entry["body"], message_id=entry.get("message_id") or str(uuid.uuid4()),
-                delivery_count=entry["delivery_count"], content_type="application/json",
-                enqueued_time_utc=entry.setdefault("enqueued", datetime.now(UTC)),
-                application_properties={}, user_properties={},
-            )
-            try:
-                await invoke(trigger, message)
-            except Exception as error:
-                log.exception("Service Bus function %s failed (delivery %d)", trigger.name, entry["delivery_count"])
-                if entry["delivery_count"] >= MAX_DELIVERY_COUNT:
-                    self.dead_letter(name, entry, error)
-                else:
-                    asyncio.get_running_loop().call_later(min(2 ** entry["delivery_count"] * 0.1, 5),
-                                                          queue.put_nowait, entry)
-            finally:
-                queue.task_done()
+        slots = asyncio.Semaphore(MAX_CONCURRENT_CALLS)
+        running: set[asyncio.Task] = set()
+        try:
+            while True:
+                entry = await queue.get()
+                await slots.acquire()
+                task = asyncio.create_task(self._deliver(trigger, name, entry, slots))
+                running.add(task)
+                task.add_done_callback(running.discard)
+        finally:
+            for task in list(running):
+                task.cancel()
+
+    async def _deliver(self, trigger: Trigger, name: str, entry: dict[str, Any], slots: asyncio.Semaphore) -> None:
+        queue = local_queue.queue(name)
+        entry["delivery_count"] = entry.get("delivery_count", 0) + 1
+        message = ServiceBusMessage(
+            body=entry["body"], message_id=entry.get("message_id") or str(uuid.uuid4()),
+            delivery_count=entry["delivery_count"], content_type="application/json",
+            enqueued_time_utc=entry.setdefault("enqueued", datetime.now(UTC)),
+            application_properties={}, user_properties={},
+        )
+        try:
+            await invoke(trigger, message)
+        except Exception as error:
+            log.exception("Service Bus function %s failed (delivery %d)", trigger.name, entry["delivery_count"])
+            if entry["delivery_count"] >= MAX_DELIVERY_COUNT:
+                self.dead_letter(name, entry, error)
+            else:
+                asyncio.get_running_loop().call_later(min(2 ** entry["delivery_count"] * 0.1, 5),
+                                                      queue.put_nowait, entry)
+        finally:
+            queue.task_done()
+            slots.release()
 
     def dead_letter(self, queue_name: str, entry: dict[str, Any], error: Exception) -> None:
         """Keep the message with the properties Service Bus sets on a dead-lettered message.
