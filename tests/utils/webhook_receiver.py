@@ -109,6 +109,14 @@ class ReceiverThread:
 
     def close(self) -> None:
         self.stop()
+
+        async def cancel_the_rest() -> None:  # requests still stalling
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        self._run(cancel_the_rest())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
 
