@@ -5,6 +5,7 @@ Nothing here runs while a booking waits: the outbox publisher only enqueues, and
 HTTP request to a receiver happens in the Service Bus-triggered function.
 """
 
+import dataclasses
 import json
 import logging
 from enum import StrEnum
@@ -14,9 +15,11 @@ from typing import Any
 from shared import kinds
 from shared.context import Context
 from shared.errors import DeliveryAbandoned, TargetUnreachable
+from shared.models.common import parse_utc
 from shared.models.webhooks import StoredWebhook
 from shared.ports import Documents, WebhookSender
 from shared.rules import webhook_signing
+from shared.rules.personal_data import erase_fields
 from shared.rules.webhooks import (
     Delivery,
     dead_lettered,
@@ -27,7 +30,7 @@ from shared.rules.webhooks import (
     retried,
     to_message,
 )
-from shared.services import crud
+from shared.services import crud, personal_data
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +82,21 @@ async def deliver(ctx: Context, sender: WebhookSender, body: bytes | str) -> Out
         log.info("Webhook %s not sent: subscription %s is gone, inactive or unsubscribed", delivery.webhook_id,
                  delivery.subscription_id)
         return Outcome.DROPPED
-    failure = await _post(ctx, sender, subscription, delivery)
+    failure = await _post(ctx, sender, subscription, await _without_erased_data(ctx, delivery))
     if failure is None:
         log.info("Webhook %s (%s) delivered on attempt %d", delivery.webhook_id, delivery.type, delivery.attempt)
         return Outcome.DELIVERED
     return await _after_failure(ctx, delivery, failure)
+
+
+async def _without_erased_data(ctx: Context, delivery: Delivery) -> Delivery:
+    """The delivery as it may still be sent: when the meeting's personal data was erased after
+    the change, the erased fields go out empty (no query when the data holds none)."""
+    data = delivery.payload["data"]
+    if erase_fields(data) == data or not await personal_data.erased_since(
+            ctx, data["id"], parse_utc(delivery.payload["timestamp"])):
+        return delivery
+    return dataclasses.replace(delivery, payload={**delivery.payload, "data": erase_fields(data)})
 
 
 async def _post(ctx: Context, sender: WebhookSender, subscription: StoredWebhook, delivery: Delivery) -> str | None:

@@ -13,7 +13,7 @@ from shared.models.portals import Portal
 from shared.models.webhooks import WebhookCreate
 from shared.rules import webhook_signing
 from shared.rules.webhooks import deliveries
-from shared.services import meetings, notifications, webhook_delivery, webhooks
+from shared.services import meetings, notifications, personal_data, webhook_delivery, webhooks
 from shared.services.webhook_delivery import Outcome
 from tests.utils.booking_builders import add_employee, meeting_request
 from tests.utils.fakes import fake_context
@@ -175,3 +175,29 @@ async def test_a_deactivated_deleted_or_unsubscribed_subscription_receives_nothi
 @pytest.mark.parametrize("body", [b"not json", b"{}", json.dumps({"kind": "meetingInvitation"})])
 async def test_a_message_that_is_not_a_delivery_is_dropped(ctx, body):
     assert await webhook_delivery.deliver(ctx, ScriptedSender(), body) is Outcome.DROPPED
+
+
+async def test_a_delivery_queued_before_the_customers_data_was_erased_sends_it_erased(ctx):
+    await subscribe(ctx, "meeting.created")
+    meeting = await book(ctx, description="Pension for Jens, 010203-1234",
+                         videoLink="https://meet.example/jens")
+    message = queued(ctx)[0]
+    ctx.clock.advance(timedelta(minutes=1))
+    await personal_data.erase_customer(ctx, meeting.customer_id, "admin")
+    sender = ScriptedSender(204)
+    assert await webhook_delivery.deliver(ctx, sender, json.dumps(message)) is Outcome.DELIVERED
+    ((_, headers, body),) = sender.posts
+    data = json.loads(body)["data"]
+    assert (data["description"], data["videoLink"], data["id"]) == ("", "", meeting.id)
+    assert headers["webhook-id"] == message["webhookId"]
+
+
+async def test_a_change_made_after_an_erasure_is_sent_as_it_is(ctx):
+    await subscribe(ctx, "meeting.updated")
+    meeting = await book(ctx)
+    await personal_data.erase_customer(ctx, meeting.customer_id, "admin")
+    ctx.clock.advance(timedelta(minutes=1))
+    await meetings.patch_meeting(ctx, meeting.id, [{"op": "replace", "path": "/description", "value": "New"}], None)
+    sender = ScriptedSender(204)
+    assert await webhook_delivery.deliver(ctx, sender, json.dumps(queued(ctx)[-1])) is Outcome.DELIVERED
+    assert json.loads(sender.posts[0][2])["data"]["description"] == "New"
