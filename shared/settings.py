@@ -38,7 +38,7 @@ class Settings(BaseSettings):
 
     # Webhooks: deliveries and their scheduled retries travel on their own queue.
     WEBHOOKS_QUEUE: str = "webhooks"
-    # Local development and tests only: lets webhooks target loopback and private addresses, over http too.
+    # Local development and tests only: lets webhooks target loopback and private addresses, and those over http.
     WEBHOOKS_ALLOW_PRIVATE_TARGETS: bool = False
     # The wait before each retry of a failed delivery (TimeSpans, comma-separated); when they
     # are used up the delivery is dead-lettered. The default spans 27.5 hours.

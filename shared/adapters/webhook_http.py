@@ -67,7 +67,9 @@ class AiohttpWebhookSender(WebhookSender):
 
     async def post(self, url: str, headers: dict[str, str], body: bytes) -> int:
         try:
-            parse_target(url, self._allow_private)
+            target = parse_target(url, self._allow_private)
+            if target.scheme == "http" and target.address is None:  # only where private targets are allowed
+                check_resolved(target.host, await SystemResolver().resolve(target.host), True, "http")
             request: dict[str, Any] = {"data": body, "allow_redirects": False,
                                        "headers": {**headers, "Content-Type": "application/json"}}
             async with self._open().post(url, **request) as response:

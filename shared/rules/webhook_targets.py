@@ -5,7 +5,7 @@ private, link-local, shared (CGNAT), multicast, reserved or unspecified, in IPv4
 IPv4 addresses embedded in IPv6 (mapped, compatible, NAT64, 6to4) included. A host name is
 checked by the addresses it resolves to, at registration and again at every delivery
 (the connection uses exactly the addresses checked). Local development and tests may allow
-private targets, and then `http` too.
+private targets, and then `http` to them too (never `http` to a public address).
 """
 
 import ipaddress
@@ -58,7 +58,7 @@ def parse_target(url: str, allow_private: bool = False) -> Target:
         raise TargetRefused("a webhook URL names a host")
     address = _literal(host)
     if address is not None:
-        check_address(address, allow_private)
+        check_address(address, allow_private, scheme)
     return Target(url, scheme, host, port, address)
 
 
@@ -87,25 +87,31 @@ def is_public(address: IpAddress | str) -> bool:
     return address.is_global and not (address.is_multicast or address.is_reserved or address.is_unspecified)
 
 
-def check_address(address: IpAddress | str, allow_private: bool = False) -> None:
-    """TargetRefused unless the address is public (or private targets are allowed)."""
-    if allow_private:
-        return
+def check_address(address: IpAddress | str, allow_private: bool = False, scheme: str = "https") -> None:
+    """TargetRefused unless the address is public, or private targets are allowed; `http`
+    goes only to non-public addresses (and only when those are allowed)."""
     try:
         public = is_public(address)
     except ValueError:
         raise TargetRefused(f"'{address}' is not an IP address") from None
-    if not public:
+    if scheme == "http" and public:
+        raise TargetRefused(f"http may reach only loopback and private addresses, not {address}: use https")
+    if not public and not allow_private:
         raise TargetRefused(f"the webhook target {address} is not a public address")
 
 
-def check_resolved(host: str, addresses: list[str], allow_private: bool = False) -> None:
-    """Every address a host name resolved to must be allowed: one private answer is enough
-    to refuse it, since the connection could take any of them."""
+def needs_resolving(target: Target, allow_private: bool) -> bool:
+    """Whether the host name's addresses decide if the target is allowed."""
+    return target.address is None and (not allow_private or target.scheme == "http")
+
+
+def check_resolved(host: str, addresses: list[str], allow_private: bool = False, scheme: str = "https") -> None:
+    """Every address a host name resolved to must be allowed: one refused answer is enough to
+    refuse the name, since the connection could take any of them."""
     if not addresses:
         raise TargetRefused(f"the webhook host '{host}' does not resolve")
     for address in addresses:
         try:
-            check_address(address, allow_private)
-        except TargetRefused:
-            raise TargetRefused(f"the webhook host '{host}' resolves to {address}, which is not public") from None
+            check_address(address, allow_private, scheme)
+        except TargetRefused as refused:
+            raise TargetRefused(f"the webhook host '{host}' resolves to {address}: {refused}") from None

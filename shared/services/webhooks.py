@@ -12,7 +12,7 @@ from shared.models.webhooks import StoredWebhook, Webhook, WebhookCreate, Webhoo
 from shared.ports import AddressResolver, Documents, Versioned
 from shared.rules.patching import apply_patch
 from shared.rules.webhook_signing import DEFAULT_KEY_BYTES, secret_from
-from shared.rules.webhook_targets import TargetRefused, check_resolved, parse_target
+from shared.rules.webhook_targets import TargetRefused, check_resolved, needs_resolving, parse_target
 from shared.services import crud
 
 READ_ONLY = ("/id", "/secret")
@@ -29,12 +29,13 @@ def _public(stored: Versioned[StoredWebhook]) -> Versioned[Webhook]:
 
 async def check_url(ctx: Context, resolver: AddressResolver, url: str) -> None:
     """400 unless the URL may be a webhook target: https, and every address of its host public
-    (a DNS name is resolved now; the delivery checks it again when it connects)."""
+    (a DNS name is resolved now; the delivery checks it again when it connects). With private
+    targets allowed, any https URL, and http to loopback and private addresses."""
     allow_private = ctx.settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS
     try:
         target = parse_target(url, allow_private)
-        if target.address is None and not allow_private:
-            check_resolved(target.host, await resolver.resolve(target.host))
+        if needs_resolving(target, allow_private):
+            check_resolved(target.host, await resolver.resolve(target.host), allow_private, target.scheme)
     except TargetRefused as refused:
         raise InvalidRequest("The webhook URL is not allowed.", {"url": [str(refused)]}) from None
 

@@ -73,3 +73,9 @@ async def test_the_system_resolver_resolves_localhost_and_returns_nothing_for_an
     resolver = SystemResolver()
     assert "127.0.0.1" in await resolver.resolve("localhost") or "::1" in await resolver.resolve("localhost")
     assert await resolver.resolve("no-such-host.invalid") == []
+
+
+async def test_with_private_targets_allowed_http_still_never_goes_to_a_public_address(sender):
+    for url in ("http://8.8.8.8/hook", "http://[2606:4700:4700::1111]/hook"):
+        with pytest.raises(TargetUnreachable, match="use https"):
+            await sender.post(url, {}, b"{}")

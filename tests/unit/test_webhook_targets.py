@@ -50,11 +50,20 @@ def test_an_https_url_is_parsed_into_host_port_and_literal_address():
     assert (literal.port, str(literal.address)) == (8443, "2606:4700:4700::1111")
 
 
-def test_allowing_private_targets_also_allows_http_to_them():
+def test_allowing_private_targets_also_allows_http_to_them_but_never_to_a_public_address():
     assert parse_target("http://127.0.0.1:8080/hook", allow_private=True).port == 8080
     assert parse_target("https://[::1]/hook", allow_private=True).host == "::1"
-    with pytest.raises(TargetRefused):
-        parse_target("ftp://127.0.0.1/", allow_private=True)
+    assert parse_target("https://8.8.8.8/hook", allow_private=True).port == 443
+    for url in ("ftp://127.0.0.1/", "http://8.8.8.8/hook", "http://[2606:4700:4700::1111]/"):
+        with pytest.raises(TargetRefused):
+            parse_target(url, allow_private=True)
+
+
+def test_with_private_targets_allowed_an_http_name_must_resolve_to_non_public_addresses_only():
+    check_resolved("localhost", ["127.0.0.1", "::1"], allow_private=True, scheme="http")
+    for answers in (["8.8.8.8"], ["127.0.0.1", "8.8.8.8"], []):
+        with pytest.raises(TargetRefused):
+            check_resolved("mixed.example", answers, allow_private=True, scheme="http")
 
 
 @pytest.mark.parametrize("answers", [["10.0.0.7"], ["8.8.8.8", "127.0.0.1"], ["2606:4700::1", "fd00::1"],

@@ -61,11 +61,16 @@ async def test_a_url_that_is_not_https_to_public_addresses_is_a_400(ctx, resolve
     assert await webhooks.list_webhooks(ctx) == []
 
 
-async def test_with_private_targets_allowed_http_to_loopback_is_accepted_without_resolving():
-    ctx, resolver = fake_context(WEBHOOKS_ALLOW_PRIVATE_TARGETS=True), FakeResolver()
-    created = await webhooks.create_webhook(ctx, resolver, create(url="http://localhost:8080/hook"))
-    assert created.item.url == "http://localhost:8080/hook"
-    assert resolver.asked == []
+async def test_with_private_targets_allowed_any_https_and_http_to_private_addresses_are_accepted():
+    ctx, resolver = fake_context(WEBHOOKS_ALLOW_PRIVATE_TARGETS=True), FakeResolver(
+        {"localhost": ["127.0.0.1"], **PUBLIC_DNS})
+    for url in ("http://localhost:8080/hook", "http://10.0.0.5/hook", "https://nowhere.example/hook",
+                "https://127.0.0.1/hook"):
+        assert (await webhooks.create_webhook(ctx, resolver, create(url=url))).item.url == url
+    assert resolver.asked == ["localhost"], "an https host is not resolved when every address is allowed"
+    for url in ("http://crm.bank.example/hook", "http://8.8.8.8/hook", "http://nowhere.example/hook"):
+        with pytest.raises(InvalidRequest):
+            await webhooks.create_webhook(ctx, resolver, create(url=url))
 
 
 async def test_patch_changes_fields_checks_a_new_url_and_keeps_the_secret(ctx, resolver):
