@@ -82,7 +82,8 @@ async def deliver(ctx: Context, sender: WebhookSender, body: bytes | str) -> Out
         log.info("Webhook %s not sent: subscription %s is gone, inactive or unsubscribed", delivery.webhook_id,
                  delivery.subscription_id)
         return Outcome.DROPPED
-    failure = await _post(ctx, sender, subscription, await _without_erased_data(ctx, delivery))
+    delivery = await _without_erased_data(ctx, delivery)  # retries carry no erased data either
+    failure = await _post(ctx, sender, subscription, delivery)
     if failure is None:
         log.info("Webhook %s (%s) delivered on attempt %d", delivery.webhook_id, delivery.type, delivery.attempt)
         return Outcome.DELIVERED

@@ -184,12 +184,15 @@ async def test_a_delivery_queued_before_the_customers_data_was_erased_sends_it_e
     message = queued(ctx)[0]
     ctx.clock.advance(timedelta(minutes=1))
     await personal_data.erase_customer(ctx, meeting.customer_id, "admin")
-    sender = ScriptedSender(204)
-    assert await webhook_delivery.deliver(ctx, sender, json.dumps(message)) is Outcome.DELIVERED
-    ((_, headers, body),) = sender.posts
-    data = json.loads(body)["data"]
-    assert (data["description"], data["videoLink"], data["id"]) == ("", "", meeting.id)
-    assert headers["webhook-id"] == message["webhookId"]
+    sender = ScriptedSender(503, 204)
+    assert await webhook_delivery.deliver(ctx, sender, json.dumps(message)) is Outcome.RETRY_SCHEDULED
+    ((_, _, retry),) = ctx.publisher.scheduled
+    assert retry["payload"]["data"]["description"] == "", "the queued retry no longer carries the erased data"
+    assert await webhook_delivery.deliver(ctx, sender, json.dumps(retry)) is Outcome.DELIVERED
+    for _, headers, body in sender.posts:
+        data = json.loads(body)["data"]
+        assert (data["description"], data["videoLink"], data["id"]) == ("", "", meeting.id)
+        assert headers["webhook-id"] == message["webhookId"]
 
 
 async def test_a_change_made_after_an_erasure_is_sent_as_it_is(ctx):
