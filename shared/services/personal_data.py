@@ -12,11 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from shared.context import Context
-from shared.models.common import parse_utc
+from shared.models.common import new_id, parse_utc
 from shared.models.history import PersonalDataErasure
+from shared.models.meetings import Meeting
 from shared.ports import BatchRejected, Op
 from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
 from shared.rules.personal_data import RETENTION_ACTOR, batches, erased_document, needs_erasure, retention_cutoff
+from shared.rules.webhooks import event as webhook_event
+from shared.services.booking import outbox as outboxes  # a module: webhook delivery imports this one
 
 log = logging.getLogger(__name__)
 MEETING_DOCS = (MEETING_DOC, CANCELLED_MEETING_DOC)
@@ -76,8 +79,10 @@ async def _erase_batch(ctx: Context, day: str, documents: dict[str, dict[str, An
         ops = [Op("replace", id, new, documents[id]["_etag"]) for id, new in changed.items() if new is not None]
         if not ops:
             return set()
+        outbox = outboxes.outbox_document(day, [], now, _webhook_events(documents, changed, now))
         try:
-            await ctx.bookings.commit(day, ops)
+            await ctx.bookings.commit(day, [*ops, *outboxes.outbox_ops(outbox)])
+            await outboxes.publish_outbox(ctx, outbox)
             return {op.id for op in ops}
         except BatchRejected as rejected:
             if rejected.status not in (404, 412):
@@ -87,6 +92,19 @@ async def _erase_batch(ctx: Context, day: str, documents: dict[str, dict[str, An
                      if d.get("type") in MEETING_DOCS}
     log.warning("Gave up erasing %d meeting(s) on %s after %d attempts", len(documents), day, ATTEMPTS)
     return set()
+
+
+def _webhook_events(documents: dict[str, dict[str, Any]], changed: dict[str, dict[str, Any] | None],
+                    now: datetime) -> list[dict[str, Any]]:
+    """An erasure is a change of each booked meeting it touches: `meeting.updated`, with the data
+    as it is now, so subscribers (a CRM) learn to erase their copy too. Cancelled meetings are
+    no meetings any more and send nothing."""
+
+    def meeting(document: dict[str, Any]) -> Meeting:
+        return Meeting.model_validate({**document, "type": document["meetingType"]})
+
+    return [webhook_event(meeting(documents[id]), meeting(new), now, new_id()) for id, new in changed.items()
+            if new is not None and new.get("type") == MEETING_DOC]
 
 
 async def erased_since(ctx: Context, meeting_id: str, since: datetime) -> bool:

@@ -204,3 +204,18 @@ async def test_a_change_made_after_an_erasure_is_sent_as_it_is(ctx):
     sender = ScriptedSender(204)
     assert await webhook_delivery.deliver(ctx, sender, json.dumps(queued(ctx)[-1])) is Outcome.DELIVERED
     assert json.loads(sender.posts[0][2])["data"]["description"] == "New"
+
+
+async def test_an_erasure_tells_subscribers_of_each_booked_meeting_it_changed(ctx):
+    await subscribe(ctx, "meeting.updated", "meeting.cancelled")
+    kept = await book(ctx, description="Pension for Jens")
+    cancelled = await meetings.create_meeting(ctx, meeting_request(kept.employee_id, tomorrow_at(ctx, 13),
+                                                                   description="Jens again"))
+    await meetings.cancel_meeting(ctx, cancelled.item.id, None)
+    before = len(queued(ctx))
+    ctx.clock.advance(timedelta(minutes=1))
+    await personal_data.erase_customer(ctx, kept.customer_id, "admin")
+    (message,) = queued(ctx)[before:]
+    assert message["payload"]["type"] == "meeting.updated"
+    assert message["payload"]["data"]["id"] == kept.id and message["payload"]["data"]["description"] == ""
+    assert ctx.bookings.all("outbox") == []
