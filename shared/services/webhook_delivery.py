@@ -14,7 +14,7 @@ from typing import Any
 
 from shared import kinds
 from shared.context import Context
-from shared.errors import DeliveryAbandoned, TargetUnreachable
+from shared.errors import DeliveryAbandoned, TargetUnreachable, UnreadableMessage
 from shared.models.common import parse_utc
 from shared.models.webhooks import StoredWebhook
 from shared.ports import Documents, WebhookSender
@@ -68,12 +68,12 @@ async def deliver(ctx: Context, sender: WebhookSender, body: bytes | str) -> Out
     """POST one delivery, signed, to its subscription's current URL. A failure schedules the
     next attempt (same webhook-id) after the next wait of WEBHOOK_RETRY_SCHEDULE; after the
     last, the delivery is dead-lettered with the reason. A deleted or deactivated
-    subscription, or one no longer subscribed to the event, gets nothing."""
+    subscription, or one no longer subscribed to the event, gets nothing. A message that is not
+    a delivery raises UnreadableMessage, so that Service Bus dead-letters it."""
     try:
         delivery = from_message(json.loads(body))
     except ValueError as error:  # JSONDecodeError is a ValueError
-        log.error("Dropping a webhook message that cannot be read: %s", error)
-        return Outcome.DROPPED
+        raise UnreadableMessage(f"Not a webhook delivery: {error}") from None  # dead-lettered, as notifications
     if delivery.dead_letter_reason is not None:
         raise DeliveryAbandoned(delivery.dead_letter_reason)
     found = await crud.find(_subscriptions(ctx), delivery.subscription_id)

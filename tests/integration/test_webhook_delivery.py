@@ -117,6 +117,6 @@ async def test_a_delivery_failing_every_retry_is_dead_lettered_with_the_reason(r
     body = json.loads(dead["body"])
     assert body["webhookId"] == webhook_id
     assert "4 attempt(s)" in body["deadLetterReason"] and "503" in body["deadLetterReason"]
-    assert "503" in dead["dead_letter_error_description"]
+    assert dead["DeadLetterReason"] == "MaxDeliveryCountExceeded" and "503" in dead["last_error"]
     assert receiver.attempts == 4, "one attempt and three retries; the dead letter is never POSTed"
     assert receiver.received == []

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from shared import kinds
-from shared.errors import Conflict, DeliveryAbandoned
+from shared.errors import Conflict, DeliveryAbandoned, UnreadableMessage
 from shared.models.portals import Portal
 from shared.models.webhooks import WebhookCreate
 from shared.rules import webhook_signing
@@ -173,8 +173,9 @@ async def test_a_deactivated_deleted_or_unsubscribed_subscription_receives_nothi
 
 
 @pytest.mark.parametrize("body", [b"not json", b"{}", json.dumps({"kind": "meetingInvitation"})])
-async def test_a_message_that_is_not_a_delivery_is_dropped(ctx, body):
-    assert await webhook_delivery.deliver(ctx, ScriptedSender(), body) is Outcome.DROPPED
+async def test_a_message_that_is_not_a_delivery_is_refused_so_that_it_is_dead_lettered(ctx, body):
+    with pytest.raises(UnreadableMessage):
+        await webhook_delivery.deliver(ctx, ScriptedSender(), body)
 
 
 async def test_a_delivery_queued_before_the_customers_data_was_erased_sends_it_erased(ctx):
