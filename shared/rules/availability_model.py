@@ -28,12 +28,18 @@ class Workday:
 
 @dataclass(frozen=True, slots=True)
 class Busy:
-    """A meeting or reservation holding an advisor or a room over [start, end), aware datetimes."""
+    """A meeting or reservation holding an advisor or a room over [start, end), aware datetimes.
+
+    An advisor is also held for the buffers around it (contract section 12); a room is not,
+    and buffers never count toward the daily cap.
+    """
 
     start: datetime
     end: datetime
     counts_toward_cap: bool = True
     expires_at: datetime | None = None  # a reservation stops blocking and counting once now >= expires_at
+    buffer_before: timedelta = timedelta(0)
+    buffer_after: timedelta = timedelta(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,8 @@ class SlotQuery:
     explicit_ids: tuple[str, ...] = ()
     customer_location: str | None = None
     require_room: bool = False
+    buffer_before: timedelta = timedelta(0)  # the buffers a meeting in the slot would hold its advisors for
+    buffer_after: timedelta = timedelta(0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,13 +62,25 @@ def offsets(low_hours: int, high_hours: int):
     )
 
 
+# Buffers (section 12): mostly none, else quarter hours up to the 4-hour maximum or odd seconds.
+buffers = mostly(
+    st.just(timedelta(0)),
+    st.integers(1, 16).map(lambda n: timedelta(minutes=15 * n)),
+    st.integers(1, 4 * 3600).map(lambda n: timedelta(seconds=n)),
+)
+
+
 def busy_items(base: datetime, now: datetime):
     return st.builds(
-        lambda start, length, counts, expiry: Busy(base + start, base + start + length, counts, expiry),
+        lambda start, length, counts, expiry, before, after: Busy(
+            base + start, base + start + length, counts, expiry, before, after
+        ),
         offsets(-12, 84),
         mostly(st.integers(1, 8).map(lambda n: timedelta(minutes=30 * n)), offsets(-1, 7)),
         mostly_true,
         st.one_of(st.none(), st.none(), st.just(now), offsets(-30, 72).map(lambda offset: base + offset)),
+        buffers,
+        buffers,
     )
 
 
@@ -136,6 +148,8 @@ def scenarios(draw):
         explicit_ids=draw(mostly(listed, st.lists(st.sampled_from(IDS + ["ghost"]), max_size=4).map(tuple))),
         customer_location=draw(st.sampled_from(LOCATIONS + ["AARHUS"])),
         require_room=draw(st.booleans()),
+        buffer_before=draw(buffers),
+        buffer_after=draw(buffers),
     )
     return org, advisors, rooms, query
 
