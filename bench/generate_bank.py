@@ -94,5 +94,8 @@ def _meetings(rng: random.Random, zone: ZoneInfo, count: int) -> list[Busy]:
         minute = rng.randrange(8 * 4, 16 * 4) * 15
         start = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=zone).astimezone(UTC)
         length = timedelta(minutes=rng.choice(MEETING_MINUTES))
-        found.append(Busy(start, start + length, counts_toward_cap=rng.random() > 0.1))
+        # About one meeting in four (those on the hour) keeps 15 minutes of buffer either side.
+        buffer = timedelta(minutes=15) if minute % 60 == 0 else timedelta(0)
+        found.append(Busy(start, start + length, counts_toward_cap=rng.random() > 0.1,
+                          buffer_before=buffer, buffer_after=buffer))
     return found

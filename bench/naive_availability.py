@@ -99,7 +99,8 @@ def _bookable(org, advisor, query, start, day, kind, to_utc, end_to_utc) -> bool
     # Buffers (section 12): the slot's buffered span must not overlap any busy item's buffered span.
     own_start, own_end = start - query.buffer_before, end + query.buffer_after
     for item in advisor.busy:
-        if _active(item, query) and item.start - item.buffer_before < own_end and own_start < item.end + item.buffer_after:
+        held_from, held_until = item.start - item.buffer_before, item.end + item.buffer_after
+        if _active(item, query) and held_from < own_end and own_start < held_until:
             return False
     day_start, day_end = to_utc(day, datetime.min.time()), end_to_utc(day, datetime.min.time())
     booked = timedelta(0)

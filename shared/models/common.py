@@ -133,6 +133,24 @@ TimeSpan = Annotated[
     PlainSerializer(format_timespan, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "pattern": r"^-?(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d+)?$", "example": "04:00:00"}),
 ]
+MAX_BUFFER = timedelta(hours=4)
+
+
+def _buffer(value: timedelta) -> timedelta:
+    if not timedelta(0) <= value <= MAX_BUFFER:
+        raise ValueError("a buffer must be between 00:00:00 and 04:00:00")
+    return value
+
+
+# Preparation or travel time around a meeting (contract section 12).
+Buffer = Annotated[
+    timedelta,
+    BeforeValidator(_timespan),
+    AfterValidator(_buffer),
+    PlainSerializer(format_timespan, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}:\d{2}$", "example": "00:15:00",
+                    "description": "TimeSpan from 00:00:00 to 04:00:00."}),
+]
 TimeOfDay = Annotated[
     time,
     BeforeValidator(_time_of_day),

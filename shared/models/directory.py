@@ -3,7 +3,7 @@ and the customer types configuration."""
 
 from pydantic import Field, computed_field
 
-from shared.models.common import ApiModel, Email, TimeSpan, Uuid
+from shared.models.common import ApiModel, Buffer, Email, TimeSpan, Uuid
 
 Name = Field(min_length=1, max_length=200)
 
@@ -44,6 +44,10 @@ class MeetingTopicWrite(ApiModel):
     customer_type_ids: list[Uuid] = []
     is_available_to_customers: bool = True
     meeting_duration: TimeSpan | None = None
+    buffer_before: Buffer | None = Field(
+        default=None, description="Time held free before each meeting on this topic; null: the organization's.")
+    buffer_after: Buffer | None = Field(
+        default=None, description="Time held free after each meeting on this topic; null: the organization's.")
 
 
 class MeetingTopic(MeetingTopicWrite):

@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from shared.models.common import ApiModel, Email, MeetingType, TimeOfDay, TimeSpan, Uuid, format_utc, utc_now
+from shared.models.common import ApiModel, Buffer, Email, MeetingType, TimeOfDay, TimeSpan, Uuid, format_utc, utc_now
 from shared.rules import timezones
 from shared.rules.closing_days import calendar_day, normalise
 
@@ -76,6 +76,10 @@ class OrganizationSetting(ApiModel):
     minimum_booking_notice: TimeSpan = Field(
         default=timedelta(hours=2),
         description="BookMe addition: how long before its start a customer may book a meeting at the latest.")
+    buffer_before: Buffer = Field(
+        default=timedelta(0), description="BookMe addition: time held free before each meeting whose topic sets none.")
+    buffer_after: Buffer = Field(
+        default=timedelta(0), description="BookMe addition: time held free after each meeting whose topic sets none.")
     is_filter_show_times_as_customer_enabled: bool = True
     meeting_type_labels: list[MeetingTypeLabel] = Field(default_factory=_default_meeting_type_labels)
     employee_labels: list[EmployeeLabel] = []

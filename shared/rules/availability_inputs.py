@@ -23,10 +23,12 @@ def organization(settings: OrganizationSetting) -> Organization:
 
 
 def busy(entries: Iterable[dict[str, Any]]) -> tuple[Busy, ...]:
-    """Calendar entries (meetings and reservations) as busy intervals."""
+    """Calendar entries (meetings and reservations) as busy intervals; buffers are stored in seconds,
+    absent in documents written before buffers existed."""
     return tuple(
         Busy(parse_utc(e["start"]), parse_utc(e["end"]), bool(e.get("countsTowardCap", True)),
-             parse_utc(e["expiresAt"]) if e.get("expiresAt") else None)
+             parse_utc(e["expiresAt"]) if e.get("expiresAt") else None,
+             timedelta(seconds=e.get("bufferBefore") or 0), timedelta(seconds=e.get("bufferAfter") or 0))
         for e in entries
     )
 

@@ -16,6 +16,7 @@ from shared.rules.availability_model import (
     Organization,
     Room,
     SlotQuery,
+    Workday,
     same_location,
 )
 from shared.rules.availability_time import LocalCalendar, LocalDay, span_us, to_us
@@ -53,14 +54,17 @@ class Search:
         self.types = frozenset(query.meeting_types) or frozenset(MeetingType)
         self.window: list[_WindowDay] = []
         for day in calendar.days(to_us(query.start), to_us(query.end)):
-            lows = [(Reason.OUTSIDE_SEARCH_WINDOW, to_us(query.start)), (Reason.IN_THE_PAST, now)]
-            highs = [(Reason.OUTSIDE_SEARCH_WINDOW, to_us(query.end) - duration)]
+            # In the contract's order of reasons (see _note_bounds).
+            lows = [(Reason.IN_THE_PAST, now)]
+            highs = []
             if query.customer_initiated:
                 closing = calendar.wall_us(day.day, org.closing, is_end=True)
                 lows += [(Reason.BEFORE_MINIMUM_NOTICE, now + span_us(org.min_notice)),
                          (Reason.OUTSIDE_OPENING_HOURS, calendar.wall_us(day.day, org.opening))]
                 highs += [(Reason.BEYOND_BOOKING_HORIZON, now + span_us(org.max_ahead)),
                           (Reason.OUTSIDE_OPENING_HOURS, closing - duration)]
+            lows.append((Reason.OUTSIDE_SEARCH_WINDOW, to_us(query.start)))
+            highs.append((Reason.OUTSIDE_SEARCH_WINDOW, to_us(query.end) - duration))
             low = max(day.start_us, *(bound for _, bound in lows))
             high = min(day.end_us - 1, *(bound for _, bound in highs))
             self.window.append(_WindowDay(day, low, high, day.day in org.closing_days, tuple(lows), tuple(highs)))
@@ -170,6 +174,14 @@ class Search:
                 chunks.append((day.day, (start,), tuple(kind for kind in TYPE_ORDER if kind in merged[start])))
         return chunks
 
+    def dropped_for(self, advisor: Advisor, workday: Workday) -> Reason | None:
+        """Why an available workday offers nothing to this search, if it does not."""
+        if not self.types & workday.meeting_types:
+            return Reason.MEETING_TYPE_NOT_OFFERED
+        if advisor.local_only and not same_location(workday.location, self.query.customer_location):
+            return Reason.NOT_LOCAL
+        return None
+
     def _workday_options(
         self, advisor: Advisor, noting: bool
     ) -> tuple[list[list[tuple[time, time, tuple[MeetingType, ...]]]], list[set[Reason]]]:
@@ -181,15 +193,12 @@ class Search:
             if not workday.is_available:
                 continue
             worked[workday.day_of_week] = True
+            reason = self.dropped_for(advisor, workday)
+            if reason is not None:
+                if noting:
+                    dropped[workday.day_of_week].add(reason)
+                continue
             types = tuple(kind for kind in TYPE_ORDER if kind in workday.meeting_types and kind in self.types)
-            if not types:
-                if noting:
-                    dropped[workday.day_of_week].add(Reason.MEETING_TYPE_NOT_OFFERED)
-                continue
-            if advisor.local_only and not same_location(workday.location, self.query.customer_location):
-                if noting:
-                    dropped[workday.day_of_week].add(Reason.NOT_LOCAL)
-                continue
             by_weekday[workday.day_of_week].append((workday.start, workday.end, types))
         if noting:
             for weekday in range(7):
@@ -199,14 +208,20 @@ class Search:
 
 
 def _note_bounds(item: _WindowDay, first: int, last: int, reasons: set[Reason]) -> None:
-    """Name each time bound that, on its own, removes a grid start of the workday range [first, last]."""
+    """Name the time bounds that remove grid starts of the workday range [first, last]. Bounds on one
+    side are taken in the contract's order, each named only where it cuts deeper than those before
+    it: a search from now names the past, not the window that starts at the same instant."""
     first, last = max(first, item.day.start_us), min(last, item.day.end_us - 1)
     if (first >= item.low and last <= item.high) or not _grid_count(item.day.grid, first, last):
         return
     grid = item.day.grid
+    cut = first
     for reason, bound in item.lows:
-        if bound > first and _grid_count(grid, first, min(last, bound - 1)):
+        if bound > cut and _grid_count(grid, cut, min(last, bound - 1)):
             reasons.add(reason)
+        cut = max(cut, bound)
+    cut = last
     for reason, bound in item.highs:
-        if bound < last and _grid_count(grid, max(first, bound + 1), last):
+        if bound < cut and _grid_count(grid, max(first, bound + 1), cut):
             reasons.add(reason)
+        cut = min(cut, bound)

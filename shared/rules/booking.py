@@ -31,9 +31,17 @@ def describe(resource: str) -> str:
     return f"{kind} {id}"
 
 
+def is_employee(resource: str) -> bool:
+    return resource.startswith("employee:")
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One meeting or reservation holding a resource over [start, end)."""
+    """One meeting or reservation holding a resource over [start, end).
+
+    The buffers were taken when it was booked (contract section 12): an employee is held from
+    start - buffer_before to end + buffer_after; a room for [start, end) only.
+    """
 
     ref: str
     kind: str
@@ -42,6 +50,8 @@ class Entry:
     expires_at: datetime | None = None
     token: str | None = None
     counts_toward_cap: bool = True
+    buffer_before: timedelta = timedelta(0)
+    buffer_after: timedelta = timedelta(0)
 
     def active(self, now: datetime) -> bool:
         """A reservation stops holding its time at expiresAt exactly; meetings never expire."""
@@ -49,6 +59,13 @@ class Entry:
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
         return self.start < end and start < self.end
+
+    def collides(self, other: "Entry", buffered: bool) -> bool:
+        """Whether the two hold the same time; `buffered` (employee calendars) widens both by their buffers."""
+        if not buffered:
+            return self.overlaps(other.start, other.end)
+        return (self.start - self.buffer_before < other.end + other.buffer_after
+                and other.start - other.buffer_before < self.end + self.buffer_after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +85,7 @@ class Claim:
     meeting's own old time, the reservation replaced by the same token); they never conflict.
     `ignores`: refs that do not conflict but stay (the meeting a reservation reschedules).
     `caps`: the daily meeting-time cap per employee resource, for customer bookings only.
+    `buffer_before`/`buffer_after`: the buffers the booking takes (topic's, else organization's).
     """
 
     ref: str
@@ -80,9 +98,12 @@ class Claim:
     releases: frozenset[str] = frozenset()
     ignores: frozenset[str] = frozenset()
     caps: Mapping[str, timedelta] = field(default_factory=dict)
+    buffer_before: timedelta = timedelta(0)
+    buffer_after: timedelta = timedelta(0)
 
     def entry(self) -> Entry:
-        return Entry(self.ref, self.kind, self.start, self.end, self.expires_at, self.token)
+        return Entry(self.ref, self.kind, self.start, self.end, self.expires_at, self.token,
+                     buffer_before=self.buffer_before, buffer_after=self.buffer_after)
 
 
 def overlapping(calendar: Calendar, start: datetime, end: datetime, now: datetime,
@@ -90,6 +111,13 @@ def overlapping(calendar: Calendar, start: datetime, end: datetime, now: datetim
     """The active entries of `calendar` overlapping [start, end), except those of `excluded` refs."""
     skip = set(excluded)
     return [e for e in calendar.entries if e.ref not in skip and e.active(now) and e.overlaps(start, end)]
+
+
+def colliding(calendar: Calendar, wanted: Entry, now: datetime, excluded: Iterable[str] = ()) -> list[Entry]:
+    """The active entries holding time `wanted` needs: buffers count on employee calendars, not on rooms."""
+    skip = set(excluded)
+    buffered = is_employee(calendar.resource)
+    return [e for e in calendar.entries if e.ref not in skip and e.active(now) and e.collides(wanted, buffered)]
 
 
 def booked_time(calendar: Calendar, now: datetime, excluded: Iterable[str] = ()) -> timedelta:
@@ -112,11 +140,13 @@ def plan(claim: Claim, calendars: Mapping[str, Calendar], now: datetime) -> dict
     ref has entries (missing ones count as empty).
     """
     excluded = claim.releases | claim.ignores | {claim.ref}
+    wanted = claim.entry()
     for resource in claim.resources:
         calendar = calendars.get(resource, Calendar(resource))
-        taken = overlapping(calendar, claim.start, claim.end, now, excluded)
+        taken = colliding(calendar, wanted, now, excluded)
         if taken:
-            raise Conflict(f"The time is not free for {describe(resource)}: it overlaps "
+            held = "overlaps" if taken[0].overlaps(claim.start, claim.end) else "is too close, with buffers, to"
+            raise Conflict(f"The time is not free for {describe(resource)}: it {held} "
                            f"{taken[0].kind} {taken[0].ref}.")
         cap = claim.caps.get(resource)
         if cap is not None and booked_time(calendar, now, excluded) + (claim.end - claim.start) > cap:

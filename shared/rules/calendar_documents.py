@@ -3,6 +3,7 @@ format the availability engine reads (keep it stable; docs/data-model.md), and t
 operations that write calendars back at the ETag they were read at. Pure."""
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from shared.models.common import format_utc, parse_utc
@@ -16,15 +17,19 @@ CANCELLED_MEETING_DOC = "cancelledMeeting"
 
 
 def entry_from_json(raw: Mapping[str, Any]) -> Entry:
+    """Buffers are seconds; entries written before buffers existed have none."""
     expires = raw.get("expiresAt")
     return Entry(raw["ref"], raw["kind"], parse_utc(raw["start"]), parse_utc(raw["end"]),
-                 parse_utc(expires) if expires else None, raw.get("token"), raw.get("countsTowardCap", True))
+                 parse_utc(expires) if expires else None, raw.get("token"), raw.get("countsTowardCap", True),
+                 timedelta(seconds=raw.get("bufferBefore") or 0), timedelta(seconds=raw.get("bufferAfter") or 0))
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:
     return {"ref": entry.ref, "kind": entry.kind, "start": format_utc(entry.start), "end": format_utc(entry.end),
             "expiresAt": format_utc(entry.expires_at) if entry.expires_at else None, "token": entry.token,
-            "countsTowardCap": entry.counts_toward_cap}
+            "countsTowardCap": entry.counts_toward_cap,
+            "bufferBefore": int(entry.buffer_before.total_seconds()),
+            "bufferAfter": int(entry.buffer_after.total_seconds())}
 
 
 def calendar_from_document(document: Mapping[str, Any]) -> Calendar:

@@ -1,0 +1,152 @@
+"""Hypothesis strategies for availability: random organizations, advisors, busy time and queries.
+
+They lean towards office hours and whole half-hours so that most examples yield slots and hit
+the boundaries (a meeting ending exactly at a slot start, now exactly at expiry), with a
+minority of wild values: odd seconds and microseconds, reversed or empty workdays, DST weekends.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from shared.rules.availability import Advisor, Busy, MeetingType, Organization, Room, SlotQuery, Workday
+
+# Zones with 60- and 30-minute DST shifts and a quarter-hour offset; base days are their DST weekends.
+ZONES = ["UTC", "Europe/Copenhagen", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe"]
+BASE_DAYS = [
+    date(2025, 3, 29),
+    date(2025, 10, 25),
+    date(2025, 3, 8),
+    date(2025, 11, 1),
+    date(2025, 4, 5),
+    date(2025, 10, 4),
+]
+LOCATIONS = [None, "Aarhus", " aarhus", "Odense"]
+IDS = ["amy", "bob", "cyd", "dan"]
+
+mostly_true = st.sampled_from([True, True, True, False])
+rarely = st.sampled_from([False] * 5 + [True])
+meeting_types = st.frozensets(st.sampled_from(list(MeetingType)))
+usual_types = st.one_of(st.just(frozenset(MeetingType)), meeting_types)
+quarter_hours = st.integers(0, 95).map(lambda q: time(q // 4, q % 4 * 15))
+
+
+def examples(count: int) -> settings:
+    return settings(max_examples=count, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def clock_between(first_hour: int, last_hour: int):
+    return st.integers(first_hour * 4, last_hour * 4).map(lambda q: time(q // 4, q % 4 * 15))
+
+
+def mostly(usual, *unusual):
+    """Three times in four `usual`, else one of `unusual` (one_of alone would pick branches evenly)."""
+    return st.sampled_from([usual, usual, usual, st.one_of(*unusual)]).flatmap(lambda strategy: strategy)
+
+
+starts_of_day = mostly(clock_between(6, 10), quarter_hours)
+ends_of_day = mostly(clock_between(14, 20), quarter_hours, st.just(time(0)))
+
+
+def offsets(low_hours: int, high_hours: int):
+    """Mostly whole half-hours, sometimes 5-minute steps, odd seconds, or one microsecond off a half-hour."""
+    half_hours = st.integers(low_hours * 2, high_hours * 2).map(lambda n: timedelta(minutes=30 * n))
+    return mostly(
+        half_hours,
+        st.integers(low_hours * 12, high_hours * 12).map(lambda n: timedelta(minutes=5 * n)),
+        st.integers(low_hours * 3600, high_hours * 3600).map(lambda n: timedelta(seconds=n)),
+        st.tuples(half_hours, st.sampled_from([-1, 1])).map(lambda pair: pair[0] + timedelta(microseconds=pair[1])),
+    )
+
+
+# Buffers (section 12): mostly none, else quarter hours up to the 4-hour maximum or odd seconds.
+buffers = mostly(
+    st.just(timedelta(0)),
+    st.integers(1, 16).map(lambda n: timedelta(minutes=15 * n)),
+    st.integers(1, 4 * 3600).map(lambda n: timedelta(seconds=n)),
+)
+
+
+def busy_items(base: datetime, now: datetime):
+    return st.builds(
+        lambda start, length, counts, expiry, before, after: Busy(
+            base + start, base + start + length, counts, expiry, before, after
+        ),
+        offsets(-12, 84),
+        mostly(st.integers(1, 8).map(lambda n: timedelta(minutes=30 * n)), offsets(-1, 7)),
+        mostly_true,
+        st.one_of(st.none(), st.none(), st.just(now), offsets(-30, 72).map(lambda offset: base + offset)),
+        buffers,
+        buffers,
+    )
+
+
+@st.composite
+def workdays(draw):
+    """Most weekdays worked, sometimes a second shift on a day."""
+    days = [day for day in range(7) if draw(mostly_true)] + draw(st.lists(st.integers(0, 6), max_size=2))
+    return tuple(
+        Workday(
+            day,
+            draw(starts_of_day),
+            draw(ends_of_day),
+            draw(usual_types),
+            draw(st.sampled_from(LOCATIONS)),
+            draw(mostly_true),
+        )
+        for day in days
+    )
+
+
+@st.composite
+def scenarios(draw):
+    base_day = draw(st.sampled_from(BASE_DAYS))
+    base = datetime.combine(base_day, time(0), UTC) + draw(offsets(-12, 12))
+    start = base + draw(offsets(0, 24))
+    now = start - draw(mostly(st.just(timedelta(days=1)), offsets(-12, 24)))
+    org = Organization(
+        time_zone=draw(st.sampled_from(ZONES)),
+        opening=draw(starts_of_day),
+        closing=draw(ends_of_day),
+        closing_days=draw(
+            st.frozensets(st.sampled_from([base_day + timedelta(days=n) for n in range(-1, 4)]), max_size=1)
+        ),
+        max_ahead=draw(mostly(st.just(timedelta(days=30)), offsets(0, 96))),
+        min_notice=draw(mostly(st.just(timedelta(0)), offsets(0, 12))),
+    )
+    ids = draw(st.lists(st.sampled_from(IDS), min_size=1, max_size=4, unique=True))
+    advisors = [
+        Advisor(
+            employee_id=employee_id,
+            workdays=draw(workdays()),
+            daily_cap=timedelta(minutes=30 * draw(st.one_of(st.integers(8, 20), st.integers(1, 20)))),
+            busy=tuple(draw(st.lists(busy_items(base, now), max_size=8))),
+            can_be_booked=not draw(rarely),
+            only_explicitly_available=draw(rarely),
+            local_only=draw(rarely),
+        )
+        for employee_id in ids
+    ]
+    room_ids = draw(
+        st.lists(
+            st.sampled_from(["r1", "r2", "r3"]), min_size=draw(st.sampled_from([0, 1, 1])), max_size=3, unique=True
+        )
+    )
+    rooms = [Room(room_id, tuple(draw(st.lists(busy_items(base, now), max_size=6)))) for room_id in room_ids]
+    listed = st.permutations(ids).flatmap(lambda order: st.integers(1, len(order)).map(lambda n: tuple(order[:n])))
+    query = SlotQuery(
+        now=now,
+        start=start,
+        end=start + draw(mostly(st.sampled_from([timedelta(days=2), timedelta(days=3)]), offsets(0, 72))),
+        duration=timedelta(minutes=15 * draw(st.one_of(st.sampled_from([2, 4]), st.integers(1, 20)))),
+        meeting_types=draw(st.one_of(st.just(frozenset()), meeting_types)),
+        customer_initiated=draw(st.booleans()),
+        require_all=draw(st.sampled_from([False, False, True])),
+        explicit_ids=draw(mostly(listed, st.lists(st.sampled_from(IDS + ["ghost"]), max_size=4).map(tuple))),
+        customer_location=draw(st.sampled_from(LOCATIONS + ["AARHUS"])),
+        require_room=draw(st.booleans()),
+        buffer_before=draw(buffers),
+        buffer_after=draw(buffers),
+    )
+    return org, advisors, rooms, query
