@@ -8,10 +8,12 @@ class BookMeError(Exception):
     status = 500
     title = "Internal Server Error"
 
-    def __init__(self, detail: str = "", errors: dict[str, list[str]] | None = None):
+    def __init__(self, detail: str = "", errors: dict[str, list[str]] | None = None,
+                 extensions: dict[str, object] | None = None):
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = errors
+        self.extensions = extensions or {}  # extra top-level members of the problem details (RFC 9457)
 
 
 class InvalidRequest(BookMeError):
@@ -54,6 +56,13 @@ class Conflict(BookMeError):
 
     status = 409
     title = "Conflict"
+
+
+class Unprocessable(BookMeError):
+    """Well-formed, but cannot be processed as sent: an Idempotency-Key reused with another body."""
+
+    status = 422
+    title = "Unprocessable Content"
 
 
 class PreconditionFailed(BookMeError):
