@@ -65,10 +65,14 @@ def respond(result: Any, default_status: int = 200) -> func.HttpResponse:
     )
 
 
-def problem(status: int, title: str, detail: str, errors: dict | None = None, headers=None) -> func.HttpResponse:
+def problem(status: int, title: str, detail: str, errors: dict | None = None, headers=None,
+            extensions: dict[str, Any] | None = None) -> func.HttpResponse:
+    """RFC 9457 problem details; `extensions` become top-level members (e.g. a 409's `reasons`)."""
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
+    for name, value in (extensions or {}).items():
+        body.setdefault(name, value)
     return func.HttpResponse(
         json.dumps(body, ensure_ascii=False), status_code=status, headers=headers or {}, mimetype=PROBLEM,
         charset="utf-8",
@@ -85,6 +89,12 @@ def error_response(error: Exception) -> func.HttpResponse:
             headers["Retry-After"] = str(retry_after)
         if error.status >= 500:
             log.error("Request failed: %s", error.detail)
-        return problem(error.status, error.title, error.detail, error.errors, headers)
+        return problem(error.status, error.title, error.detail, error.errors, headers, error.extensions)
     log.exception("Unhandled error", exc_info=error)
     return problem(500, "Internal Server Error", "The server failed unexpectedly.")
+
+
+def keyed_reply(answer: Any) -> Reply:
+    """An idempotency Answer (shared/services/idempotency.py) as a Reply; a replay says so."""
+    headers = {"Idempotency-Replayed": "true"} if answer.replayed else {}
+    return Reply(answer.body, answer.status, etag=answer.etag, headers=headers)

@@ -4,14 +4,14 @@ from typing import Any
 
 import azure.functions as func
 
-from functions.http import Reply, quote_etag
+from functions.http import keyed_reply, quote_etag
 from functions.routing import Call, RouteGroup, parse_body
 from shared.auth import Role
 from shared.bootstrap import get_context
 from shared.models.common import ApiModel, UtcDateTime, Uuid
 from shared.models.history import HistoryRecord
 from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingListItem
-from shared.services import meeting_history, meetings
+from shared.services import idempotency, meeting_history, meetings
 
 group = RouteGroup("meetings", "meetings")
 
@@ -39,15 +39,22 @@ async def get_meeting(call: Call):
 
 @group.post(body=MeetingCreate, response=Meeting, status=201)
 async def create_meeting(call: Call):
-    """Book a meeting from a reservation (timeSlotId) or from startDate and endDate."""
-    return Reply(await meetings.create_meeting(await get_context(), call.body, actor=call.principal.subject), 201)
+    """Book a meeting from a reservation (timeSlotId) or from startDate and endDate. Accepts Idempotency-Key."""
+    ctx = await get_context()
+    return keyed_reply(await idempotency.run(
+        ctx, call.principal.subject, "POST /meetings", call.idempotency_key, call.request.get_body(), 201,
+        lambda keep: meetings.create_meeting(ctx, call.body, actor=call.principal.subject, keep=keep)))
 
 
 @group.patch("{id}", body=list[dict[str, Any]], response=Meeting)
 async def patch_meeting(call: Call):
-    """Change a meeting with JSON Patch; time, employee and room changes are checked for conflicts."""
-    return await meetings.patch_meeting(await get_context(), call.params["id"], call.body, call.if_match,
-                                       actor=call.principal.subject)
+    """Change a meeting with JSON Patch; time, employee and room changes are checked for conflicts.
+    Accepts Idempotency-Key."""
+    ctx, id = await get_context(), call.params["id"]
+    return keyed_reply(await idempotency.run(
+        ctx, call.principal.subject, f"PATCH /meetings/{id}", call.idempotency_key, call.request.get_body(), 200,
+        lambda keep: meetings.patch_meeting(ctx, id, call.body, call.if_match, actor=call.principal.subject,
+                                            keep=keep)))
 
 
 @group.delete("{id}", status=204)

@@ -69,10 +69,13 @@ def _operation(group: RouteGroup, endpoint: Endpoint, schemas: _Schemas) -> dict
         problem_schema = {"schema": {"$ref": "#/components/schemas/Problem"}}
         responses[status] = {"description": text, "content": {"application/problem+json": problem_schema}}
     operation["responses"] = responses
+    notes = [endpoint.description] if endpoint.description else []
     if endpoint.role != PUBLIC:
         operation["security"] = [{"bearer": []}]
         if isinstance(endpoint.role, Role):
-            operation["description"] = f"Requires the {endpoint.role.value} role."
+            notes.append(f"Requires the {endpoint.role.value} role.")
+    if notes:
+        operation["description"] = "\n\n".join(notes)
     return operation
 
 

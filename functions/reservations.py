@@ -4,19 +4,22 @@ Its own route group: the Functions route `{version}/bookme/time-slots/reserve/{*
 literal segment more than the time-slots group's catch-all, so the host routes it here.
 """
 
-from functions.http import Reply
+from functions.http import keyed_reply
 from functions.routing import Call, RouteGroup
 from shared.bootstrap import get_context
 from shared.models.reservations import Reservation, ReserveRequest
-from shared.services import reservations
+from shared.services import idempotency, reservations
 
 group = RouteGroup("reservations", "time-slots/reserve", tag="Time Slots")
 
 
 @group.post(body=ReserveRequest, response=Reservation, status=201)
 async def reserve_time_slot(call: Call):
-    """Reserve a time slot; the same token replaces its earlier reservation."""
-    return Reply(await reservations.reserve(await get_context(), call.body), 201)
+    """Reserve a time slot; the same token replaces its earlier reservation. Accepts Idempotency-Key."""
+    ctx = await get_context()
+    return keyed_reply(await idempotency.run(
+        ctx, call.principal.subject, "POST /time-slots/reserve", call.idempotency_key, call.request.get_body(), 201,
+        lambda keep: reservations.reserve(ctx, call.body, keep)))
 
 
 bp = group.blueprint()

@@ -1,5 +1,6 @@
-"""Timer: delete expired reservations, publish notifications the queue missed, and erase the
-personal data of meetings past the organization's personalDataRetention (at most 100 per run).
+"""Timer: delete expired reservations and Idempotency-Key records, publish notifications the
+queue missed, and erase the personal data of meetings past the organization's
+personalDataRetention (at most 100 per run).
 
 Expired reservations never block (bookings compare expiresAt with the clock); deleting them
 keeps the day calendars short. Safe on several instances at once: every delete is
@@ -13,7 +14,7 @@ import azure.functions as func
 
 from shared.bootstrap import get_context
 from shared.errors import BookMeError
-from shared.services import notifications, personal_data, reservations
+from shared.services import idempotency, notifications, personal_data, reservations
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,12 @@ async def reservations_cleanup(timer: func.TimerRequest) -> None:
     removed = await _chore("removing expired reservations", reservations.cleanup_expired(ctx))
     republished = await _chore("re-publishing the outbox", notifications.republish(ctx))
     erased = await _chore("erasing personal data past retention", personal_data.erase_expired(ctx))
-    if removed or republished or erased:
+    # Azure's ttl removes Idempotency-Key records too; the local Cosmos server ignores ttl.
+    forgotten = await _chore("removing expired Idempotency-Key records", idempotency.cleanup_expired(ctx))
+    if removed or republished or erased or forgotten:
         log.info("Removed %d expired reservation(s), re-published %d outbox document(s), erased the personal data "
-                 "of %d meeting(s) past retention", removed, republished, erased)
+                 "of %d meeting(s) past retention, removed %d expired Idempotency-Key record(s)", removed,
+                 republished, erased, forgotten)
 
 
 async def _chore(what: str, work: Awaitable[int]) -> int:

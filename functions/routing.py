@@ -45,6 +45,11 @@ class Call:
         value = self.request.headers.get("If-Match")
         return value.strip() if value else None
 
+    @property
+    def idempotency_key(self) -> str | None:
+        """The Idempotency-Key header as sent (validated by the service), or None."""
+        return self.request.headers.get("Idempotency-Key")
+
 
 Handler = Callable[[Call], Awaitable[Any]]
 
@@ -64,6 +69,7 @@ class Endpoint:
     segments: list[str] = field(default_factory=list)
     # Path parameters named like ids that are free text, not UUIDs (e.g. a bank's customerId).
     text_params: tuple[str, ...] = ()
+    description: str = ""  # the OpenAPI description, beyond the one-line summary
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
         if len(parts) != len(self.segments):
@@ -95,11 +101,11 @@ class RouteGroup:
     def route(self, method: str, path: str = "", *, role: Role | str | None = None, body: Any = None,
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               summary: str = "", versions: tuple[str, ...] | None = None,
-              text_params: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+              text_params: tuple[str, ...] = (), description: str = "") -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             endpoint = Endpoint(method.upper(), path.strip("/"), handler, role, body, query, response, status,
                                 summary or (handler.__doc__ or "").strip(), versions or self.versions,
-                                text_params=text_params)
+                                text_params=text_params, description=description)
             endpoint.segments = [s for s in endpoint.path.split("/") if s]
             self.endpoints.append(endpoint)
             self.endpoints.sort(key=lambda e: e.precedence)

@@ -164,6 +164,15 @@ class BookingStore(ABC):
         """Reservations whose expiresAt is at or before `now`."""
 
     @abstractmethod
+    async def kept_answer(self, record_id: str) -> list[Document]:
+        """The Idempotency-Key documents with this id (the in-flight marker in its own partition, the
+        kept answer in the booking's day) and the document still marked as written by it, in one request."""
+
+    @abstractmethod
+    async def expired_idempotency(self, now: datetime) -> list[Document]:
+        """Idempotency markers and kept answers whose keptUntil is at or before `now`."""
+
+    @abstractmethod
     async def outbox_before(self, cutoff: datetime) -> list[Document]:
         """Outbox documents created at or before `cutoff`."""
 

@@ -96,6 +96,14 @@ class CosmosBookings(BookingStore):
         return await self._query("SELECT * FROM c WHERE c.type = 'reservation' AND c.expiresAt <= @now",
                                  {"@now": format_utc(now)})
 
+    async def kept_answer(self, record_id: str) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE c.id = @id OR c.idempotencyRecord = @id", {"@id": record_id})
+
+    async def expired_idempotency(self, now: datetime) -> list[dict[str, Any]]:
+        return await self._query(
+            "SELECT * FROM c WHERE ARRAY_CONTAINS(['idempotency', 'idempotencyMarker'], c.type) "
+            "AND c.keptUntil <= @now", {"@now": format_utc(now)})
+
     async def outbox_before(self, cutoff: datetime) -> list[dict[str, Any]]:
         return await self._query("SELECT * FROM c WHERE c.type = 'outbox' AND c.createdAt <= @cutoff",
                                  {"@cutoff": format_utc(cutoff)})

@@ -2,9 +2,10 @@
 
 from datetime import datetime, timedelta
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from shared.models.common import ApiEnum, ApiModel, MeetingType, TimeSpan, UtcDateTime, Uuid, format_utc
+from shared.rules.availability_explain import Exclusion, Reason
 
 MAX_LOOK_FORWARD = timedelta(days=92)
 
@@ -91,3 +92,34 @@ class TimeSlot(ApiModel):
     status: SlotStatus
     available: bool
 
+
+
+class ExplainedDay(ApiModel):
+    date: str = Field(description="An organization-local date of the search window, YYYY-MM-DD.",
+                      json_schema_extra={"format": "date"})
+    slot_count: int = Field(description="The employee's entries that day in /time-slots/available (every type).")
+    reasons: list[Reason] = Field(description="Each rule that removed time inside the employee's workdays that "
+                                              "day, in this order; empty when none did.")
+
+
+class ExplainedEmployee(ApiModel):
+    employee_id: str
+    excluded: Exclusion | None = Field(description="Why the employee was left out of the search entirely "
+                                                   "(then `days` is empty); null when searched.")
+    days: list[ExplainedDay]
+
+
+class SlotExplanation(ApiModel):
+    """Why each candidate employee has the slots it has (contract section 14)."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "slotCount": 3,
+        "employees": [
+            {"employeeId": "5a3c9b2e-1f4d-4c8a-9e7b-2d6f0a1b3c4d", "excluded": None, "days": [
+                {"date": "2025-10-10", "slotCount": 3, "reasons": ["InThePast", "Booked"]},
+                {"date": "2025-10-11", "slotCount": 0, "reasons": ["NotAWorkday"]}]},
+            {"employeeId": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", "excluded": "NotQualifiedForTopic", "days": []},
+        ]}})
+
+    slot_count: int = Field(description="The number of entries /time-slots/available returns for the same query.")
+    employees: list[ExplainedEmployee] = Field(description="Every candidate, sorted by employeeId; days by date.")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from shared.errors import InvalidRequest
 from shared.models.groups import CompetenceGroupDoc
 from shared.rules import groups as group_rules
+from shared.rules.availability_explain import Exclusion
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,17 @@ def qualified_ids(groups: Sequence[CompetenceGroupDoc], topic_id: str | None,
         return group_rules.qualified_employees(groups, [topic_id], [customer_type_id] if customer_type_id else [])
     roots = [g.id for g in groups if customer_type_id in g.customer_type_ids]
     return group_rules.members(groups, group_rules.descendants(group_rules.children_of(groups), roots))
+
+
+def pool_exclusion(employee_id: str, active_ids: set[str], topic_ids: set[str] | None,
+                   customer_type_ids: set[str] | None) -> Exclusion | None:
+    """Why a pool member is left out before the engine sees it (section 14): not an active
+    employee of the directory (or unknown), or not qualified for the topic or customer type.
+    `topic_ids`/`customer_type_ids` are the qualified employees, None when not searched for."""
+    if employee_id not in active_ids:
+        return Exclusion.INACTIVE
+    if topic_ids is not None and employee_id not in topic_ids:
+        return Exclusion.NOT_QUALIFIED_FOR_TOPIC
+    if customer_type_ids is not None and employee_id not in customer_type_ids:
+        return Exclusion.NOT_QUALIFIED_FOR_CUSTOMER_TYPE
+    return None

@@ -19,8 +19,10 @@ from shared.services.booking.day_batch import day_key
 from shared.services.booking.invitations import invitation
 from shared.services.booking.lookups import Parties, Wanted
 from shared.services.booking.meeting_store import MeetingWrite, StoredMeeting
+from shared.services.booking.offer_check import customer_check, room_choice
 from shared.services.booking.reservation_store import active_reservation
 from shared.services.crud import check_if_match
+from shared.services.idempotency import Keep
 
 READ_ONLY = ("/id", "/dateCreated", "/dateModified", "/bookedBy")
 ATTEMPTS = 5
@@ -36,7 +38,7 @@ def _without_portal_fields(meeting: Meeting) -> Meeting:
     return meeting if meeting.booked_by.is_portal else meeting.model_copy(update=_PORTAL_ONLY)
 
 
-def _wanted(meeting: Meeting, before: Meeting | None = None, capped: bool = False) -> Wanted:
+def _wanted(meeting: Meeting, before: Meeting | None = None, capped: bool = False, placed: bool = False) -> Wanted:
     """The lookups of a booking; on a change only what changed is validated again, and the
     participants before the change are loaded for the notifications."""
     check_participants(meeting.employee_id, meeting.additional_employees)
@@ -61,7 +63,26 @@ def _wanted(meeting: Meeting, before: Meeting | None = None, capped: bool = Fals
         caps_for=(meeting.employee_id, *meeting.additional_employees) if capped and meeting.booked_by.is_customer
         else (),
         portal_id=meeting.portal_id if meeting.booked_by.is_portal else None,
+        # Where the meeting is and which rooms are there (sections 13 and 20): same query, no extra request.
+        schedules_for=(meeting.employee_id,) if placed else (),
+        locations=placed,
+        topic_for_buffers=meeting.topic_id if placed else None,
     )
+
+
+def _placement(found: Parties, meeting: Meeting, customer_checked: bool, ignores: tuple[str, ...] = (),
+               reassign: bool = False) -> dict[str, Any]:
+    """The MeetingWrite fields a (re)timed booking adds: its room (section 13) and, for a customer
+    booking with explicit times, the check that the search offers it (section 20)."""
+    room_id = None if reassign else meeting.room_id
+    seats = 1 + len(meeting.additional_employees) + len(meeting.external_attendees)
+    placed: dict[str, Any] = {"room": room_choice(found, meeting.employee_id, meeting.start_date, meeting.type,
+                                                  room_id, seats)}
+    if customer_checked:
+        placed["check"], placed["check_resources"] = customer_check(
+            found, meeting.employee_id, meeting.start_date, meeting.end_date, meeting.type, found.buffers(),
+            meeting.room_id, ignores)
+    return placed
 
 
 def _notices(found: Parties, org: OrganizationSetting, sender: str, before: StoredMeeting | None,
@@ -71,8 +92,10 @@ def _notices(found: Parties, org: OrganizationSetting, sender: str, before: Stor
     return notices(old, new)
 
 
-async def create_meeting(ctx: Context, body: MeetingCreate, actor: str = SYSTEM_ACTOR) -> Versioned[Meeting]:
-    """Book a meeting; 409 when its time is taken for an employee or the room."""
+async def create_meeting(ctx: Context, body: MeetingCreate, actor: str = SYSTEM_ACTOR,
+                         keep: Keep | None = None) -> Versioned[Meeting]:
+    """Book a meeting; 409 when its time is taken for an employee or the room, or (a customer
+    booking with explicit times) when the search would not offer it, with the reasons."""
     now = ctx.clock()
     consumed, calendars = None, None
     fields = body.model_dump(exclude={"start_date", "end_date"})
@@ -87,14 +110,15 @@ async def create_meeting(ctx: Context, body: MeetingCreate, actor: str = SYSTEM_
                              {"timeSlotId": ["Required when startDate and endDate are not given."]})
     meeting = _without_portal_fields(Meeting.model_validate(
         {**fields, "id": new_id(), "start_date": start, "end_date": end, "date_created": now, "date_modified": now}))
-    wanted = _wanted(meeting, capped=True)
-    found = await lookups.load(ctx, wanted)
+    found = await lookups.load(ctx, _wanted(meeting, capped=True, placed=True))
     org = found.settings
     day = day_key(booking_day(meeting.start_date, meeting.end_date, org.zone))
     not_in_past(meeting.start_date, now)
+    placed = _placement(found, meeting, customer_checked=meeting.booked_by.is_customer and consumed is None)
     sent = _notices(found, org, ctx.settings.MAIL_SENDER, None, meeting, 0)
     saved = await meeting_store.save(ctx, MeetingWrite(None, meeting, day, 0, sent, consumed, found.caps, calendars,
-                                                       actor=actor))
+                                                       actor=actor, buffers=found.buffers(), keep=keep,
+                                                       **placed))
     return _versioned(saved)
 
 
@@ -116,7 +140,7 @@ async def list_meetings(ctx: Context, time_slot_id: str | None = None, employee_
 
 
 async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | None,
-                        actor: str = SYSTEM_ACTOR) -> Versioned[Meeting]:
+                        actor: str = SYSTEM_ACTOR, keep: Keep | None = None) -> Versioned[Meeting]:
     """RFC 6902 PATCH; time, employee and room changes are checked like a new booking, and a
     new timeSlotId moves the meeting to that reservation's time."""
     check_operations(operations)
@@ -133,16 +157,24 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
                                               "endDate": consumed["endDate"]})
         retimed = (patched.start_date, patched.end_date) != (before.meeting.start_date, before.meeting.end_date)
         rebooked = bool(consumed) or not meeting_store.holds_same_time(before.meeting, patched)
-        found = await lookups.load(ctx, _wanted(patched, before.meeting, capped=rebooked))
+        moved = retimed or patched.employee_id != before.meeting.employee_id
+        found = await lookups.load(ctx, _wanted(patched, before.meeting, capped=rebooked, placed=moved))
         org = found.settings
         day = day_key(booking_day(patched.start_date, patched.end_date, org.zone))
         if retimed:
             not_in_past(patched.start_date, now)
         sequence = before.sequence + 1 if retimed else before.sequence
+        # A room the booking chose is chosen again on a move; one the client named stays.
+        reassign = before.room_assigned and patched.room_id == before.meeting.room_id
+        placed = _placement(found, patched, patched.booked_by.is_customer and consumed is None,
+                            (id,), reassign) if moved else {}
+        if placed.get("room") is None and reassign and moved:
+            patched = patched.model_copy(update={"room_id": None})
         sent = _notices(found, org, ctx.settings.MAIL_SENDER, before, patched, sequence)
         try:
-            saved = await meeting_store.save(ctx, MeetingWrite(before, patched, day, sequence, sent, consumed,
-                                                               found.caps, calendars, actor=actor))
+            saved = await meeting_store.save(ctx, MeetingWrite(
+                before, patched, day, sequence, sent, consumed, found.caps, calendars, actor=actor,
+                buffers=before.buffers, keep=keep, **placed))
             return _versioned(saved)
         except BatchRejected as rejected:
             if rejected.op.id != id:

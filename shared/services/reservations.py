@@ -1,7 +1,10 @@
 """Reservations: POST /time-slots/reserve, with the same token replacing its earlier reservation."""
 
 import asyncio
+import dataclasses
 import logging
+from collections.abc import Callable
+from datetime import timedelta
 
 from shared.context import Context
 from shared.errors import Conflict, InvalidRequest
@@ -13,7 +16,9 @@ from shared.rules.booking import booking_day, not_in_past, plan
 from shared.rules.calendar_documents import MEETING_DOC
 from shared.services.booking import lookups
 from shared.services.booking.day_batch import after_commit, day_key, write_day
+from shared.services.booking.offer_check import Check, customer_check
 from shared.services.booking.reservation_store import by_day, cleanup_expired, document, held_by, remove
+from shared.services.idempotency import Keep
 
 __all__ = ["cleanup_expired", "reserve"]
 
@@ -21,13 +26,15 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 5
 
 
-async def reserve(ctx: Context, request: ReserveRequest) -> Versioned[Reservation]:
-    """Hold a time for RESERVATION_TTL; the same token replaces its earlier reservation."""
+async def reserve(ctx: Context, request: ReserveRequest, keep: Keep | None = None) -> Versioned[Reservation]:
+    """Hold a time for RESERVATION_TTL; the same token replaces its earlier reservation. A customer's
+    reservation (isCustomerInitiated) must lie on a slot the search offers (section 20)."""
     slot = request.time_slot
     held = rules.resources(slot.employee_id, slot.room_id)
     capped = (slot.employee_id,) if request.is_customer_initiated and slot.employee_id else ()
     wanted = lookups.Wanted(employees={"timeSlot.employeeId": [slot.employee_id]} if slot.employee_id else {},
-                            room=("timeSlot.roomId", slot.room_id) if slot.room_id else None, caps_for=capped)
+                            room=("timeSlot.roomId", slot.room_id) if slot.room_id else None, caps_for=capped,
+                            schedules_for=capped, locations=bool(capped))
     found, meeting = await asyncio.gather(
         lookups.load(ctx, wanted),
         ctx.bookings.find(request.existing_meeting_id, [MEETING_DOC]) if request.existing_meeting_id else _none())
@@ -36,17 +43,27 @@ async def reserve(ctx: Context, request: ReserveRequest) -> Versioned[Reservatio
     if request.existing_meeting_id and not meeting:
         raise InvalidRequest(f"Unknown meeting {request.existing_meeting_id}.",
                              {"existingMeetingId": ["No meeting with this id."]})
+    buffers = (found.settings.buffer_before, found.settings.buffer_after)  # a reservation has no topic
+
+    def check(ignores: set[str]) -> tuple[Check | None, frozenset[str]]:
+        if not capped:
+            return None, frozenset()
+        return customer_check(found, slot.employee_id, slot.start_date, slot.end_date, None, buffers, slot.room_id,
+                              ignores)
+
     for _ in range(ATTEMPTS):
         try:
-            return await _reserve_once(ctx, request, day, held, found.caps)
+            return await _reserve_once(ctx, request, day, held, found.caps, buffers, check, keep)
         except BatchRejected as rejected:
             # The earlier reservation of the token went meanwhile (replaced or cleaned up): look again.
             log.info("Reservation replacement raced (%s); retrying", rejected)
     raise Conflict("Reservations with this token are being made by others at once; try again.")
 
 
-async def _reserve_once(ctx: Context, request: ReserveRequest, day: str, held: tuple[str, ...],
-                        caps) -> Versioned[Reservation]:
+async def _reserve_once(ctx: Context, request: ReserveRequest, day: str, held: tuple[str, ...], caps,
+                        buffers: tuple[timedelta, timedelta],
+                        check: Callable[[set[str]], tuple[Check | None, frozenset[str]]],
+                        keep: Keep | None) -> Versioned[Reservation]:
     slot = request.time_slot
     ttl = ctx.settings.RESERVATION_TTL
     reservation = StoredReservation(
@@ -56,13 +73,24 @@ async def _reserve_once(ctx: Context, request: ReserveRequest, day: str, held: t
         is_customer_initiated=request.is_customer_initiated)
     earlier = await ctx.bookings.reservations_with_token(request.token)
     same_day = [d for d in earlier if d["pk"] == day]
-    claim = rules.claim(reservation.id, request.token, slot.start_date, slot.end_date, reservation.expires_at, held,
-                        replaced={d["id"] for d in same_day}, existing_meeting_id=request.existing_meeting_id,
-                        caps=caps)
-    resources = set(held).union(*(held_by(d) for d in same_day))
-    ops = [Op("create", reservation.id, document(day, reservation, ttl.total_seconds()))]
+    claim = dataclasses.replace(
+        rules.claim(reservation.id, request.token, slot.start_date, slot.end_date, reservation.expires_at, held,
+                    replaced={d["id"] for d in same_day}, existing_meeting_id=request.existing_meeting_id, caps=caps),
+        buffer_before=buffers[0], buffer_after=buffers[1])
+    offered, read_too = check({*claim.releases, *claim.ignores})
+    resources = set(held).union(*(held_by(d) for d in same_day), read_too)
+    stored_doc = {**document(day, reservation, ttl.total_seconds()), **(keep.mark if keep else {})}
+    ops = [Op("create", reservation.id, stored_doc)]
     ops += [Op("delete", d["id"], etag=d["_etag"]) for d in same_day]
-    written = await write_day(ctx, day, resources, lambda calendars, at: plan(claim, calendars, at), ops)
+    if keep:
+        ops.append(keep.answer_op(day, reservation.public().to_json()))
+
+    def decide(calendars, at):
+        if offered is not None:
+            offered(calendars, at)
+        return plan(claim, calendars, at)
+
+    written = await write_day(ctx, day, resources, decide, ops)
     for other_day, documents in by_day(d for d in earlier if d["pk"] != day).items():
         await after_commit("removing the token's earlier reservation", remove(ctx, other_day, documents))
     return Versioned(reservation.public(), written[reservation.id]["_etag"])

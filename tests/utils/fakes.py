@@ -158,6 +158,13 @@ class FakeBookingStore(BookingStore):
     async def expired_reservations(self, now: datetime) -> list[dict[str, Any]]:
         return self._select(lambda d: d.get("type") == "reservation" and d["expiresAt"] <= format_utc(now))
 
+    async def kept_answer(self, record_id: str) -> list[dict[str, Any]]:
+        return self._select(lambda d: record_id in (d["id"], d.get("idempotencyRecord")))
+
+    async def expired_idempotency(self, now: datetime) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("type") in ("idempotency", "idempotencyMarker")
+                            and d["keptUntil"] <= format_utc(now))
+
     async def outbox_before(self, cutoff: datetime) -> list[dict[str, Any]]:
         return self._select(lambda d: d.get("type") == "outbox" and d["createdAt"] <= format_utc(cutoff))
 

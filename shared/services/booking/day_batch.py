@@ -82,15 +82,20 @@ async def read_back(ctx: Context, day: str, ids: set[str]) -> dict[str, Document
     raise AssertionError("unreachable")
 
 
-async def write_day(ctx: Context, day: str, resources: Iterable[str], decide: Decide, ops: list[Op],
+async def write_day(ctx: Context, day: str, resources: Iterable[str], decide: Decide,
+                    ops: list[Op] | Callable[[], list[Op]],
                     known: Mapping[str, Calendar] | None = None) -> dict[str, dict[str, Any]]:
     """Commit `ops` with the calendars `decide` plans, retrying when another writer changed a
     calendar in between. A failing non-calendar op is raised as BatchRejected to the caller;
     ServiceUnavailable only when the batch is known not to be applied.
 
-    `known`: calendars the caller has just read, used for the first attempt.
+    `ops` may be a function, called after each decision (when the decision shapes a document,
+    such as the room chosen for a meeting; the ids stay the same). `known`: calendars the caller
+    has just read, used for the first attempt.
     """
     resources = set(resources)
+    make = ops if callable(ops) else (lambda: ops)
+    ops = make()
     own = {op.id for op in ops}
     unanswered = 0  # commits that ended without an answer
     for attempt in range(ATTEMPTS):
@@ -106,6 +111,7 @@ async def write_day(ctx: Context, day: str, resources: Iterable[str], decide: De
                 return {id: current[id] for id in own if id in current}
             calendars = {r: calendar_from_document(current[r]) if r in current else Calendar(r) for r in resources}
         planned = decide(calendars, ctx.clock())
+        ops = make()
         try:
             return await ctx.bookings.commit(day, calendar_ops(day, calendars, planned) + ops)
         except BatchRejected as rejected:

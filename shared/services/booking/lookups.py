@@ -9,9 +9,11 @@ from typing import Any
 from shared import kinds
 from shared.context import Context
 from shared.errors import InvalidRequest
-from shared.models.directory import Employee, Room
+from shared.models.directory import Employee, MeetingTopic, Room
+from shared.models.locations import Location
 from shared.models.organization import OrganizationSetting
 from shared.models.portals import CustomFieldValue, Portal
+from shared.models.schedules import EmployeeSchedule
 from shared.ports import Selection
 from shared.rules.booking import employee_calendar
 from shared.rules.daily_caps import daily_caps, group_caps_by_employee
@@ -33,6 +35,9 @@ class Wanted:
     caps_for: tuple[str, ...] = ()
     # Loaded for every portal booking, validated or not: its invitation may invite the customer.
     portal_id: str | None = None
+    schedules_for: tuple[str, ...] = ()  # whose schedules to load besides the capped ones (workday locations)
+    locations: bool = False  # every Location and every room: a room may be chosen, or required (sections 13, 20)
+    topic_for_buffers: str | None = None  # the topic whose buffers the booking takes (section 12)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,15 @@ class Parties:
     rooms: dict[str, Room] = field(default_factory=dict)
     employee_caps: dict[str, timedelta] = field(default_factory=dict)
     portal: Portal | None = None
+    schedules: dict[str, EmployeeSchedule] = field(default_factory=dict)
+    locations: list[Location] = field(default_factory=list)
+    topic: MeetingTopic | None = None
+
+    def buffers(self) -> tuple[timedelta, timedelta]:
+        """The buffers a booking takes: its topic's where set (non-null), else the organization's."""
+        topic, org = self.topic, self.settings
+        return (topic.buffer_before if topic and topic.buffer_before is not None else org.buffer_before,
+                topic.buffer_after if topic and topic.buffer_after is not None else org.buffer_after)
 
     @property
     def caps(self) -> dict[str, timedelta]:
@@ -59,15 +73,18 @@ def _selections(wanted: Wanted) -> list[Selection]:
     employee_ids = sorted({*wanted.other_employees, *(id for ids in wanted.employees.values() for id in ids)})
     room_ids = sorted({*wanted.other_rooms, *([wanted.room[1]] if wanted.room else [])})
     portal_id = wanted.portal[0] if wanted.portal else wanted.portal_id
+    topic_ids = tuple(dict.fromkeys(t for t in (wanted.topic_id, wanted.topic_for_buffers) if t))
     return [
         Selection(kinds.ORGANIZATION_SETTING),
         Selection(kinds.EMPLOYEE, "id", tuple(employee_ids)),
-        Selection(kinds.ROOM, "id", tuple(room_ids)),
-        Selection(kinds.TOPIC, "id", (wanted.topic_id,) if wanted.topic_id else ()),
+        Selection(kinds.ROOM) if wanted.locations else Selection(kinds.ROOM, "id", tuple(room_ids)),
+        Selection(kinds.TOPIC, "id", topic_ids),
         Selection(kinds.CUSTOMER_TYPE, "id", (wanted.customer_type_id,) if wanted.customer_type_id else ()),
         Selection(kinds.PORTAL, "id", (portal_id,) if portal_id else ()),
-        Selection(kinds.EMPLOYEE_SCHEDULE, "employeeId", wanted.caps_for),
+        Selection(kinds.EMPLOYEE_SCHEDULE, "employeeId", tuple(dict.fromkeys((*wanted.caps_for,
+                                                                               *wanted.schedules_for)))),
         *([Selection(kinds.SERVICE_GROUP)] if wanted.caps_for else []),
+        *([Selection(kinds.LOCATION)] if wanted.locations else []),
     ]
 
 
@@ -84,8 +101,11 @@ async def load(ctx: Context, wanted: Wanted) -> Parties:
                       settings.max_meeting_time_per_day)
     employees = {e.id: e for e in items[kinds.EMPLOYEE.name]}
     portals = items[kinds.PORTAL.name]
+    topic = next((t for t in items[kinds.TOPIC.name] if t.id == wanted.topic_for_buffers), None)
     parties = Parties(settings, employees, {r.id: r for r in items[kinds.ROOM.name]}, caps,
-                      portals[0] if portals else None)
+                      portals[0] if portals else None,
+                      {s.employee_id: s for s in items[kinds.EMPLOYEE_SCHEDULE.name]},
+                      items.get(kinds.LOCATION.name, []), topic)
     _check_known(wanted, items)
     for name, ids in wanted.employees.items():
         for id in ids:
@@ -103,7 +123,7 @@ async def load(ctx: Context, wanted: Wanted) -> Parties:
 
 
 def _check_known(wanted: Wanted, items: dict[str, list[Any]]) -> None:
-    if wanted.topic_id is not None and not items[kinds.TOPIC.name]:
+    if wanted.topic_id is not None and wanted.topic_id not in {t.id for t in items[kinds.TOPIC.name]}:
         raise _invalid("topicId", f"Unknown meeting topic {wanted.topic_id}.")
     if wanted.customer_type_id is not None and not items[kinds.CUSTOMER_TYPE.name]:
         raise _invalid("customerTypeId", f"Unknown customer type {wanted.customer_type_id}.")

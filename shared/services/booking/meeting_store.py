@@ -7,6 +7,7 @@ sequence and finish an interrupted move themselves (see docs/data-model.md).
 """
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,11 +24,14 @@ from shared.rules.notifications import Notice
 from shared.rules.personal_data import holds_personal_data
 from shared.rules.webhooks import event as webhook_event
 from shared.services.booking.day_batch import after_commit, keep_calendars, write_day
+from shared.services.booking.offer_check import Check, RoomChoice, with_room
 from shared.services.booking.outbox import outbox_document, outbox_ops, publish_outbox
 from shared.services.booking.reservation_store import held_by
+from shared.services.idempotency import Keep
 
 log = logging.getLogger(__name__)
 REPAIR_ATTEMPTS = 3
+NO_BUFFERS = (timedelta(0), timedelta(0))
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class StoredMeeting:
     # Its history records, oldest first, and when its personal data was last erased.
     history: tuple[dict[str, Any], ...] = ()
     erased_at: str | None = None
+    buffers: tuple[timedelta, timedelta] = NO_BUFFERS  # taken when booked (section 12)
+    room_assigned: bool = False  # the room was chosen by BookMe (section 13), not named by the client
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,10 @@ class MeetingWrite:
     `consumed`: the reservation document the booking takes its time from; `caps`: the daily
     cap per employee calendar (customer bookings); `known`: calendars just read with the
     consumed reservation, used for the first attempt when they are all the booking checks.
-    `actor`: who makes the change (the token's oid, else sub), for the history record."""
+    `actor`: who makes the change (the token's oid, else sub), for the history record.
+    `buffers` are stored with the meeting's entries; `check` (a customer booking, section 20)
+    may refuse the time, reading `check_resources` too; `room` chooses the room (section 13);
+    `keep` adds the kept answer of an Idempotency-Key (section 11) to the batch."""
 
     before: StoredMeeting | None
     after: Meeting
@@ -59,6 +68,11 @@ class MeetingWrite:
     caps: dict[str, timedelta] = field(default_factory=dict)
     known: dict[str, Calendar] | None = None
     actor: str = SYSTEM_ACTOR
+    buffers: tuple[timedelta, timedelta] = NO_BUFFERS
+    check: Check | None = None
+    check_resources: frozenset[str] = frozenset()
+    room: RoomChoice | None = None
+    keep: Keep | None = None
 
     @property
     def moving(self) -> bool:
@@ -66,25 +80,31 @@ class MeetingWrite:
 
 
 def document(meeting: Meeting, day: str, sequence: int, history: tuple[dict[str, Any], ...] = (),
-             erased_at: str | None = None) -> dict[str, Any]:
+             erased_at: str | None = None, buffers: tuple[timedelta, timedelta] = NO_BUFFERS,
+             extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     # `type` tells the documents of the container apart, so the meeting's type is kept as meetingType.
     fields = meeting.to_json()
     stored = {**fields, "meetingType": fields.pop("type"), "pk": day, "type": MEETING_DOC, "sequence": sequence,
-              "history": list(history), "personalData": holds_personal_data(meeting.to_json(), list(history))}
+              "history": list(history), "personalData": holds_personal_data(meeting.to_json(), list(history)),
+              "bufferBefore": int(buffers[0].total_seconds()), "bufferAfter": int(buffers[1].total_seconds()),
+              **(extra or {})}
     return {**stored, "erasedAt": erased_at} if erased_at else stored
 
 
 def from_document(document: dict[str, Any]) -> StoredMeeting:
     meeting = Meeting.model_validate({**document, "type": document["meetingType"]})
+    buffers = (timedelta(seconds=document.get("bufferBefore") or 0),
+               timedelta(seconds=document.get("bufferAfter") or 0))
     return StoredMeeting(meeting, document["pk"], document.get("sequence", 0), document["_etag"],
-                         tuple(document.get("history", ())), document.get("erasedAt"))
+                         tuple(document.get("history", ())), document.get("erasedAt"), buffers,
+                         bool(document.get("roomAssigned")))
 
 
-def history_after(write: MeetingWrite) -> tuple[dict[str, Any], ...]:
+def history_after(write: MeetingWrite, after: Meeting) -> tuple[dict[str, Any], ...]:
     """The meeting's history with the record of this write (at the meeting's new dateModified)."""
     before = write.before.meeting.to_json() if write.before else None
     previous = write.before.history if write.before else ()
-    return (*previous, record(write.after.date_modified, write.actor, before, write.after.to_json()))
+    return (*previous, record(after.date_modified, write.actor, before, after.to_json()))
 
 
 def latest(copies: list[StoredMeeting]) -> list[StoredMeeting]:
@@ -137,38 +157,64 @@ def _checked_resources(write: MeetingWrite) -> set[str]:
     if before is not None and not write.moving and not consumed and holds_same_time(before.meeting, after):
         return set()
     return {*resources(after), *(held_by(consumed) if consumed else ()),
-            *(resources(before.meeting) if before and not write.moving else ())}
+            *(resources(before.meeting) if before and not write.moving else ()),
+            *write.check_resources, *(write.room.resources if write.room else ())}
 
 
-def _meeting_op(write: MeetingWrite, history: tuple[dict[str, Any], ...]) -> Op:
-    meeting_doc = document(write.after, write.day, write.sequence, history,
-                           write.before.erased_at if write.before else None)
+def _room_assigned(write: MeetingWrite, meeting: Meeting) -> bool:
+    if write.room is not None:
+        return meeting.room_id is not None
+    return write.before is not None and write.before.room_assigned and meeting.room_id == write.before.meeting.room_id
+
+
+def _meeting_op(write: MeetingWrite, meeting: Meeting, history: tuple[dict[str, Any], ...]) -> Op:
+    extra = {**(write.keep.mark if write.keep else {}), "roomAssigned": _room_assigned(write, meeting)}
+    meeting_doc = document(meeting, write.day, write.sequence, history,
+                           write.before.erased_at if write.before else None, write.buffers, extra)
     if write.before is None:
-        return Op("create", write.after.id, meeting_doc)
+        return Op("create", meeting.id, meeting_doc)
     if write.moving:
-        return Op("upsert", write.after.id, meeting_doc)  # a stale copy from an interrupted move may be there
-    return Op("replace", write.after.id, meeting_doc, write.before.etag)
+        return Op("upsert", meeting.id, meeting_doc)  # a stale copy from an interrupted move may be there
+    return Op("replace", meeting.id, meeting_doc, write.before.etag)
 
 
 async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
     """Create or change a meeting, checked for conflicts when its time or resources change,
     consuming a reservation if given. Raises Conflict (time taken), InvalidRequest
     (reservation gone) or BatchRejected (the meeting changed meanwhile)."""
-    after, consumed = write.after, write.consumed
+    consumed = write.consumed
     consumed_ids = {consumed["id"]} if consumed else set()
-    claim = Claim(after.id, MEETING_ENTRY, after.start_date, after.end_date, resources(after),
-                  releases=frozenset(consumed_ids), caps=write.caps)
     checked = _checked_resources(write)
     now = ctx.clock()
-    change = webhook_event(write.before.meeting if write.before else None, after, now, new_id())
-    outbox = outbox_document(write.day, write.notices, now, [change])
-    history = history_after(write)
-    ops = [_meeting_op(write, history), *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids),
-           *outbox_ops(outbox)]
-    decide = (lambda calendars, at: plan(claim, calendars, at)) if checked else keep_calendars
+    event_id = new_id()
+    before = write.before.meeting if write.before else None
+    decided = {"meeting": write.after}
+
+    def decide(calendars: Mapping[str, Calendar], at: datetime) -> dict:
+        # The room (section 13) and the customer check (section 20) are decided on the same
+        # calendars the batch is conditioned on, so they are as race-safe as the conflict check.
+        meeting = decided["meeting"] = with_room(write.after, write.room, calendars, at)
+        if write.check is not None:
+            write.check(calendars, at)
+        claim = Claim(meeting.id, MEETING_ENTRY, meeting.start_date, meeting.end_date, resources(meeting),
+                      releases=frozenset(consumed_ids), caps=write.caps, buffer_before=write.buffers[0],
+                      buffer_after=write.buffers[1])
+        return plan(claim, calendars, at)
+
+    def ops() -> list[Op]:
+        meeting = decided["meeting"]
+        # The webhook event carries the meeting as decided (with the room chosen), same id on every attempt.
+        outbox = outbox_document(write.day, write.notices, now, [webhook_event(before, meeting, now, event_id)])
+        if outbox is not None:  # one outbox id on every attempt: a lost answer is read back by its ids
+            outbox["id"] = decided.setdefault("outbox_id", outbox["id"])
+        decided["outbox"] = outbox
+        kept = [write.keep.answer_op(write.day, meeting.to_json())] if write.keep else []
+        return [_meeting_op(write, meeting, history_after(write, meeting)),
+                *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids), *outbox_ops(outbox), *kept]
+
     known = {r: write.known[r] for r in checked} if write.known is not None and checked <= set(write.known) else None
     try:
-        written = await write_day(ctx, write.day, checked, decide, ops, known)
+        written = await write_day(ctx, write.day, checked, decide if checked else keep_calendars, ops, known)
     except BatchRejected as rejected:
         if rejected.op.id in consumed_ids:
             raise InvalidRequest(f"No active reservation with id '{rejected.op.id}'.",
@@ -176,9 +222,11 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
         raise
     if write.moving:
         await after_commit("removing the old copy of a moved meeting", drop_copy(ctx, write.before))
-    await after_commit("publishing the outbox", publish_outbox(ctx, outbox))
-    return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"], history,
-                         write.before.erased_at if write.before else None)
+    await after_commit("publishing the outbox", publish_outbox(ctx, decided["outbox"]))
+    after = decided["meeting"]
+    return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"], history_after(write, after),
+                         write.before.erased_at if write.before else None, write.buffers,
+                         _room_assigned(write, after))
 
 
 def cancelled_document(before: StoredMeeting, at: datetime, actor: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import pytest
 
 from shared.errors import Conflict
 from shared.services import meetings, reservations
-from tests.utils.booking_builders import add_employee, meeting_request, reserve_request, tomorrow_at
+from tests.utils.booking_builders import add_employee, add_schedule, meeting_request, reserve_request, tomorrow_at
 
 
 async def test_the_same_token_replaces_its_earlier_reservation_on_the_same_day(ctx):
@@ -48,12 +48,14 @@ async def test_a_customer_reservation_is_held_to_the_daily_cap(ctx):
     from shared import kinds
 
     mette = await add_employee(ctx)
+    await add_schedule(ctx, mette, "06:00:00", "20:00:00")
     settings = await ctx.store(kinds.ORGANIZATION_SETTING).list()
     assert settings == [], "the defaults are created on first use: an 8-hour cap"
     for hour in range(8, 16):
         await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, hour)))
-    with pytest.raises(Conflict, match="daily meeting time"):
-        await reservations.reserve(ctx, reserve_request(mette, tomorrow_at(ctx, 17), isCustomerInitiated=True))
+    with pytest.raises(Conflict) as refused:
+        await reservations.reserve(ctx, reserve_request(mette, tomorrow_at(ctx, 7), isCustomerInitiated=True))
+    assert refused.value.extensions["reasons"] == ["DailyCapReached"]
 
 
 TOKEN = "3f2b8a3c-1b9e-4f51-9d2a-6a7c0e1d2f34"

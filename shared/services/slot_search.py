@@ -1,0 +1,150 @@
+"""Time-slot searches (contract sections 9, 12 and 14): load what one request needs in three
+Cosmos requests, then let the pure engine (shared/rules/availability.py) decide, with notes
+on why when the explanation is asked for."""
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from shared import kinds
+from shared.context import Context
+from shared.errors import InvalidRequest
+from shared.models.groups import CompetenceGroupDoc, ServiceGroupDoc
+from shared.models.time_slots import AvailableSlotsQuery, slot_json
+from shared.ports import Selection
+from shared.rules import availability as engine
+from shared.rules import availability_inputs as inputs
+from shared.rules.availability_explain import Exclusion, Notes
+from shared.rules.availability_pools import choose_candidates, pool_exclusion, qualified_ids
+from shared.rules.booking import employee_calendar, room_calendar
+from shared.rules.daily_caps import group_caps_by_employee
+from shared.rules.locations import same_location
+from shared.services.organization import current_settings
+from shared.services.schedules import schedules_for
+
+DEFAULT_DURATION = timedelta(hours=1)
+CONFIG = [Selection(kind) for kind in (kinds.ORGANIZATION_SETTING, kinds.COMPETENCE_GROUP, kinds.SERVICE_GROUP,
+                                        kinds.LOCATION, kinds.EMPLOYEE, kinds.TOPIC, kinds.CUSTOMER_TYPE, kinds.ROOM)]
+
+
+@dataclass
+class LoadedSearch:
+    """The engine's inputs for one search, and the pool members left out before the engine."""
+
+    org: engine.Organization
+    query: engine.SlotQuery
+    members: list[str]
+    advisors: list[engine.Advisor] = field(default_factory=list)
+    rooms: list[engine.Room] = field(default_factory=list)
+    excluded: dict[str, Exclusion] = field(default_factory=dict)
+
+    def slots(self, notes: Notes | None = None) -> list[engine.Slot]:
+        return engine.find_slots(self.org, self.advisors, self.rooms, self.query, notes)
+
+
+def _items(config: dict[str, list], kind: kinds.Kind) -> list[Any]:
+    return [stored.item for stored in config[kind.name]]
+
+
+def local_days(start: datetime, end: datetime, zone: str) -> tuple[str, str]:
+    """The organization-local days touching [start, end], one day of margin each side."""
+    tz = ZoneInfo(zone)
+    return ((start.astimezone(tz) - timedelta(days=1)).date().isoformat(),
+            (end.astimezone(tz) + timedelta(days=1)).date().isoformat())
+
+
+def _invalid(field: str, message: str) -> InvalidRequest:
+    return InvalidRequest(message, {field: [message]})
+
+
+async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
+    """Validate the query and read its inputs: configuration, the candidates' schedules, calendars."""
+    config = await ctx.config.read(CONFIG)
+    stored_settings = _items(config, kinds.ORGANIZATION_SETTING)
+    settings = stored_settings[0] if stored_settings else (await current_settings(ctx)).item
+    topics = {t.id: t for t in _items(config, kinds.TOPIC)}
+    if query.topic and query.topic not in topics:
+        raise _invalid("topic", f"Unknown meeting topic {query.topic}.")
+    if query.customer_type_id and query.customer_type_id not in {c.id for c in _items(config, kinds.CUSTOMER_TYPE)}:
+        raise _invalid("customerTypeId", f"Unknown customer type {query.customer_type_id}.")
+    topic = topics.get(query.topic) if query.topic else None
+    duration = query.meeting_duration or (topic.meeting_duration if topic else None) or DEFAULT_DURATION
+
+    groups: list[CompetenceGroupDoc] = _items(config, kinds.COMPETENCE_GROUP)
+    service_groups: list[ServiceGroupDoc] = _items(config, kinds.SERVICE_GROUP)
+    group_caps = group_caps_by_employee(service_groups)
+    employees = _items(config, kinds.EMPLOYEE)
+    active = {e.id for e in employees if e.is_active}
+    pool = choose_candidates(
+        all_employee_ids=sorted(e.id for e in employees), explicit_ids=list(query.explicit_employee_ids),
+        employee_types={t.value for t in query.employee_types}, require_all=query.require_employee_participation,
+        customer_location=query.customer_location, service_group_member_ids=set(group_caps), qualified_ids=None,
+    )
+    topic_ids = qualified_ids(groups, query.topic, None) if query.topic else None
+    type_ids = qualified_ids(groups, query.topic, query.customer_type_id) if query.customer_type_id else None
+    excluded = {c.employee_id: code for c in pool
+                if (code := pool_exclusion(c.employee_id, active, topic_ids, type_ids)) is not None}
+    candidates = [c for c in pool if c.employee_id not in excluded]
+    start = query.start_date or ctx.clock()
+    end = start + query.look_forward_time
+    buffer_before = topic.buffer_before if topic and topic.buffer_before is not None else settings.buffer_before
+    buffer_after = topic.buffer_after if topic and topic.buffer_after is not None else settings.buffer_after
+    loaded = LoadedSearch(inputs.organization(settings), engine.SlotQuery(
+        now=ctx.clock(), start=start, end=end, duration=duration, meeting_types=frozenset(query.meeting_types),
+        customer_initiated=query.is_customer_initiated, require_all=query.require_employee_participation,
+        explicit_ids=tuple(query.explicit_employee_ids), customer_location=query.customer_location,
+        buffer_before=buffer_before, buffer_after=buffer_after,
+    ), sorted({c.employee_id for c in pool}), excluded=excluded)
+    if not candidates:
+        return loaded
+
+    meeting_location = query.meeting_location or query.customer_location
+    location = next((loc for loc in _items(config, kinds.LOCATION) if same_location(loc.location, meeting_location)),
+                    None)
+    need_room = query.require_room or bool(location and location.require_available_room)
+    if need_room and not meeting_location:
+        raise _invalid("meetingLocation", "A room is required: give meetingLocation or customerLocation.")
+    rooms = sorted((r for r in _items(config, kinds.ROOM) if r.is_active and need_room
+                    and same_location(r.location, meeting_location)), key=lambda r: r.name.casefold())
+
+    schedules = {s.employee_id: s for s in await schedules_for(ctx, [c.employee_id for c in candidates])}
+    first_day, last_day = local_days(start, end, settings.zone)
+    resources = [employee_calendar(c.employee_id) for c in candidates] + [room_calendar(r.id) for r in rooms]
+    entries = await ctx.bookings.calendar_entries(resources, first_day, last_day)
+    loaded.excluded.update({c.employee_id: Exclusion.NO_SCHEDULE for c in candidates if c.employee_id not in schedules})
+    loaded.advisors = [
+        inputs.advisor(schedules[c.employee_id], c, group_caps.get(c.employee_id, []),
+                       settings.max_meeting_time_per_day, entries.get(employee_calendar(c.employee_id), []))
+        for c in candidates if c.employee_id in schedules
+    ]
+    loaded.rooms = [engine.Room(r.id, inputs.busy(entries.get(room_calendar(r.id), []))) for r in rooms]
+    loaded.query = dataclasses.replace(loaded.query, require_room=need_room)
+    return loaded
+
+
+async def available_slots(ctx: Context, query: AvailableSlotsQuery) -> list[dict[str, Any]]:
+    """GET /time-slots/available (contract section 9): the slots as AvailableSlot JSON."""
+    loaded = await load_search(ctx, query)
+    return [slot_json(s.start, s.end, s.meeting_type, s.employee_id, s.room_id, s.additional_employees)
+            for s in loaded.slots()]
+
+
+async def explain_slots(ctx: Context, query: AvailableSlotsQuery) -> dict[str, Any]:
+    """GET /time-slots/available/explain (contract section 14): why each candidate has the slots it
+    has, from the same pass of the engine that finds them. Codes and counts only, no personal data."""
+    loaded = await load_search(ctx, query)
+    notes = Notes()
+    slots = loaded.slots(notes)
+    employees = []
+    for employee_id in loaded.members:
+        code = loaded.excluded.get(employee_id)
+        note = notes.employee(employee_id)
+        excluded = code or note.excluded
+        employees.append({
+            "employeeId": employee_id, "excluded": excluded.value if excluded else None,
+            "days": [] if excluded else [{"date": day.date.isoformat(), "slotCount": day.slot_count,
+                                          "reasons": [reason.value for reason in day.reasons]}
+                                         for day in note.days]})
+    return {"slotCount": len(slots), "employees": employees}
