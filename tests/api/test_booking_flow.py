@@ -45,7 +45,8 @@ def test_a_booked_slot_leaves_availability_and_returns_after_cancelling(api):
         "requireEmployeeParticipation": "true", "meetingTypes": "online"}).json()[0]
     reservation = api.post("/time-slots/reserve", json={
         "timeSlot": {"startDate": picked["startDate"], "endDate": picked["endDate"], "status": "Reserved",
-                     "employeeId": picked["employeeId"]}, "token": str(uuid.uuid4())})
+                     "employeeId": picked["employeeId"]}, "token": str(uuid.uuid4()),
+        "isCustomerInitiated": False})
     assert reservation.status_code == 201, reservation.text
     assert picked["startDate"] not in starts(api, employee_id), "a reservation holds the slot"
     meeting = api.post("/meetings", json={"bookedBy": "Customer", "salesforceId": "sf-flow", "customerId": "c-flow",

@@ -11,6 +11,7 @@ import pytest
 
 from shared.demo import bank
 from shared.models.common import format_utc as iso
+from tests.utils.near_days import bookable_days, weekday_schedule
 from tests.utils.tokens import bearer
 
 _days = itertools.count()
@@ -57,7 +58,8 @@ def test_twenty_parallel_reserves_with_different_tokens_give_exactly_one_reserva
     start = new_day() + timedelta(hours=9)
     slot = {"startDate": iso(start), "endDate": iso(start + timedelta(hours=1)), "status": "Reserved",
             "employeeId": ANNE}
-    statuses = at_once(stack, [("POST", "/time-slots/reserve", {"timeSlot": slot, "token": str(uuid.uuid4())})
+    statuses = at_once(stack, [("POST", "/time-slots/reserve", {"timeSlot": slot, "token": str(uuid.uuid4()),
+                                                                "isCustomerInitiated": False})
                                for _ in range(20)])
     assert sorted(statuses) == [201] + [409] * 19
 
@@ -92,15 +94,22 @@ def capped_employee(api):
     employee_id = str(uuid.uuid4())
     assert api.put(f"/employees/{employee_id}", json={"name": "Capped Advisor", "location": "AAR",
                                                       "email": "capped@nordhavnbank.example"}).status_code == 201
-    response = api.post("/bookme/config/employee-schedules", json={"employeeId": employee_id,
-                                                                  "maxMeetingTimePerDay": "01:30:00"})
+    response = api.post("/bookme/config/employee-schedules",
+                        json=weekday_schedule(employee_id, location="AAR", maxMeetingTimePerDay="01:30:00"))
     assert response.status_code == 201, response.text
     return employee_id
 
 
+@pytest.fixture(scope="module")
+def customer_days(api):
+    """Customers book only what the search offers (section 20): weekdays inside the booking horizon."""
+    return bookable_days(api)
+
+
 @pytest.mark.parametrize("round", range(5))
-def test_racing_customer_bookings_over_the_daily_cap_never_both_succeed(stack, capped_employee, round):
-    day = new_day()
+def test_racing_customer_bookings_over_the_daily_cap_never_both_succeed(stack, capped_employee, customer_days,
+                                                                        round):
+    day = next(customer_days)
     customer = {"bookedBy": "Customer"}
     statuses = at_once(stack, [
         ("POST", "/meetings", meeting(capped_employee, day + timedelta(hours=8), **customer)),
@@ -109,8 +118,9 @@ def test_racing_customer_bookings_over_the_daily_cap_never_both_succeed(stack, c
     assert sorted(statuses) == [201, 409]
 
 
-def test_racing_reservation_and_booking_over_the_daily_cap_never_both_succeed(stack, capped_employee):
-    day = new_day()
+def test_racing_reservation_and_booking_over_the_daily_cap_never_both_succeed(stack, capped_employee,
+                                                                               customer_days):
+    day = next(customer_days)
     slot = {"startDate": iso(day + timedelta(hours=8)), "endDate": iso(day + timedelta(hours=9)),
             "status": "Reserved", "employeeId": capped_employee}
     statuses = at_once(stack, [

@@ -29,14 +29,15 @@ def times(day: datetime, start_hour: float, hours: float = 1) -> dict:
 
 
 def meeting_body(day: datetime, start_hour: float = 9, **fields) -> dict:
-    return {"bookedBy": "Customer", "salesforceId": "sf-42", "employeeId": METTE, "customerId": "cust-7",
+    # Employee bookings: the customer-only rule (contract section 20) has tests of its own.
+    return {"bookedBy": "Employee", "salesforceId": "sf-42", "employeeId": METTE, "customerId": "cust-7",
             "type": "Physical", **times(day, start_hour), **fields}
 
 
 def reserve(client, day: datetime, start_hour: float, **fields) -> dict:
     response = client.post("/time-slots/reserve", json={
         "timeSlot": {**times(day, start_hour), "status": "Reserved", "employeeId": METTE, **fields},
-        "token": str(uuid.uuid4())})
+        "token": str(uuid.uuid4()), "isCustomerInitiated": False})
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -44,13 +45,13 @@ def reserve(client, day: datetime, start_hour: float, **fields) -> dict:
 def test_a_meeting_is_booked_with_explicit_times(api):
     day = new_day()
     body = meeting_body(day, title="Boliglån", description="Første møde", roomId=NYHAVN, topicId=MORTGAGE,
-                        customerTypeId=PRIVATE, additionalEmployees=[LARS], bookedBy="customer", type="physical",
+                        customerTypeId=PRIVATE, additionalEmployees=[LARS], bookedBy="employee", type="physical",
                         videoLink="https://meet.example/abc", id=str(uuid.uuid4()))
     response = api.post("/meetings", json=body)
     assert response.status_code == 201, response.text
     meeting = response.json()
     assert meeting["id"] != body["id"], "a client-sent id is ignored"
-    assert meeting["bookedBy"] == "Customer" and meeting["type"] == "Physical"
+    assert meeting["bookedBy"] == "Employee" and meeting["type"] == "Physical"
     assert meeting["startDate"] == body["startDate"] and meeting["endDate"] == body["endDate"]
     assert meeting["additionalEmployees"] == [LARS] and meeting["roomId"] == NYHAVN
     assert meeting["timeSlotId"] is None
@@ -104,8 +105,8 @@ def test_required_fields_are_required(api, missing):
     ({"startDate": "2041-06-01T10:00:00Z", "endDate": "2041-06-01T09:00:00Z"}, "endDate"),
     ({"startDate": "2041-06-01T21:30:00Z", "endDate": "2041-06-01T22:30:00Z"}, "endDate"),
     ({"startDate": "2021-06-01T09:00:00Z", "endDate": "2021-06-01T10:00:00Z"}, "startDate"),
-    ({"bookedBy": "PortalCustomer", "portalId": str(uuid.uuid4())}, "portalId"),
-    ({"bookedBy": "PortalCustomer"}, "portalId"),
+    ({"bookedBy": "PortalPartner", "portalId": str(uuid.uuid4())}, "portalId"),
+    ({"bookedBy": "PortalPartner"}, "portalId"),
     ({"externalAttendees": [{"name": "X", "email": "not an address"}]}, "externalAttendees.0.email"),
 ])
 def test_invalid_meetings_are_bad_requests(api, change, field):
@@ -127,7 +128,7 @@ def test_portal_fields_are_kept_only_for_portal_bookings(api):
     normal = api.post("/meetings", json=meeting_body(new_day(), **portal_fields)).json()
     assert (normal["portalId"], normal["cpr"], normal["customFields"], normal["externalAttendees"]) == (
         None, None, [], [])
-    booked = api.post("/meetings", json=meeting_body(new_day(), bookedBy="PortalCustomer", **portal_fields))
+    booked = api.post("/meetings", json=meeting_body(new_day(), bookedBy="PortalPartner", **portal_fields))
     assert booked.status_code == 201, booked.text
     assert booked.json()["cpr"] == "010190-1234"
     assert booked.json()["customFields"] == [{"key": "phone", "value": "+4512345678"}]
@@ -141,7 +142,7 @@ def test_the_cpr_number_is_never_listed(api):
     day = new_day()
     portal = api.post("/bookme/config/portals", json={"name": f"P {uuid.uuid4().hex[:6]}", "location": "AAR",
                                                       "authenticationType": "MitID"}).json()
-    response = api.post("/meetings", json=meeting_body(day, bookedBy="PortalCustomer", portalId=portal["id"],
+    response = api.post("/meetings", json=meeting_body(day, bookedBy="PortalPartner", portalId=portal["id"],
                                                        cpr="0101901234", employeeId=SOFIE))
     assert response.status_code == 201, response.text
     created = response.json()
@@ -261,7 +262,7 @@ def test_replacing_the_time_slot_with_a_rescheduling_reservation_moves_the_meeti
     meeting = api.post("/meetings", json=meeting_body(day, 9, roomId=NYHAVN)).json()
     reservation = api.post("/time-slots/reserve", json={
         "timeSlot": {**times(day, 9.5), "status": "Reserved", "employeeId": METTE, "roomId": NYHAVN},
-        "token": str(uuid.uuid4()), "existingMeetingId": meeting["id"]}).json()
+        "token": str(uuid.uuid4()), "existingMeetingId": meeting["id"], "isCustomerInitiated": False}).json()
     moved = api.patch(f"/meetings/{meeting['id']}", json=[{"op": "replace", "path": "/timeSlotId",
                                                            "value": reservation["id"]}])
     assert moved.status_code == 200, moved.text
@@ -278,7 +279,7 @@ def test_a_reservation_for_another_meeting_cannot_move_this_one(api):
     second = api.post("/meetings", json=meeting_body(day, 11)).json()
     reservation = api.post("/time-slots/reserve", json={
         "timeSlot": {**times(day, 13), "status": "Reserved", "employeeId": METTE},
-        "token": str(uuid.uuid4()), "existingMeetingId": first["id"]}).json()
+        "token": str(uuid.uuid4()), "existingMeetingId": first["id"], "isCustomerInitiated": False}).json()
     refused = api.patch(f"/meetings/{second['id']}", json=[{"op": "replace", "path": "/timeSlotId",
                                                             "value": reservation["id"]}])
     assert refused.status_code == 400

@@ -103,7 +103,7 @@ def test_portal_external_attendees_are_invited_and_the_cpr_never_travels(stack, 
     portal = api.post("/bookme/config/portals", json={"name": f"Portal {uuid.uuid4().hex[:6]}", "location": "ODE",
                                                       "authenticationType": "MitID"}).json()
     guest = f"guest-{uuid.uuid4().hex[:8]}@example.com"
-    book(api, employee_id, start_of_new_day(), bookedBy="PortalCustomer", portalId=portal["id"], cpr="311299-9876",
+    book(api, employee_id, start_of_new_day(), bookedBy="PortalPartner", portalId=portal["id"], cpr="311299-9876",
          externalAttendees=[{"name": "Gæst Gæstesen", "email": guest}])
     message = mails_to(stack, guest, 1, "Invitation")[0]
     _, _, event = ics_of(message)

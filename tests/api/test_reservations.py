@@ -8,6 +8,7 @@ import pytest
 
 from shared.demo import bank
 from shared.models.common import format_utc as iso
+from tests.utils.near_days import bookable_days, weekday_schedule
 
 # Days of their own, far ahead, so no other test module or the demo data shares them.
 _days = itertools.count()
@@ -27,8 +28,10 @@ def slot(day: datetime, start_hour: float, hours: float = 1, **fields) -> dict:
 
 
 def reserve(client, time_slot: dict, token: str | None = None, **extra):
+    """An advisor's reservation unless the test says otherwise: customers' are held to the search
+    (contract section 20, tests/api/test_customer_offer.py)."""
     return client.post("/time-slots/reserve", json={"timeSlot": time_slot, "token": token or str(uuid.uuid4()),
-                                                     **extra})
+                                                     "isCustomerInitiated": False, **extra})
 
 
 def book(client, day: datetime, start_hour: float, employee: str = ANNA, **fields):
@@ -70,7 +73,7 @@ def test_the_same_token_replaces_the_earlier_reservation(api):
     assert second.json()["id"] != first.json()["id"]
     # The first one is gone: its time is free for someone else, and it cannot be booked.
     assert reserve(api, slot(day, 8, employeeId=ANNA)).status_code == 201
-    consumed = api.post("/meetings", json={"bookedBy": "Customer", "salesforceId": "sf", "employeeId": ANNA,
+    consumed = api.post("/meetings", json={"bookedBy": "Employee", "salesforceId": "sf", "employeeId": ANNA,
                                            "customerId": "c", "type": "Online", "timeSlotId": first.json()["id"]})
     assert consumed.status_code == 400
 
@@ -124,15 +127,16 @@ def test_the_daily_cap_holds_for_customer_reservations_only(api):
     employee_id = str(uuid.uuid4())
     assert api.put(f"/employees/{employee_id}", json={"name": "Cap Advisor", "email": "cap@nordhavnbank.example",
                                                       "location": "CPH-HQ"}).status_code == 201
-    schedule = api.post("/bookme/config/employee-schedules", json={"employeeId": employee_id,
-                                                                  "maxMeetingTimePerDay": "01:30:00"})
+    schedule = api.post("/bookme/config/employee-schedules",
+                        json=weekday_schedule(employee_id, maxMeetingTimePerDay="01:30:00"))
     assert schedule.status_code == 201, schedule.text
-    day = new_day()
-    assert reserve(api, slot(day, 9, employeeId=employee_id)).status_code == 201
-    over = reserve(api, slot(day, 11, employeeId=employee_id))
+    day = next(bookable_days(api))
+    customer = {"isCustomerInitiated": True}
+    assert reserve(api, slot(day, 9, employeeId=employee_id), **customer).status_code == 201
+    over = reserve(api, slot(day, 11, employeeId=employee_id), **customer)
     assert over.status_code == 409
-    assert "daily meeting time" in over.json()["detail"]
-    assert reserve(api, slot(day, 11, hours=0.5, employeeId=employee_id)).status_code == 201
+    assert over.json()["reasons"] == ["DailyCapReached"]
+    assert reserve(api, slot(day, 11, hours=0.5, employeeId=employee_id), **customer).status_code == 201
     assert reserve(api, slot(day, 13, employeeId=employee_id), isCustomerInitiated=False).status_code == 201
 
 

@@ -29,7 +29,8 @@ def new_day() -> datetime:
 
 def reserve(client, day, hour, **fields) -> dict:
     response = client.post("/time-slots/reserve", json={"timeSlot": {**window(day, hour), "status": "Reserved",
-                                                                    **fields}, "token": str(uuid.uuid4())})
+                                                                    **fields}, "token": str(uuid.uuid4()),
+                                                        "isCustomerInitiated": False})
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -63,7 +64,7 @@ def test_the_slots_own_room_counts_as_vacant_for_it_and_a_meeting_id_works_too(a
     day = new_day()
     reservation = reserve(api_v2, day, 9, employeeId=ANDERS, roomId=NYHAVN)
     assert NYHAVN in vacant(api_v2, "CPH-HQ", reservation["id"])
-    meeting = api_v2.post("/meetings", json={"bookedBy": "Customer", "salesforceId": "sf", "employeeId": ANDERS,
+    meeting = api_v2.post("/meetings", json={"bookedBy": "Employee", "salesforceId": "sf", "employeeId": ANDERS,
                                              "customerId": "c", "type": "Physical", "timeSlotId": reservation["id"]})
     assert meeting.status_code == 201
     assert NYHAVN in vacant(api_v2, "CPH-HQ", meeting.json()["id"])
