@@ -116,11 +116,13 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
     """Cosmos requests of one booking, split by container, counted in-process."""
     from azure.cosmos.aio import CosmosClient
 
+    from shared import kinds
     from shared.adapters.cosmos import CosmosAccount
     from shared.bootstrap import build_runtime
     from shared.models.meetings import MeetingCreate
     from shared.models.reservations import ReserveRequest
-    from shared.services import meetings, reservations
+    from shared.models.schedules import EmployeeSchedule
+    from shared.services import idempotency, meetings, reservations
 
     seen: list[str] = []
     client = CosmosClient(settings.COSMOS_ENDPOINT, settings.COSMOS_KEY, connection_verify=False,
@@ -142,16 +144,37 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
 
     try:
         await meetings.create_meeting(ctx, MeetingCreate.model_validate(meeting(advisors[0], day - timedelta(days=1))))
+        for advisor in advisors[2:4]:  # customers book only what the search offers: these two work every weekday
+            await ctx.store(kinds.EMPLOYEE_SCHEDULE).create(EmployeeSchedule.model_validate({
+                "id": str(uuid.uuid4()), "employeeId": advisor, "workdays": [
+                    {"dayOfWeek": d, "from": "06:00:00", "to": "20:00:00",
+                     "availableMeetingTypes": [{"type": "Online"}]}
+                    for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")]}))
         split()  # warm the SDK's caches
         results: dict[str, list[dict]] = defaultdict(list)
-        for n in range(5):
+        for n, near in zip(range(5), weekdays_ahead(), strict=False):
             start = day + timedelta(days=n, hours=9)
             await meetings.create_meeting(ctx, MeetingCreate.model_validate(meeting(advisors[1], start)))
             results["employee booking, explicit times"].append(split())
+            body = meeting(advisors[1], start + timedelta(hours=4))
+            raw = json.dumps(body).encode()
+
+            def keyed(keep, body=body):
+                return meetings.create_meeting(ctx, MeetingCreate.model_validate(body), keep)
+
+            await idempotency.run(ctx, "bench", "POST /meetings", f"key-{n}", raw, 201, keyed)
+            results["employee booking with Idempotency-Key"].append(split())
+            await idempotency.run(ctx, "bench", "POST /meetings", f"key-{n}", raw, 201, keyed)
+            results["replay of a keyed booking"].append(split())
+            customer_start = near + timedelta(hours=10)
+            await meetings.create_meeting(ctx, MeetingCreate.model_validate(
+                {**meeting(advisors[3], customer_start), "bookedBy": "Customer"}))
+            results["customer booking, explicit times (offered-slot check)"].append(split())
             held = await reservations.reserve(ctx, ReserveRequest.model_validate({"timeSlot": {
-                "startDate": iso(start + timedelta(hours=2)), "endDate": iso(start + timedelta(hours=3)),
+                "startDate": iso(customer_start + timedelta(hours=2)),
+                "endDate": iso(customer_start + timedelta(hours=3)),
                 "status": "Reserved", "employeeId": advisors[2]}, "token": str(uuid.uuid4())}))
-            results["reservation (customer, with cap)"].append(split())
+            results["reservation (customer: cap and offered-slot check)"].append(split())
             await meetings.create_meeting(ctx, MeetingCreate.model_validate({
                 **meeting(advisors[2], start), "bookedBy": "Customer", "startDate": None, "endDate": None,
                 "timeSlotId": held.item.id}))
@@ -159,6 +182,15 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
         return {name: {key: statistics.mean(r[key] for r in runs) for key in runs[0]} for name, runs in results.items()}
     finally:
         await client.close()
+
+
+def weekdays_ahead():
+    """Midnight UTC of the weekdays from three days ahead: inside the default booking horizon."""
+    day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=3)
+    while True:
+        if day.weekday() < 5:
+            yield day
+        day += timedelta(days=1)
 
 
 async def double_bookings(settings) -> dict:
@@ -228,7 +260,7 @@ def main() -> None:
             results["cosmos_requests_in_process"] = asyncio.run(
                 per_booking_split(settings, advisors, FIRST_DAY + timedelta(days=900)))
             for name, counts in results["cosmos_requests_in_process"].items():
-                print(f"{name:46} {counts}")
+                print(f"{name:56} {counts}")
             results["scan"] = asyncio.run(double_bookings(settings))
             print(f"scan: {results['scan']}")
         finally:
