@@ -160,7 +160,7 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
             raw = json.dumps(body).encode()
 
             def keyed(keep, body=body):
-                return meetings.create_meeting(ctx, MeetingCreate.model_validate(body), keep)
+                return meetings.create_meeting(ctx, MeetingCreate.model_validate(body), keep=keep)
 
             await idempotency.run(ctx, "bench", "POST /meetings", f"key-{n}", raw, 201, keyed)
             results["employee booking with Idempotency-Key"].append(split())

@@ -25,7 +25,7 @@ async def test_the_kept_answer_is_written_with_the_booking_and_replayed(ctx):
     subject, key = f"oid-{uuid.uuid4()}", "retry-1"
 
     def book(keep):
-        return meetings.create_meeting(ctx, body, keep)
+        return meetings.create_meeting(ctx, body, keep=keep)
 
     first = await idempotency.run(ctx, subject, "POST /meetings", key, raw, 201, book)
     record_id = idempotency.rules.record_id(subject, "POST /meetings", key)
@@ -48,7 +48,7 @@ async def test_a_failed_first_request_lets_go_of_its_key(ctx):
     clash = meeting_request(employee, start_at(1))
     with pytest.raises(Conflict):
         await idempotency.run(ctx, subject, "POST /meetings", "k", b"{}", 201,
-                              lambda keep: meetings.create_meeting(ctx, clash, keep))
+                              lambda keep: meetings.create_meeting(ctx, clash, keep=keep))
     assert await ctx.bookings.kept_answer(idempotency.rules.record_id(subject, "POST /meetings", "k")) == []
 
 

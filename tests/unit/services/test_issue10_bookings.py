@@ -89,7 +89,7 @@ async def test_a_keyed_booking_costs_one_request_more_and_a_replay_two_without_b
     raw = json.dumps(body.model_dump(mode="json", by_alias=True)).encode()
 
     def book(keep):
-        return meetings.create_meeting(ctx, body, keep)
+        return meetings.create_meeting(ctx, body, keep=keep)
 
     await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 13)))  # settings exist
     before = ctx.bookings.requests + ctx.config.requests
@@ -109,14 +109,14 @@ async def test_a_key_reused_with_another_body_is_a_422_and_a_refused_request_is_
     clash = meeting_request(mette, tomorrow_at(ctx, 9))
     with pytest.raises(Conflict):
         await idempotency.run(ctx, "oid-1", "POST /meetings", "k", b'{"a": 1}', 201,
-                              lambda keep: meetings.create_meeting(ctx, clash, keep))
+                              lambda keep: meetings.create_meeting(ctx, clash, keep=keep))
     free = meeting_request(mette, tomorrow_at(ctx, 11))
     kept = await idempotency.run(ctx, "oid-1", "POST /meetings", "k", b'{"a": 1}', 201,
-                                 lambda keep: meetings.create_meeting(ctx, free, keep))
+                                 lambda keep: meetings.create_meeting(ctx, free, keep=keep))
     assert kept.replayed is False
     with pytest.raises(Unprocessable):
         await idempotency.run(ctx, "oid-1", "POST /meetings", "k", b'{"a": 2}', 201,
-                              lambda keep: meetings.create_meeting(ctx, free, keep))
+                              lambda keep: meetings.create_meeting(ctx, free, keep=keep))
     with pytest.raises(InvalidRequest):
         await idempotency.run(ctx, "oid-1", "POST /meetings", "", b"{}", 201, lambda keep: None)
 
@@ -128,8 +128,8 @@ async def test_a_repeat_while_the_first_is_in_flight_is_a_409(ctx):
     async def slow(keep):
         with pytest.raises(Conflict, match="still being processed"):
             await idempotency.run(ctx, "oid-1", "POST /meetings", "k", b"{}", 201,
-                                  lambda again: meetings.create_meeting(ctx, body, again))
-        return await meetings.create_meeting(ctx, body, keep)
+                                  lambda again: meetings.create_meeting(ctx, body, keep=again))
+        return await meetings.create_meeting(ctx, body, keep=keep)
 
     await idempotency.run(ctx, "oid-1", "POST /meetings", "k", b"{}", 201, slow)
     assert len(ctx.bookings.all("meeting")) == 1
@@ -156,7 +156,7 @@ async def test_the_cleanup_forgets_keys_after_24_hours(ctx):
     mette = await add_employee(ctx)
     body = meeting_request(mette, tomorrow_at(ctx, 9))
     await idempotency.run(ctx, "s", "POST /meetings", "k", b"{}", 201,
-                          lambda keep: meetings.create_meeting(ctx, body, keep))
+                          lambda keep: meetings.create_meeting(ctx, body, keep=keep))
     assert await idempotency.cleanup_expired(ctx) == 0
     ctx.clock.advance(timedelta(hours=24))
     assert await idempotency.cleanup_expired(ctx) == 2
