@@ -37,7 +37,7 @@ async def get_meeting(call: Call):
     return await meetings.get_meeting(await get_context(), call.params["id"])
 
 
-@group.post(body=MeetingCreate, response=Meeting, status=201)
+@group.post(body=MeetingCreate, response=Meeting, status=201, idempotent=True)
 async def create_meeting(call: Call):
     """Book a meeting from a reservation (timeSlotId) or from startDate and endDate. Accepts Idempotency-Key."""
     ctx = await get_context()
@@ -46,7 +46,7 @@ async def create_meeting(call: Call):
         lambda keep: meetings.create_meeting(ctx, call.body, actor=call.principal.subject, keep=keep)))
 
 
-@group.patch("{id}", body=list[dict[str, Any]], response=Meeting)
+@group.patch("{id}", body=list[dict[str, Any]], response=Meeting, idempotent=True)
 async def patch_meeting(call: Call):
     """Change a meeting with JSON Patch; time, employee and room changes are checked for conflicts.
     Accepts Idempotency-Key."""

@@ -40,6 +40,16 @@ class _Schemas:
         return schema
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    "description": "Retry-safe write (1 to 255 printable ASCII characters): a repeat with the same key and body "
+                   "within 24 hours returns the first 2xx answer with Idempotency-Replayed: true and changes "
+                   "nothing; the same key with another body is a 422; a repeat while the first is in flight is a "
+                   "409. Scoped to the caller (token oid, else sub) and the operation.",
+}
+
+
 def _operation(group: RouteGroup, endpoint: Endpoint, schemas: _Schemas) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": endpoint.handler.__name__,
@@ -60,6 +70,8 @@ def _operation(group: RouteGroup, endpoint: Endpoint, schemas: _Schemas) -> dict
     if endpoint.body is not None:
         schema = schemas.of(endpoint.body, "validation")
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+    if endpoint.idempotent:
+        operation["parameters"].append(IDEMPOTENCY_KEY)
     success: dict[str, Any] = {"description": "Success"}
     if endpoint.response is not None:
         media = "text/calendar" if endpoint.response is str else "application/json"
@@ -68,6 +80,13 @@ def _operation(group: RouteGroup, endpoint: Endpoint, schemas: _Schemas) -> dict
     for status, text in _ERRORS.items():
         problem_schema = {"schema": {"$ref": "#/components/schemas/Problem"}}
         responses[status] = {"description": text, "content": {"application/problem+json": problem_schema}}
+    if endpoint.idempotent:
+        success["headers"] = {"Idempotency-Replayed": {
+            "description": "`true` when this is the kept answer of an earlier request with the same key.",
+            "schema": {"type": "string", "enum": ["true"]}}}
+        problem_schema = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        responses["422"] = {"description": "The Idempotency-Key was used before with a different body.",
+                            "content": {"application/problem+json": problem_schema}}
     operation["responses"] = responses
     notes = [endpoint.description] if endpoint.description else []
     if endpoint.role != PUBLIC:

@@ -13,7 +13,7 @@ from shared.services import idempotency, reservations
 group = RouteGroup("reservations", "time-slots/reserve", tag="Time Slots")
 
 
-@group.post(body=ReserveRequest, response=Reservation, status=201)
+@group.post(body=ReserveRequest, response=Reservation, status=201, idempotent=True)
 async def reserve_time_slot(call: Call):
     """Reserve a time slot; the same token replaces its earlier reservation. Accepts Idempotency-Key."""
     ctx = await get_context()

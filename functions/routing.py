@@ -70,6 +70,7 @@ class Endpoint:
     # Path parameters named like ids that are free text, not UUIDs (e.g. a bank's customerId).
     text_params: tuple[str, ...] = ()
     description: str = ""  # the OpenAPI description, beyond the one-line summary
+    idempotent: bool = False  # accepts Idempotency-Key (contract section 11)
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
         if len(parts) != len(self.segments):
@@ -101,11 +102,12 @@ class RouteGroup:
     def route(self, method: str, path: str = "", *, role: Role | str | None = None, body: Any = None,
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               summary: str = "", versions: tuple[str, ...] | None = None,
-              text_params: tuple[str, ...] = (), description: str = "") -> Callable[[Handler], Handler]:
+              text_params: tuple[str, ...] = (), description: str = "",
+              idempotent: bool = False) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             endpoint = Endpoint(method.upper(), path.strip("/"), handler, role, body, query, response, status,
                                 summary or (handler.__doc__ or "").strip(), versions or self.versions,
-                                text_params=text_params, description=description)
+                                text_params=text_params, description=description, idempotent=idempotent)
             endpoint.segments = [s for s in endpoint.path.split("/") if s]
             self.endpoints.append(endpoint)
             self.endpoints.sort(key=lambda e: e.precedence)
