@@ -9,7 +9,9 @@ import azure.functions as func
 
 from shared.models.common import format_utc as iso
 from tests.api.test_notifications import ics_of, mails_to
+from tests.utils.advisors import local
 from tests.utils.http_builders import book, new_day, new_employee, new_portal
+from tests.utils.near_days import bookable_days, weekday_schedule
 
 EMAIL_FIELDS = [{"name": "Email", "type": "Email"}, {"name": "phone", "type": "Phone"}]
 
@@ -54,9 +56,11 @@ def test_the_customer_of_an_ical_portal_gets_request_reschedule_and_cancel(stack
 
 def test_a_portal_customer_booking_invites_the_customer_too(stack, api):
     employee_id, _ = new_employee(api)
+    # A customer books only what the search offers (contract section 20): a schedule and a near weekday.
+    assert api.post("/bookme/config/employee-schedules", json=weekday_schedule(employee_id)).status_code == 201
     portal = new_portal(api, icalEnabled=True, fields=EMAIL_FIELDS)
     address = customer_address()
-    portal_booking(api, employee_id, new_day() + timedelta(hours=9), portal, address, bookedBy="PortalCustomer",
+    portal_booking(api, employee_id, local(next(bookable_days(api)), 10), portal, address, bookedBy="PortalCustomer",
                    type="Online")
     assert f"mailto:{address}" in attendees(mails_to(stack, address, 1, "Invitation")[0])
 

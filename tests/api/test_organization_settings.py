@@ -16,7 +16,7 @@ BASE = "/bookme/config/organization-settings"
 WRITABLE = ("timeZoneId", "openingTime", "closingTime", "maxTimeFromBookingToMeeting", "maxMeetingTimePerDay",
             "minimumBookingNotice", "isFilterShowTimesAsCustomerEnabled", "meetingTypeLabels", "employeeLabels",
             "extendedOpeningHoursEmail", "closingDays", "iCalMeetingTitle", "iCalMeetingDescription",
-            "personalDataRetention")
+            "personalDataRetention", "bufferBefore", "bufferAfter")
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +64,8 @@ def test_after_delete_the_next_get_recreates_the_defaults_with_the_same_id(api):
         "maxTimeFromBookingToMeeting": "30.00:00:00",
         "maxMeetingTimePerDay": "08:00:00",
         "minimumBookingNotice": "02:00:00",
+        "bufferBefore": "00:00:00",
+        "bufferAfter": "00:00:00",
         "isFilterShowTimesAsCustomerEnabled": True,
         "meetingTypeLabels": [
             {"name": "Physical", "label": "In-Person Meeting", "order": 1},

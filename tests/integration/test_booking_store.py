@@ -44,7 +44,8 @@ def meeting_request(start: datetime, **fields) -> MeetingCreate:
 def reserve_request(start: datetime, token: str | None = None) -> ReserveRequest:
     slot = {"startDate": iso(start), "endDate": iso(start + timedelta(hours=1)), "status": "Reserved",
             "employeeId": EMPLOYEE}
-    return ReserveRequest.model_validate({"timeSlot": slot, "token": token or str(uuid.uuid4())})
+    return ReserveRequest.model_validate({"timeSlot": slot, "token": token or str(uuid.uuid4()),
+                                          "isCustomerInitiated": False})
 
 
 class Recording:
@@ -73,7 +74,7 @@ async def test_a_booking_writes_the_calendar_format_availability_reads(ctx, reco
     assert (calendar["type"], calendar["resource"], calendar["day"]) == ("calendar", CALENDAR, day_of(start))
     assert calendar["entries"] == [{"ref": meeting.id, "kind": "meeting", "start": iso(start),
                                     "end": iso(start + timedelta(hours=1)), "expiresAt": None, "token": None,
-                                    "countsTowardCap": True}]
+                                    "countsTowardCap": True, "bufferBefore": 0, "bufferAfter": 0}]
     assert found[meeting.id]["type"] == "meeting" and found[meeting.id]["meetingType"] == "Online"
 
 
