@@ -151,3 +151,14 @@ def test_joint_searches_count_each_joint_slot_for_every_listed_employee():
     assert len(slots) == 3
     assert [notes.employee(i).days[0].slot_count for i in ("alice", "bob")] == [3, 3]
     assert notes.employee("bob").days[0].reasons == (Reason.BOOKED,)
+
+
+def test_pool_members_are_left_out_for_the_directory_or_their_qualifications():
+    from shared.rules.availability_pools import pool_exclusion
+
+    active = {"a", "b", "c"}
+    assert pool_exclusion("ghost", active, None, None) is Exclusion.INACTIVE
+    assert pool_exclusion("a", active, {"b", "c"}, None) is Exclusion.NOT_QUALIFIED_FOR_TOPIC
+    assert pool_exclusion("b", active, {"b", "c"}, {"c"}) is Exclusion.NOT_QUALIFIED_FOR_CUSTOMER_TYPE
+    assert pool_exclusion("c", active, {"b", "c"}, {"c"}) is None
+    assert pool_exclusion("a", active, None, None) is None
