@@ -95,6 +95,12 @@ def _joint_slots(search: Search, advisors: Sequence[Advisor], query: SlotQuery, 
     ids = list(dict.fromkeys(query.explicit_ids))
     by_id = {advisor.employee_id: advisor for advisor in advisors}
     if not ids or any(employee_id not in by_id for employee_id in ids):
+        for advisor in (by_id[i] for i in ids if i in by_id) if notes is not None else ():
+            excluded = search.exclusion(advisor)
+            if excluded is not None:
+                notes.exclude(advisor.employee_id, excluded)
+            else:
+                search.offers(advisor, notes)  # their own reasons, though no joint slot can exist
         return []
     common: dict[int, set[MeetingType]] | None = None
     day_of: dict[int, date] = {}
