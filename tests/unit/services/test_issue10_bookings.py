@@ -93,14 +93,18 @@ async def test_a_keyed_booking_costs_one_request_more_and_a_replay_two_without_b
 
     await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 13)))  # settings exist
     before = ctx.bookings.requests + ctx.config.requests
-    first = await idempotency.run(ctx, "oid-1", "POST /meetings", "key-1", raw, 201, book)
-    assert ctx.bookings.requests + ctx.config.requests - before == 5
+    await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 15)))
+    unkeyed = ctx.bookings.requests + ctx.config.requests - before
     before = ctx.bookings.requests + ctx.config.requests
+    first = await idempotency.run(ctx, "oid-1", "POST /meetings", "key-1", raw, 201, book)
+    assert ctx.bookings.requests + ctx.config.requests - before == unkeyed + 1
+    before, sent = ctx.bookings.requests + ctx.config.requests, len(ctx.publisher.sent)
     again = await idempotency.run(ctx, "oid-1", "POST /meetings", "key-1", raw, 201, book)
+    assert len(ctx.publisher.sent) == sent, "a replay sends nothing again"
     assert ctx.bookings.requests + ctx.config.requests - before == 2
     assert (again.replayed, again.status, again.etag) == (True, 201, first.etag)
     assert again.body == json.loads(json.dumps(first.body.item.to_json()))
-    assert len(ctx.bookings.all("meeting")) == 2 and len(ctx.publisher.sent) == 2
+    assert len(ctx.bookings.all("meeting")) == 3
 
 
 async def test_a_key_reused_with_another_body_is_a_422_and_a_refused_request_is_not_kept(ctx):
