@@ -118,7 +118,7 @@ async def create_meeting(ctx: Context, body: MeetingCreate, actor: str = SYSTEM_
     sent = _notices(found, org, ctx.settings.MAIL_SENDER, None, meeting, 0)
     saved = await meeting_store.save(ctx, MeetingWrite(None, meeting, day, 0, sent, consumed, found.caps, calendars,
                                                        actor=actor, buffers=found.buffers(), keep=keep,
-                                                       **placed))
+                                                       subscriptions=found.subscriptions, **placed))
     return _versioned(saved)
 
 
@@ -174,7 +174,7 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
         try:
             saved = await meeting_store.save(ctx, MeetingWrite(
                 before, patched, day, sequence, sent, consumed, found.caps, calendars, actor=actor,
-                buffers=before.buffers, keep=keep, **placed))
+                buffers=before.buffers, keep=keep, subscriptions=found.subscriptions, **placed))
             return _versioned(saved)
         except BatchRejected as rejected:
             if rejected.op.id != id:
@@ -191,8 +191,8 @@ async def cancel_meeting(ctx: Context, id: str, if_match: str | None, actor: str
         check_if_match(_versioned(before), if_match)
         found = await lookups.load(ctx, _wanted(before.meeting, before.meeting))
         try:
-            return await meeting_store.cancel(ctx, before, _notices(found, found.settings, ctx.settings.MAIL_SENDER,
-                                                                     before, None, before.sequence), actor)
+            notices = _notices(found, found.settings, ctx.settings.MAIL_SENDER, before, None, before.sequence)
+            return await meeting_store.cancel(ctx, before, notices, actor, found.subscriptions)
         except BatchRejected:
             if if_match is not None:
                 raise PreconditionFailed("The meeting was changed by someone else.") from None

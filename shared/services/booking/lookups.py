@@ -1,6 +1,7 @@
 """What a booking looks up in the configuration, in ONE request: the organization settings,
 the employees, rooms, topic, customer type and portal it names (400 when one is unknown or
-not bookable), and the inputs of the employees' daily caps."""
+not bookable), the inputs of the employees' daily caps, and the active webhook
+subscriptions its events go to."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -52,6 +53,9 @@ class Parties:
     schedules: dict[str, EmployeeSchedule] = field(default_factory=dict)
     locations: list[Location] = field(default_factory=list)
     topic: MeetingTopic | None = None
+    # (id, events) of every active webhook subscription: the booking's outbox carries one
+    # delivery per subscriber, so publishing it reads nothing.
+    subscriptions: tuple[tuple[str, list[str]], ...] = ()
 
     def buffers(self) -> tuple[timedelta, timedelta]:
         """The buffers a booking takes: its topic's where set (non-null), else the organization's."""
@@ -85,6 +89,7 @@ def _selections(wanted: Wanted) -> list[Selection]:
                                                                                *wanted.schedules_for)))),
         *([Selection(kinds.SERVICE_GROUP)] if wanted.caps_for else []),
         *([Selection(kinds.LOCATION)] if wanted.locations else []),
+        Selection(kinds.WEBHOOK, "isActive", (True,)),
     ]
 
 
@@ -105,7 +110,8 @@ async def load(ctx: Context, wanted: Wanted) -> Parties:
     parties = Parties(settings, employees, {r.id: r for r in items[kinds.ROOM.name]}, caps,
                       portals[0] if portals else None,
                       {s.employee_id: s for s in items[kinds.EMPLOYEE_SCHEDULE.name]},
-                      items.get(kinds.LOCATION.name, []), topic)
+                      items.get(kinds.LOCATION.name, []), topic,
+                      tuple((w.id, [str(e) for e in w.events]) for w in items[kinds.WEBHOOK.name]))
     _check_known(wanted, items)
     for name, ids in wanted.employees.items():
         for id in ids:

@@ -73,6 +73,7 @@ class MeetingWrite:
     check_resources: frozenset[str] = frozenset()
     room: RoomChoice | None = None
     keep: Keep | None = None
+    subscriptions: tuple[tuple[str, list[str]], ...] | None = None  # active webhooks, when the booking read them
 
     @property
     def moving(self) -> bool:
@@ -204,7 +205,8 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
     def ops() -> list[Op]:
         meeting = decided["meeting"]
         # The webhook event carries the meeting as decided (with the room chosen), same id on every attempt.
-        outbox = outbox_document(write.day, write.notices, now, [webhook_event(before, meeting, now, event_id)])
+        outbox = outbox_document(write.day, write.notices, now, [webhook_event(before, meeting, now, event_id)],
+                                 write.subscriptions)
         if outbox is not None:  # one outbox id on every attempt: a lost answer is read back by its ids
             outbox["id"] = decided.setdefault("outbox_id", outbox["id"])
         decided["outbox"] = outbox
@@ -236,11 +238,13 @@ def cancelled_document(before: StoredMeeting, at: datetime, actor: str) -> dict[
     return {**tombstone(stored, history, at), "personalData": holds_personal_data({}, history)}
 
 
-async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], actor: str = SYSTEM_ACTOR) -> None:
+async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], actor: str = SYSTEM_ACTOR,
+                 subscriptions: tuple[tuple[str, list[str]], ...] | None = None) -> None:
     """Replace the meeting with its tombstone (which keeps the history) and free its time, in
     one batch with its cancellation notices and webhook event."""
     now = ctx.clock()
-    outbox = outbox_document(before.day, notices, now, [webhook_event(before.meeting, None, now, new_id())])
+    outbox = outbox_document(before.day, notices, now, [webhook_event(before.meeting, None, now, new_id())],
+                             subscriptions)
     ids = {before.meeting.id}
     await write_day(ctx, before.day, resources(before.meeting), lambda c, at: release(c, ids, at),
                     [Op("replace", before.meeting.id, cancelled_document(before, now, actor), before.etag),

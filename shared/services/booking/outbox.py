@@ -3,6 +3,7 @@ so they exist if and only if the booking does; published after the commit, re-pu
 the timer when the queue was down."""
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,8 @@ from shared.models.common import format_utc, new_id
 from shared.ports import Op
 from shared.rules.calendar_documents import OUTBOX_DOC
 from shared.rules.notifications import Notice, to_message
+from shared.rules.webhooks import deliveries as webhook_deliveries
+from shared.rules.webhooks import to_message as delivery_message
 from shared.services import webhook_delivery
 
 log = logging.getLogger(__name__)
@@ -19,15 +22,27 @@ REPUBLISH_AFTER = timedelta(seconds=30)
 
 
 def outbox_document(day: str, notices: list[Notice], now: datetime,
-                    webhook_events: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+                    webhook_events: list[dict[str, Any]] | None = None,
+                    subscriptions: Sequence[tuple[str, list[str]]] | None = None) -> dict[str, Any] | None:
     """The outbox document carrying a booking's notification messages and webhook events
-    (shared.rules.webhooks.event), or None for none."""
-    if not notices and not webhook_events:
+    (shared.rules.webhooks.event), or None for none.
+
+    With the active `subscriptions` known (the booking read them with its configuration), the
+    events are fanned out here into one delivery message per subscriber, and an event nobody
+    subscribes to writes nothing; otherwise publishing the outbox fans them out."""
+    deliveries: list[dict[str, Any]] = []
+    if subscriptions is not None:
+        deliveries = [delivery_message(d) for event in webhook_events or []
+                      for d in webhook_deliveries(event, list(subscriptions))]
+        webhook_events = []
+    if not notices and not webhook_events and not deliveries:
         return None
     outbox = {"id": f"outbox:{new_id()}", "pk": day, "type": OUTBOX_DOC, "createdAt": format_utc(now),
               "messages": [to_message(n, now) for n in notices]}
     if webhook_events:
         outbox["webhookEvents"] = webhook_events
+    if deliveries:
+        outbox["webhookDeliveries"] = deliveries
     return outbox
 
 
@@ -44,6 +59,8 @@ async def publish_outbox(ctx: Context, outbox: dict[str, Any] | None, etag: str 
         if outbox["messages"]:
             await ctx.publisher.publish(outbox["messages"])
         # One message per subscription; the POSTs happen in the webhooks queue's function, never here.
+        if outbox.get("webhookDeliveries"):
+            await ctx.publisher.publish(outbox["webhookDeliveries"], queue=ctx.settings.WEBHOOKS_QUEUE)
         await webhook_delivery.fan_out(ctx, outbox.get("webhookEvents", []))
     except ServiceUnavailable as error:
         log.warning("Notification queue unavailable, outbox %s kept for retry: %s", outbox["id"], error.detail)

@@ -90,10 +90,20 @@ async def test_notifications_stay_in_the_outbox_while_the_queue_is_down_and_the_
     assert ctx.bookings.all("outbox") == []
 
 
-async def test_a_booking_with_explicit_times_costs_five_requests(ctx):
+async def test_a_booking_with_explicit_times_costs_four_requests_with_or_without_webhooks(ctx):
+    from shared import kinds
+    from shared.models.webhooks import StoredWebhook
+
     mette = await add_employee(ctx)
     await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 8)))  # creates the settings
     config, bookings = ctx.config.requests, ctx.bookings.requests
     await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9)))
-    # config: the booking's one query, and the webhook subscriptions its outbox is fanned out to
-    assert (ctx.config.requests - config, ctx.bookings.requests - bookings) == (2, 3)
+    # config: the booking's one query, which also finds the webhook subscriptions its outbox goes to
+    assert (ctx.config.requests - config, ctx.bookings.requests - bookings) == (1, 3)
+    await ctx.store(kinds.WEBHOOK).create(StoredWebhook.model_validate({
+        "id": "7c1f0d3e-2b4a-4f6e-8d9c-0a1b2c3d4e5f", "url": "https://crm.bank.example/hooks",
+        "events": ["meeting.created"], "secret": "whsec_" + "A" * 32}))
+    config, bookings = ctx.config.requests, ctx.bookings.requests
+    await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 11)))
+    assert (ctx.config.requests - config, ctx.bookings.requests - bookings) == (1, 3)
+    assert [m["payload"]["type"] for m in ctx.publisher.queues[ctx.settings.WEBHOOKS_QUEUE]] == ["meeting.created"]
