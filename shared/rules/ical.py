@@ -39,6 +39,8 @@ class Invitation:
     description: str | None = None
     location: str | None = None
     url: str | None = None
+    # The description or link come from the meeting's own (erasable) text, not only the defaults.
+    holds_personal_text: bool = False
 
 
 def uid_for(meeting_id: str) -> str:

@@ -71,6 +71,8 @@ def to_message(notice: Notice, made_at: datetime | None = None) -> dict[str, Any
         invitation[name] = format_utc(invitation[name])
     invitation["organizer"] = _person(notice.invitation.organizer)
     invitation["attendees"] = [_person(p) for p in notice.invitation.attendees]
+    if not notice.invitation.holds_personal_text:  # only when set, like `personal`
+        del invitation["holds_personal_text"]
     message = {
         "id": message_id(notice),
         "kind": "meetingInvitation",
@@ -98,9 +100,11 @@ def meeting_id(notice: Notice) -> str:
 
 
 def carries_personal_data(notice: Notice) -> bool:
-    """Whether the notice names a customer-given address or carries the description or video link."""
+    """Whether the notice names a customer-given address or carries the meeting's own
+    description or video link (the organization's default description is no personal data,
+    so most notices need no erasure check at delivery)."""
     people = (*notice.recipients, *notice.invitation.attendees)
-    return any(p.personal for p in people) or bool(notice.invitation.description or notice.invitation.url)
+    return any(p.personal for p in people) or notice.invitation.holds_personal_text
 
 
 def without_personal_data(notice: Notice) -> Notice | None:
@@ -109,7 +113,7 @@ def without_personal_data(notice: Notice) -> Notice | None:
     invitation = notice.invitation
     location = None if invitation.location and invitation.location == invitation.url else invitation.location
     cleaned = replace(invitation, attendees=tuple(p for p in invitation.attendees if not p.personal),
-                      description=None, url=None, location=location)
+                      description=None, url=None, location=location, holds_personal_text=False)
     recipients = tuple(p for p in notice.recipients if not p.personal)
     return Notice(notice.method, cleaned, recipients) if recipients else None
 

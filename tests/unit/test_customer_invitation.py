@@ -73,3 +73,19 @@ def test_queue_messages_mark_customer_given_addresses_and_round_trip():
     assert made_at(message) == at and made_at(to_message(notice)) is None
     assert from_message(message) == notice
     assert meeting_id(notice) == "m1"
+
+
+def test_only_the_meetings_own_text_or_customer_addresses_make_a_notice_personal():
+    from dataclasses import replace
+
+    from shared.rules.notifications import from_message, to_message
+
+    bank_only = _notice(REQUEST)
+    bank_only = Notice(REQUEST, replace(bank_only.invitation, attendees=bank_only.invitation.attendees[:1],
+                                        description="Your scheduled meeting", url=None, location=None),
+                       bank_only.recipients[:1])
+    assert not carries_personal_data(bank_only), "the organization's default description is no personal data"
+    own_text = Notice(REQUEST, replace(bank_only.invitation, holds_personal_text=True), bank_only.recipients)
+    assert carries_personal_data(own_text)
+    assert carries_personal_data(from_message(to_message(own_text)))
+    assert "holds_personal_text" not in to_message(bank_only)["invitation"]

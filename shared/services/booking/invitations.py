@@ -38,4 +38,5 @@ def invitation(meeting: Meeting, sequence: int, found: Parties, org: Organizatio
                                          meeting.video_link),
         location=ical.location_for(overrides.location, f"{room.name}, {room.location}" if room else None, online),
         url=meeting.video_link or None,
+        holds_personal_text=bool(meeting.description or meeting.video_link),
     )
