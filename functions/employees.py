@@ -22,7 +22,8 @@ async def get_employee(call: Call):
     return await crud.get(directory.employees(await get_context()), call.params["id"], "employee")
 
 
-@group.put("{id}", role=Role.ADMIN, body=EmployeeUpsert, response=Employee)
+@group.put("{id}", role=Role.ADMIN, body=EmployeeUpsert, response=Employee,
+           statuses={201: "Created: no employee had this id.", 200: "Replaced the employee with this id."})
 async def put_employee(call: Call):
     """Create or replace an employee from the bank's directory."""
     stored, created = await directory.upsert_employee(await get_context(), call.params["id"], call.body, call.if_match)

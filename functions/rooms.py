@@ -22,7 +22,8 @@ async def get_room(call: Call):
     return await crud.get(directory.rooms(await get_context()), call.params["id"], "room")
 
 
-@group.put("{id}", role=Role.ADMIN, body=RoomUpsert, response=Room)
+@group.put("{id}", role=Role.ADMIN, body=RoomUpsert, response=Room,
+           statuses={201: "Created: no room had this id.", 200: "Replaced the room with this id."})
 async def put_room(call: Call):
     """Create or replace a room from the bank's directory."""
     stored, created = await directory.upsert_room(await get_context(), call.params["id"], call.body, call.if_match)

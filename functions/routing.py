@@ -69,6 +69,8 @@ class Endpoint:
     segments: list[str] = field(default_factory=list)
     # Path parameters named like ids that are free text, not UUIDs (e.g. a bank's customerId).
     text_params: tuple[str, ...] = ()
+    # Documentation only: every success status the endpoint answers (PUT answers 201 or 200).
+    statuses: dict[int, str] = field(default_factory=dict)
     description: str = ""  # the OpenAPI description, beyond the one-line summary
     idempotent: bool = False  # accepts Idempotency-Key (contract section 11)
 
@@ -103,11 +105,16 @@ class RouteGroup:
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               summary: str = "", versions: tuple[str, ...] | None = None,
               text_params: tuple[str, ...] = (), description: str = "",
-              idempotent: bool = False) -> Callable[[Handler], Handler]:
+              idempotent: bool = False, statuses: dict[int, str] | None = None) -> Callable[[Handler], Handler]:
+        """Register a handler. `status` is the default success status; `statuses` documents every
+        success status with its meaning when there are several; `description` (markdown) is the
+        operation's description in the OpenAPI document."""
+
         def register(handler: Handler) -> Handler:
             endpoint = Endpoint(method.upper(), path.strip("/"), handler, role, body, query, response, status,
                                 summary or (handler.__doc__ or "").strip(), versions or self.versions,
-                                text_params=text_params, description=description, idempotent=idempotent)
+                                text_params=text_params, description=description, idempotent=idempotent,
+                                statuses=dict(statuses or {}))
             endpoint.segments = [s for s in endpoint.path.split("/") if s]
             self.endpoints.append(endpoint)
             self.endpoints.sort(key=lambda e: e.precedence)

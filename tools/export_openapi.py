@@ -1,6 +1,7 @@
-"""Write the OpenAPI documents that API Management imports (infra/openapi/v2.json, v3.json),
-generated from the route groups of function_app.py. `make openapi` runs it; a test fails
-when the committed documents drift from the code."""
+"""Write the OpenAPI 3.0.3 documents that API Management imports (infra/openapi/v2.json, v3.json),
+generated from the route groups of function_app.py by the generator that also serves
+`{base}/openapi.json`. `make openapi` runs it; a test fails when the committed documents drift
+from the code."""
 
 import json
 import sys
@@ -13,7 +14,7 @@ OUTPUT = ROOT / "infra" / "openapi"
 def render(version: str) -> str:
     sys.path.insert(0, str(ROOT))
     import function_app  # noqa: F401 - importing registers every route group
-    from functions.openapi import build_document
+    from functions.openapi_document import build_document
 
     return json.dumps(build_document(version), indent=2, ensure_ascii=False) + "\n"
 

@@ -95,7 +95,10 @@ resource apiV3 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
     subscriptionRequired: true
     subscriptionKeyParameterNames: subscriptionKeyNames
     format: 'openapi+json'
-    value: loadTextContent('../openapi/v3.json')
+    // loadJsonContent takes up to 1,048,576 characters (loadTextContent only 131,072).
+    value: string(loadJsonContent('../openapi/v3.json'))
+    // Required query parameters stay query parameters instead of becoming URL template segments.
+    translateRequiredQueryParameters: 'query'
   }
 }
 
@@ -112,7 +115,10 @@ resource apiV2 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
     subscriptionRequired: true
     subscriptionKeyParameterNames: subscriptionKeyNames
     format: 'openapi+json'
-    value: loadTextContent('../openapi/v2.json')
+    // loadJsonContent takes up to 1,048,576 characters (loadTextContent only 131,072).
+    value: string(loadJsonContent('../openapi/v2.json'))
+    // Required query parameters stay query parameters instead of becoming URL template segments.
+    translateRequiredQueryParameters: 'query'
   }
 }
 

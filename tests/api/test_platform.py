@@ -7,6 +7,7 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from openapi_spec_validator import validate
+from openapi_spec_validator.validation import OpenAPIV30SpecValidator
 
 from shared.demo import bank
 from tests.utils.tokens import bearer
@@ -113,12 +114,12 @@ def test_if_match_on_a_missing_resource_is_412(api):
 
 
 @pytest.mark.parametrize("version", ["v2", "v3"])
-def test_openapi_documents_are_valid_and_cover_the_served_endpoints(stack, version):
-    response = httpx.get(f"{stack.base_url}/{version}/bookme/openapi.json", headers=bearer(stack.key_file, []))
+def test_openapi_documents_need_no_token_are_valid_3_0_and_cover_the_served_endpoints(stack, version):
+    response = httpx.get(f"{stack.base_url}/{version}/bookme/openapi.json")
     assert response.status_code == 200
     document = response.json()
-    validate(document)
-    assert document["openapi"].startswith("3.1")
+    validate(document, cls=OpenAPIV30SpecValidator)
+    assert document["openapi"] == "3.0.3"
     paths = document["paths"]
     assert {"get", "put", "delete"} <= set(paths["/employees/{id}"])
     assert "/meeting-topics" in paths and "/config/customer-types/{id}" in paths

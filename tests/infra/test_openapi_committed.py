@@ -1,7 +1,6 @@
 """API Management imports infra/openapi/*.json; they must be what the code generates."""
 
 import pytest
-from openapi_spec_validator import validate
 
 from tools.export_openapi import OUTPUT, render
 
@@ -10,10 +9,3 @@ from tools.export_openapi import OUTPUT, render
 def test_committed_openapi_documents_match_the_code(version):
     committed = (OUTPUT / f"{version}.json").read_text(encoding="utf-8")
     assert committed == render(version), "The API changed: run `make openapi` and commit infra/openapi/"
-
-
-@pytest.mark.parametrize("version", ["v2", "v3"])
-def test_generated_documents_are_valid_openapi(version):
-    import json
-
-    validate(json.loads(render(version)))

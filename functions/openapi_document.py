@@ -1,0 +1,147 @@
+"""The OpenAPI 3.0.3 document of one API version, generated from the route groups.
+
+One generator serves `{base}/openapi.json` and writes `infra/openapi/*.json` for API
+Management (tools/export_openapi.py). It is imported on the first request for the document,
+never at start-up.
+"""
+
+import re
+from http import HTTPStatus
+from typing import Any
+
+from functions.openapi_schemas import REF, Schemas
+from functions.routing import GROUPS, PUBLIC, Endpoint, RouteGroup
+from shared.auth import Role
+
+OPENAPI_VERSION = "3.0.3"
+TITLES = {"v2": ("BookMe API V2", "2.0.0"), "v3": ("BookMe API V3", "3.0.0")}
+SECURITY_SCHEME = "bearer"
+_PROBLEM = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                   "status": {"type": "integer"}, "detail": {"type": "string"},
+                   "errors": {"type": "object", "description": "Messages per field.",
+                              "additionalProperties": {"type": "array", "items": {"type": "string"}}}},
+}
+_ERRORS = {400: "Invalid request", 401: "Missing or invalid token", 403: "Missing role", 404: "Not found",
+           409: "Conflict", 412: "ETag mismatch", 413: "Body over 1 MiB",
+           503: "The database is busy or unreachable; nothing was changed. Retry after `Retry-After` seconds."}
+_WRITES = ("POST", "PUT", "PATCH", "DELETE")
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+    "description": "Retry-safe write (1 to 255 printable ASCII characters): a repeat with the same key and body "
+                   "within 24 hours returns the first 2xx answer with Idempotency-Replayed: true and changes "
+                   "nothing; the same key with another body is a 422; a repeat while the first is in flight is a "
+                   "409. Scoped to the caller (token oid, else sub) and the operation.",
+}
+IDEMPOTENCY_REPLAYED = {"Idempotency-Replayed": {
+    "description": "`true` when this is the kept answer of an earlier request with the same key.",
+    "schema": {"type": "string", "enum": ["true"]}}}
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def _is_list(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "array" or any(_is_list(s) for s in schema.get("anyOf", []))
+
+
+def _parameters(endpoint: Endpoint, schemas: Schemas) -> list[dict[str, Any]]:
+    parameters: list[dict[str, Any]] = []
+    for segment in endpoint.segments:
+        if segment.startswith("{"):
+            name = segment[1:-1]
+            schema = {"type": "string", "format": "uuid"} if name == "id" or name.endswith("Id") else {"type": "string"}
+            parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
+    if endpoint.query is not None:
+        for name, info in endpoint.query.model_fields.items():
+            schema = schemas.of(info.annotation, "validation")
+            parameter = {"name": info.alias or name, "in": "query", "required": info.is_required(), "schema": schema}
+            if _is_list(schema):
+                # API Management imports only the default array serialization: repeated keys.
+                parameter.update({"style": "form", "explode": True})
+            if info.description:
+                parameter["description"] = info.description
+            parameters.append(parameter)
+    if endpoint.idempotent:
+        parameters.append(IDEMPOTENCY_KEY)
+    return parameters
+
+
+def _responses(endpoint: Endpoint, operation_id: str, schemas: Schemas) -> dict[str, Any]:
+    statuses = endpoint.statuses or {endpoint.status: HTTPStatus(endpoint.status).phrase}
+    responses: dict[str, Any] = {}
+    for status, text in sorted(statuses.items()):
+        response: dict[str, Any] = {"description": text}
+        if endpoint.response is not None and status != 204:
+            media = "text/calendar" if endpoint.response is str else "application/json"
+            schema = schemas.named(schemas.of(endpoint.response, "serialization"), f"{_pascal(operation_id)}Response")
+            response["content"] = {media: {"schema": schema}}
+        if endpoint.idempotent:
+            response["headers"] = IDEMPOTENCY_REPLAYED
+        responses[str(status)] = response
+    secured = endpoint.role != PUBLIC
+    for status, text in _ERRORS.items():
+        if (status == 401 and not secured) or (status == 403 and not (secured and isinstance(endpoint.role, Role))):
+            continue
+        if (status == 409 and endpoint.method not in _WRITES) or (status == 413 and endpoint.body is None):
+            continue
+        if status == 412 and endpoint.method not in ("PUT", "PATCH", "DELETE"):
+            continue
+        responses[str(status)] = {"description": text,
+                                  "content": {"application/problem+json": {"schema": {"$ref": REF + "Problem"}}}}
+    if endpoint.idempotent:
+        responses["422"] = {"description": "The Idempotency-Key was used before with a different body.",
+                            "content": {"application/problem+json": {"schema": {"$ref": REF + "Problem"}}}}
+    return dict(sorted(responses.items()))
+
+
+def _operation(group: RouteGroup, endpoint: Endpoint, schemas: Schemas) -> dict[str, Any]:
+    operation_id = endpoint.handler.__name__
+    summary, _, rest = endpoint.summary.partition("\n")
+    description = endpoint.description.strip() or rest.strip()
+    if isinstance(endpoint.role, Role):
+        description = "\n\n".join(part for part in (description, f"Requires the `{endpoint.role.value}` role.") if part)
+    operation: dict[str, Any] = {"operationId": operation_id, "summary": summary.strip(), "tags": [group.tag]}
+    if description:
+        operation["description"] = description
+    operation["parameters"] = _parameters(endpoint, schemas)
+    if endpoint.body is not None:
+        schema = schemas.named(schemas.of(endpoint.body, "validation"), f"{_pascal(operation_id)}Request")
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+    operation["responses"] = _responses(endpoint, operation_id, schemas)
+    if endpoint.role == PUBLIC:
+        operation["security"] = []  # overrides the document's bearer requirement
+    return operation
+
+
+def build_document(version: str, groups: list[RouteGroup] | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.0.3 description of every endpoint served under `version`."""
+    title, number = TITLES[version]
+    schemas = Schemas({"Problem": _PROBLEM})
+    paths: dict[str, Any] = {}
+    tags: dict[str, None] = {}
+    for group in GROUPS if groups is None else groups:
+        for endpoint in group.endpoints:
+            if version not in endpoint.versions:
+                continue
+            path = "/" + "/".join(part for part in (group.base, endpoint.path) if part)
+            paths.setdefault(path, {})[endpoint.method.lower()] = _operation(group, endpoint, schemas)
+            tags[group.tag] = None
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {"title": title, "version": number,
+                 "description": "Meeting booking and advisor scheduling for banks. Every operation needs an "
+                                "Entra ID bearer token unless it says otherwise."},
+        "servers": [{"url": f"/api/{version}/bookme"}],
+        "security": [{SECURITY_SCHEME: []}],
+        "tags": [{"name": tag} for tag in sorted(tags)],
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": dict(sorted(schemas.components.items())),
+            "securitySchemes": {SECURITY_SCHEME: {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+    }

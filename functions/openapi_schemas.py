@@ -1,0 +1,119 @@
+"""Pydantic's JSON Schema (draft 2020-12) rewritten as OpenAPI 3.0.3 schema objects.
+
+API Management parses OpenAPI 3.0: no `type: "null"` (3.0 says `nullable: true`), no `const`,
+no `examples` list, no `prefixItems`, and nothing beside a `$ref`. Every named model is a
+component, and every `$ref` points at `#/components/schemas/`.
+"""
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+REF = "#/components/schemas/"
+# Keywords of JSON Schema 2020-12 that OpenAPI 3.0 does not have and that only narrow validation.
+_DROPPED = {"$schema", "$id", "$anchor", "$comment", "contentMediaType", "contentEncoding", "propertyNames",
+            "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "dependentSchemas",
+            "if", "then", "else", "contains", "minContains", "maxContains"}
+_NESTED_LISTS = ("allOf", "anyOf", "oneOf")
+_NESTED_ONE = ("items", "not", "additionalProperties")
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null" and len(schema) <= 2
+
+
+def _ref_alone(schema: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    # OpenAPI 3.0 ignores every sibling of $ref: wrap it so descriptions and nullable survive.
+    return {"allOf": [schema], **extra} if extra else schema
+
+
+def _nullable(members: list[Any], rest: dict[str, Any], keyword: str) -> dict[str, Any]:
+    kept = [m for m in members if not _is_null(m)]
+    nullable = {"nullable": True} if len(kept) < len(members) else {}
+    if len(kept) == 1:
+        single = convert(kept[0])
+        if "$ref" in single:
+            return _ref_alone(single, {**rest, **nullable})
+        return {**single, **rest, **nullable}
+    return {keyword: [convert(m) for m in kept], **rest, **nullable}
+
+
+def convert(schema: Any) -> Any:
+    """One JSON Schema object as an OpenAPI 3.0.3 schema object."""
+    if not isinstance(schema, dict):
+        return schema
+    schema = {k: v for k, v in schema.items() if k not in _DROPPED}
+    if "$ref" in schema:
+        ref = {"$ref": REF + schema.pop("$ref").rsplit("/", 1)[-1]}
+        return _ref_alone(ref, {k: convert(v) for k, v in schema.items() if k not in ("$defs", "definitions")})
+    for keyword in ("anyOf", "oneOf"):
+        if keyword in schema and any(_is_null(m) for m in schema[keyword]):
+            members = schema.pop(keyword)
+            return _nullable(members, convert(schema), keyword)
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "type" and isinstance(value, list):
+            kinds = [v for v in value if v != "null"]
+            if len(kinds) < len(value):
+                out["nullable"] = True
+            if len(kinds) == 1:
+                out["type"] = kinds[0]
+            else:
+                out.setdefault("anyOf", []).extend({"type": kind} for kind in kinds)
+        elif key == "type" and value == "null":
+            out.update({"nullable": True, "enum": [None]})
+        elif key == "const":
+            out["enum"] = [value]
+        elif key == "examples":
+            if value:
+                out["example"] = value[0] if isinstance(value, list) else next(iter(value.values()))
+        elif key in ("exclusiveMinimum", "exclusiveMaximum") and not isinstance(value, bool):
+            out["minimum" if key == "exclusiveMinimum" else "maximum"] = value
+            out[key] = True
+        elif key == "prefixItems":
+            out["items"] = {"anyOf": [convert(v) for v in value]} if len(value) > 1 else convert(value[0])
+            out.setdefault("minItems", len(value))
+            out.setdefault("maxItems", len(value))
+        elif key == "patternProperties":
+            out["additionalProperties"] = convert(next(iter(value.values())))
+        elif key == "properties":
+            out[key] = {name: convert(v) for name, v in value.items()}
+        elif key in _NESTED_LISTS:
+            out[key] = [convert(v) for v in value]
+        elif key in _NESTED_ONE:
+            if value is not False or key != "items":
+                out[key] = convert(value)
+        elif key == "discriminator":
+            mapping = {k: REF + v.rsplit("/", 1)[-1] for k, v in value.get("mapping", {}).items()}
+            out[key] = {**value, **({"mapping": mapping} if mapping else {})}
+        elif key not in ("$defs", "definitions"):
+            out[key] = value
+    return out
+
+
+class Schemas:
+    """The components/schemas of one document, filled as operations are described."""
+
+    def __init__(self, initial: dict[str, Any] | None = None) -> None:
+        self.components: dict[str, Any] = dict(initial or {})
+
+    def of(self, kind: Any, mode: str) -> dict[str, Any]:
+        """The schema of a Python type: a $ref when it is a named model, else inline."""
+        schema = TypeAdapter(kind).json_schema(mode=mode, by_alias=True, ref_template=REF + "{model}")
+        for name, definition in schema.pop("$defs", {}).items():
+            self.components.setdefault(name, convert(definition))
+        if "title" in schema and schema.get("type") == "object" and "properties" in schema:
+            name = schema["title"]
+            self.components.setdefault(name, convert(schema))
+            return {"$ref": REF + name}
+        return convert(schema)
+
+    def named(self, schema: dict[str, Any], name: str) -> dict[str, Any]:
+        """A body schema as a $ref: API Management takes no inline schemas in operations."""
+        if "$ref" in schema:
+            return schema
+        items = schema.get("items", {})
+        if schema.get("type") == "array" and set(schema) <= {"type", "items"} and "$ref" in items:
+            name = items["$ref"].rsplit("/", 1)[-1] + "List"
+        self.components.setdefault(name, schema)
+        return {"$ref": REF + name}
