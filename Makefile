@@ -8,8 +8,9 @@ INFRA_VENV ?= .venv-infra
 ROLES ?= BookMe.Config BookMe.Admin
 LOAD_SECONDS ?= 60
 LOAD_USERS ?= 40
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test token bench load lint openapi clean
+.PHONY: setup run test token bench load lint openapi clean browser
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
@@ -27,10 +28,19 @@ $(INFRA_VENV)/.installed: requirements-infra.txt
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# Debian's Chromium for the docs-page browser test (tests/api/test_docs_page.py); playwright
+# drives it and never downloads a browser. Installed with apt-get when missing (as root, or
+# with sudo); the test is skipped only when that fails.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	  || echo "make browser: chromium could not be installed; the docs-page browser test will be skipped"; }
+
 run: setup
 	$(PY) -m tools.localstack run
 
-test: setup lint
+test: setup lint browser
 	$(PY) -m pytest
 
 token: $(VENV)/.installed

@@ -1,0 +1,92 @@
+"""{base}/docs in a real browser: Debian's headless Chromium, driven by playwright.
+
+`make test` installs chromium with apt-get when it is missing; the test is skipped only when
+that was impossible. playwright never downloads a browser of its own here.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from tests.utils.tokens import token
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Without the background-networking flags Chromium keeps calling Google's hosts.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason=f"{CHROMIUM} is missing and could not be installed (make test installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.set_default_timeout(20_000)
+    yield opened
+    context.close()
+
+
+def test_docs_page_and_document_need_no_token(stack):
+    page = httpx.get(f"{stack.base_url}/v3/bookme/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "swagger-ui-bundle.js" in page.text and "http" not in page.text.split("<body>")[1]
+    script = httpx.get(f"{stack.base_url}/v3/bookme/docs/swagger-ui-bundle.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert httpx.get(f"{stack.base_url}/v3/bookme/docs/swagger-ui.css").headers["content-type"].startswith("text/css")
+    assert httpx.get(f"{stack.base_url}/v2/bookme/docs/").status_code == 200
+    assert httpx.get(f"{stack.base_url}/v3/bookme/docs/..%2Fopenapi.py").status_code == 404
+    assert httpx.get(f"{stack.base_url}/v4/bookme/docs").status_code == 404
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_docs_page_renders_every_operation_from_local_assets(stack, page, version, tmp_path):
+    document = httpx.get(f"{stack.base_url}/{version}/bookme/openapi.json").json()
+    operations = sum(len(item) for item in document["paths"].values())
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{stack.base_url}/{version}/bookme/docs")
+    page.wait_for_selector(".opblock")
+    page.screenshot(path=str(tmp_path / f"docs-{version}.png"), full_page=False)
+
+    assert page.locator(".info .title").inner_text().startswith(document["info"]["title"])
+    assert page.locator(".opblock").count() == operations
+    origin = urlsplit(stack.base_url).netloc
+    assert {urlsplit(url).netloc for url in requested if url.startswith("http")} == {origin}, "nothing from a CDN"
+
+
+def test_a_get_tried_from_the_docs_page_with_a_token_succeeds(stack, page):
+    page.goto(f"{stack.base_url}/v3/bookme/docs")
+    page.wait_for_selector(".opblock")
+
+    page.click("button.authorize")
+    page.fill(".auth-container input", token(stack.key_file))
+    page.click(".auth-btn-wrapper button.authorize")
+    page.click(".auth-btn-wrapper button.btn-done")
+
+    operation = page.locator("#operations-Employees-list_employees")
+    operation.locator(".opblock-summary").click()
+    operation.locator("button.try-out__btn").click()
+    with page.expect_response(lambda response: urlsplit(response.url).path == "/api/v3/bookme/employees") as answer:
+        operation.locator("button.execute").click()
+    assert answer.value.status == 200
+    assert answer.value.request.headers["authorization"].startswith("Bearer ")
+    status = operation.locator(".live-responses-table .response .response-col_status")
+    assert status.first.inner_text().strip() == "200"
+    if os.environ.get("BOOKME_DOCS_SCREENSHOT"):
+        page.screenshot(path=os.environ["BOOKME_DOCS_SCREENSHOT"], full_page=False)
