@@ -69,23 +69,30 @@ param apimServiceName string = ''
 // Function App (Flex Consumption)
 // ---------------------------------------------------------------------------------------------
 
+// The reasoning behind these defaults is in docs/deploy.md ("Scale and concurrency").
+
 @minValue(0)
 @maxValue(20)
-@description('Optional. Always-ready instances kept warm for the HTTP functions (billed while idle). Defaults to 0.')
-param alwaysReadyInstanceCount int = 0
+@description('Optional. Always-ready instances kept warm for the HTTP functions (billed while idle): the first request never waits for a cold start. Set 0 for test environments. Defaults to 1.')
+param alwaysReadyInstanceCount int = 1
 
 @allowed([
   512
   2048
   4096
 ])
-@description('Optional. Memory of each Flex Consumption instance in MB. Defaults to 2048.')
+@description('Optional. Memory of each Flex Consumption instance in MB; CPU grows with it (2048 MB gives the single Python worker a whole core for availability searches). Defaults to 2048.')
 param instanceMemoryMB int = 2048
+
+@minValue(1)
+@maxValue(1000)
+@description('Optional. Concurrent HTTP requests one instance takes before the platform adds another. The handlers are async and mostly wait on Cosmos DB, so one Python worker serves many at once (the platform default for Python is 1). Defaults to 16.')
+param httpPerInstanceConcurrency int = 16
 
 @minValue(40)
 @maxValue(1000)
-@description('Optional. Upper bound of Flex Consumption scale-out. Defaults to 100.')
-param maximumInstanceCount int = 100
+@description('Optional. Upper bound of Flex Consumption scale-out: maximumInstanceCount x httpPerInstanceConcurrency requests at once; Cosmos DB throughput, not compute, is the limit beyond that. Defaults to 40.')
+param maximumInstanceCount int = 40
 
 @description('Optional. Whether the Flex Consumption plan spreads instances over availability zones (region must support it). Defaults to false.')
 param zoneRedundant bool = false
@@ -288,6 +295,9 @@ module api './app/api.bicep' = {
     alwaysReadyInstanceCount: alwaysReadyInstanceCount
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
+    // A request makes at most 4 Cosmos DB calls at once (asyncio.gather), so the pool holds 4 per request slot.
+    cosmosMaxConnections: httpPerInstanceConcurrency * 4
     zoneRedundant: zoneRedundant
     allowedInboundAddresses: apim.outputs.outboundAddresses
     allowedInboundServiceTags: apim.outputs.outboundServiceTags

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     COSMOS_RETRY_TOTAL: int = 9
     COSMOS_RETRY_BACKOFF_MAX: int = 10
     COSMOS_REQUEST_TIMEOUT: int = 10
+    # Connections each process keeps to Cosmos DB: 4 per concurrent HTTP request the instance
+    # takes (infra sets it from the Flex Consumption perInstanceConcurrency). 0: aiohttp's default of 100.
+    COSMOS_MAX_CONNECTIONS: int = 64
 
     RESERVATION_TTL: Span = timedelta(minutes=5)
     RESERVATION_CLEANUP_SCHEDULE: str = "0 */1 * * * *"

@@ -45,8 +45,17 @@ param instanceMemoryMB int = 2048
 
 @minValue(40)
 @maxValue(1000)
-@description('Optional. Maximum instance count. Defaults to 100.')
-param maximumInstanceCount int = 100
+@description('Optional. Maximum instance count. Defaults to 40.')
+param maximumInstanceCount int = 40
+
+@minValue(1)
+@maxValue(1000)
+@description('Optional. Concurrent HTTP invocations per instance before the platform scales out (Python\'s platform default is 1). Defaults to 16.')
+param httpPerInstanceConcurrency int = 16
+
+@minValue(1)
+@description('Optional. Size of the Cosmos DB connection pool of each instance (COSMOS_MAX_CONNECTIONS): 4 per concurrent HTTP request. Defaults to 64.')
+param cosmosMaxConnections int = 64
 
 @description('Optional. Whether the plan is zone redundant. Defaults to false.')
 param zoneRedundant bool = false
@@ -117,6 +126,7 @@ var appSettings = {
   COSMOS_RETRY_TOTAL: '9'
   COSMOS_RETRY_BACKOFF_MAX: '10'
   COSMOS_REQUEST_TIMEOUT: '10'
+  COSMOS_MAX_CONNECTIONS: string(cosmosMaxConnections)
   SERVICEBUS_CONNECTION__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   SERVICEBUS_CONNECTION__credential: 'managedidentity'
   SERVICEBUS_CONNECTION__clientId: identityClientId
@@ -219,6 +229,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
+        triggers: {
+          http: {
+            perInstanceConcurrency: httpPerInstanceConcurrency
+          }
+        }
         alwaysReady: alwaysReadyInstanceCount > 0 ? [
           {
             name: 'http'

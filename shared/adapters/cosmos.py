@@ -5,6 +5,7 @@ import logging
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.cosmos import PartitionKey
@@ -99,15 +100,32 @@ def retry_options(settings: Settings) -> dict[str, object]:
     }
 
 
+def pooled_transport(max_connections: int) -> Any:
+    """An aiohttp transport whose connection pool holds at most `max_connections` (None: the SDK's own).
+
+    Call it inside the running event loop, as aiohttp binds its connector to that loop.
+    """
+    if max_connections <= 0:
+        return None
+    import aiohttp
+    from azure.core.pipeline.transport import AioHttpTransport
+
+    # The same session options azure-core uses for the transport it builds itself.
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=max_connections),
+                                    cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False, trust_env=True)
+    return AioHttpTransport(session=session, session_owner=True)
+
+
 def connect(settings: Settings) -> CosmosAccount:
     """Client for the configured account: key for the local emulator, identity in Azure."""
+    options = {"transport": transport} if (transport := pooled_transport(settings.COSMOS_MAX_CONNECTIONS)) else {}
     if settings.cosmos_is_emulator:
         client = CosmosClient(settings.COSMOS_ENDPOINT, settings.COSMOS_KEY, connection_verify=False,
-                              **retry_options(settings))
+                              **retry_options(settings), **options)
     else:
         from azure.identity.aio import DefaultAzureCredential
 
-        client = CosmosClient(settings.COSMOS_ENDPOINT, DefaultAzureCredential(), **retry_options(settings))
+        client = CosmosClient(settings.COSMOS_ENDPOINT, DefaultAzureCredential(), **retry_options(settings), **options)
     return CosmosAccount(client, client.get_database_client(settings.COSMOS_DATABASE))
 
 
