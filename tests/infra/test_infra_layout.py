@@ -76,4 +76,4 @@ def test_api_management_imports_a_valid_openapi_document(version):
     document = json.loads((INFRA / "openapi" / f"{version}.json").read_text(encoding="utf-8"))
 
     assert document["openapi"].startswith("3.")
-    assert f"loadTextContent('../openapi/{version}.json')" in _bicep("app/apim.bicep")
+    assert f"string(loadJsonContent('../openapi/{version}.json'))" in _bicep("app/apim.bicep")
