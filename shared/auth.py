@@ -1,16 +1,24 @@
-"""Bearer tokens: Microsoft Entra ID in Azure, a development RSA key locally."""
+"""Bearer tokens: Microsoft Entra ID in Azure, a development RSA key locally.
+
+PyJWT and cryptography are imported when the first token is validated, not when the app is.
+"""
+
+from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-
-import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from typing import TYPE_CHECKING
 
 from shared.errors import Forbidden, Unauthenticated
-from shared.settings import DEV_ISSUER, Settings
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from shared.settings import Settings
+
+DEV_ISSUER = "https://bookme.local/dev"
 
 
 class Role(str, Enum):
@@ -37,6 +45,8 @@ class TokenValidator:
     """Validates signature, issuer, audience and expiry, and reads the roles claim."""
 
     def __init__(self, settings: Settings):
+        import jwt
+
         self._audience = settings.AUTH_AUDIENCE
         self._issuers = list(settings.auth_issuers)
         if settings.AUTH_DEV_KEY_FILE:
@@ -54,6 +64,8 @@ class TokenValidator:
             )
 
     def validate(self, authorization: str | None) -> Principal:
+        import jwt
+
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("A bearer token is required.")
@@ -80,6 +92,9 @@ class TokenValidator:
 
 def load_dev_key(path: Path) -> rsa.RSAPrivateKey:
     """The development signing key, created on first use (never used in Azure)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -102,6 +117,8 @@ def issue_dev_token(
     key: rsa.RSAPrivateKey | None = None,
 ) -> str:
     """A token the local app accepts (tests pass other values to get rejected ones)."""
+    import jwt
+
     now = int(time.time())
     claims = {"iss": issuer, "aud": audience, "sub": subject, "iat": now, "nbf": now - 5,
               "exp": now + lifetime_seconds, "roles": roles}

@@ -9,11 +9,11 @@ from urllib.parse import urlparse
 from pydantic import BeforeValidator, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.auth import DEV_ISSUER
 from shared.rules.timespan import parse_timespan
 
 Span = Annotated[timedelta, BeforeValidator(lambda v: parse_timespan(v) if isinstance(v, str) else v)]
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
-DEV_ISSUER = "https://bookme.local/dev"
 
 
 class Settings(BaseSettings):

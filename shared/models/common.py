@@ -16,7 +16,9 @@ from shared.rules.timespan import format_timespan, parse_timespan
 class ApiModel(BaseModel):
     """Base of every API model: camelCase on the wire, unknown properties ignored."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+    # defer_build: a model's validator is built on its first use, not when the app is imported,
+    # so a cold instance builds only the models of the requests it serves.
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True)
 
     def to_json(self, **kwargs: Any) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True, **kwargs)

@@ -6,8 +6,7 @@ values and writes aware UTC times with `Z`; this module decides what goes in the
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from icalendar import Calendar, Event, vCalAddress, vText
+from typing import Any
 
 PRODID = "-//BookMe//Meeting bookings//EN"
 REQUEST = "REQUEST"
@@ -77,6 +76,8 @@ def build(invitation: Invitation, method: str = REQUEST) -> bytes:
     """The iCalendar object (METHOD REQUEST or CANCEL) as RFC 5545 octets."""
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"unsupported iTIP method {method}")
+    from icalendar import Calendar, Event  # on the first invitation, not at cold start
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -111,7 +112,9 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
 
-def _address(person: Person, **params: str) -> vCalAddress:
+def _address(person: Person, **params: str) -> Any:
+    from icalendar import vCalAddress, vText
+
     address = vCalAddress(f"mailto:{person.email}")
     if person.name:
         address.params["CN"] = vText(person.name)

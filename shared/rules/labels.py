@@ -4,8 +4,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from rapidfuzz import fuzz
-
 from shared.models.labels import ActiveFilter, LabelRegistration, LabelSearchResult, LabelSuggestion
 
 T = TypeVar("T")
@@ -64,6 +62,8 @@ def similarity(query: str, name: str) -> float:
         return 0.0
     if a == b:
         return 1.0
+    from rapidfuzz import fuzz  # imported on the first search, not by every cold start
+
     score = 0.5 * fuzz.ratio(a, b) + 0.3 * fuzz.partial_ratio(a, b) + 0.2 * fuzz.WRatio(a, b)
     return round(min(score / 100, 0.9999), 4)
 

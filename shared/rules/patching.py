@@ -3,8 +3,6 @@
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-import jsonpatch
-import jsonpointer
 from pydantic import BaseModel, ValidationError
 
 from shared.errors import Conflict, InvalidRequest
@@ -51,6 +49,9 @@ def apply_patch(document: dict[str, Any], operations: Any, model: type[M], read_
         for pointer in (op["path"], op.get("from") if op["op"] == "move" else None):
             if pointer is not None and op["op"] != "test" and (hit := _touches(pointer, read_only)):
                 raise InvalidRequest(f"'{hit}' is read-only and cannot be patched.")
+    import jsonpatch  # on the first patch, not at cold start
+    import jsonpointer
+
     try:
         patched = jsonpatch.apply_patch(document, operations)
     except jsonpatch.JsonPatchTestFailed as error:

@@ -3,8 +3,6 @@
 import re
 from collections.abc import Sequence
 
-from email_validator import EmailNotValidError, validate_email
-
 from shared.models.portals import CustomFieldValue, FieldType, Portal, PortalField
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
@@ -57,6 +55,8 @@ def _problems(field: PortalField, value: str) -> list[str]:
 
 
 def is_email(value: str) -> bool:
+    from email_validator import EmailNotValidError, validate_email  # on first use, not at cold start
+
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError:
