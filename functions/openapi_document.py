@@ -9,7 +9,7 @@ import re
 from http import HTTPStatus
 from typing import Any
 
-from functions.openapi_schemas import REF, Schemas
+from functions.openapi_schemas import JSON_PATCH, JSON_PATCH_SCHEMAS, REF, Schemas
 from functions.routing import GROUPS, PUBLIC, Endpoint, RouteGroup
 from shared.auth import Role
 
@@ -110,7 +110,11 @@ def _operation(group: RouteGroup, endpoint: Endpoint, schemas: Schemas) -> dict[
         operation["description"] = description
     operation["parameters"] = _parameters(endpoint, schemas)
     if endpoint.body is not None:
-        schema = schemas.named(schemas.of(endpoint.body, "validation"), f"{_pascal(operation_id)}Request")
+        if endpoint.method == "PATCH" and endpoint.body == list[dict[str, Any]]:
+            schemas.components.update(JSON_PATCH_SCHEMAS)
+            schema = {"$ref": REF + JSON_PATCH}
+        else:
+            schema = schemas.named(schemas.of(endpoint.body, "validation"), f"{_pascal(operation_id)}Request")
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
     operation["responses"] = _responses(endpoint, operation_id, schemas)
     if endpoint.role == PUBLIC:

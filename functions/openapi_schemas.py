@@ -113,7 +113,30 @@ class Schemas:
         if "$ref" in schema:
             return schema
         items = schema.get("items", {})
-        if schema.get("type") == "array" and set(schema) <= {"type", "items"} and "$ref" in items:
-            name = items["$ref"].rsplit("/", 1)[-1] + "List"
-        self.components.setdefault(name, schema)
+        if schema.get("type") == "array" and set(schema) <= {"type", "items"}:
+            if "$ref" in items:
+                name = items["$ref"].rsplit("/", 1)[-1] + "List"
+            elif set(items) <= {"type", "format"} and "type" in items:
+                name = str(items.get("format", items["type"])).capitalize() + "List"  # UuidList, StringList
+        if name in self.components and self.components[name] != schema:
+            raise ValueError(f"Two different schemas would be named {name}")
+        self.components[name] = schema
         return {"$ref": REF + name}
+
+
+JSON_PATCH = "JsonPatch"
+JSON_PATCH_SCHEMAS = {
+    JSON_PATCH: {"type": "array", "description": "RFC 6902 JSON Patch.",
+                 "items": {"$ref": REF + "JsonPatchOperation"}},
+    "JsonPatchOperation": {
+        "type": "object",
+        "required": ["op", "path"],
+        "properties": {
+            "op": {"type": "string", "enum": ["add", "remove", "replace", "move", "copy", "test"]},
+            "path": {"type": "string", "description": "JSON Pointer (RFC 6901) to the target.",
+                     "example": "/displayName"},
+            "value": {"description": "The value to add, replace or test."},
+            "from": {"type": "string", "description": "JSON Pointer of the source of move and copy."},
+        },
+    },
+}
