@@ -21,6 +21,8 @@ _ASSET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # Explicit types: the platform's mimetypes table differs between hosts.
 _CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".png": "image/png",
                   ".html": "text/html; charset=utf-8", ".map": "application/json; charset=utf-8"}
+# The package's sample page and its initializer point at the public Petstore demo: never served.
+_NOT_SERVED = {"swagger-initializer.js"}
 # The page's own script is a file, not inline, so the Content-Security-Policy can forbid inline scripts.
 _INIT_SCRIPT = "bookme-docs.js"
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -86,8 +88,8 @@ async def api_reference(req: func.HttpRequest) -> func.HttpResponse:
     asset = (req.route_params.get("rest") or "").strip("/")
     if version is None:
         return problem(404, "Not Found", f"No API version '{req.route_params.get('version')}'.")
-    if not asset:
-        base = urlsplit(req.url).path.rstrip("/") + "/"
+    if asset in ("", "index.html"):
+        base = urlsplit(req.url).path.removesuffix("index.html").rstrip("/") + "/"
         page = _PAGE.format(title=f"BookMe API {version.upper()}", base=html.escape(base, quote=True),
                             init=_INIT_SCRIPT)
         return func.HttpResponse(page, mimetype="text/html", charset="utf-8",
@@ -96,7 +98,7 @@ async def api_reference(req: func.HttpRequest) -> func.HttpResponse:
         return func.HttpResponse(_INIT, mimetype="text/javascript", charset="utf-8")
     path = _assets() / asset
     content_type = _CONTENT_TYPES.get(path.suffix)
-    if not _ASSET.fullmatch(asset) or content_type is None or not path.is_file():
+    if not _ASSET.fullmatch(asset) or content_type is None or asset in _NOT_SERVED or not path.is_file():
         return problem(404, "Not Found", f"No documentation asset '{asset}'.")
     # The assets change only with the pinned package version, so browsers may keep them a day.
     return func.HttpResponse(path.read_bytes(), headers={"Content-Type": content_type,

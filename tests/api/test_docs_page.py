@@ -50,6 +50,9 @@ def test_docs_page_and_document_need_no_token(stack):
     assert httpx.get(f"{stack.base_url}/v3/bookme/docs/swagger-ui.css").headers["content-type"].startswith("text/css")
     assert httpx.get(f"{stack.base_url}/v2/bookme/docs/").status_code == 200
     assert httpx.get(f"{stack.base_url}/v3/bookme/docs/..%2Fopenapi.py").status_code == 404
+    # The package's own sample initializer loads the public Petstore: not served.
+    assert httpx.get(f"{stack.base_url}/v3/bookme/docs/swagger-initializer.js").status_code == 404
+    assert "petstore" not in httpx.get(f"{stack.base_url}/v3/bookme/docs/index.html").text
     assert httpx.get(f"{stack.base_url}/v4/bookme/docs").status_code == 404
 
 
