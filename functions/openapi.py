@@ -21,7 +21,7 @@ _ASSET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # Explicit types: the platform's mimetypes table differs between hosts.
 _CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".png": "image/png",
                   ".html": "text/html; charset=utf-8", ".map": "application/json; charset=utf-8"}
-# The package's sample page and its initializer point at the public Petstore demo: never served.
+# The package's sample initializer loads the public Petstore demo: never served (index.html is ours).
 _NOT_SERVED = {"swagger-initializer.js"}
 # The page's own script is a file, not inline, so the Content-Security-Policy can forbid inline scripts.
 _INIT_SCRIPT = "bookme-docs.js"
