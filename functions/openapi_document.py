@@ -54,7 +54,8 @@ def _parameters(endpoint: Endpoint, schemas: Schemas) -> list[dict[str, Any]]:
     for segment in endpoint.segments:
         if segment.startswith("{"):
             name = segment[1:-1]
-            schema = {"type": "string", "format": "uuid"} if name == "id" or name.endswith("Id") else {"type": "string"}
+            uuid = (name == "id" or name.endswith("Id")) and name not in endpoint.text_params
+            schema = {"type": "string", "format": "uuid"} if uuid else {"type": "string"}
             parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     if endpoint.query is not None:
         for name, info in endpoint.query.model_fields.items():
