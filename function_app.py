@@ -2,36 +2,35 @@
 
 import azure.functions as func
 
-from functions import (
-    competence_groups,
-    customer_types,
-    customers,
-    employee_schedules,
-    employees,
-    health,
-    labels,
-    locations,
-    meeting_topics,
-    meetings,
-    notifications,
-    openapi,
-    organization_settings,
-    portals,
-    reservations,
-    reservations_cleanup,
-    room_vacancies,
-    rooms,
-    service_groups,
-    time_slots,
-    timezones,
-    webhook_delivery,
-    webhooks,
+from functions import health, lazy_groups, notifications, openapi, reservations_cleanup, webhook_delivery
+
+# (function name, route base, module) of every route group. A group's module is imported by its
+# first request, not here: a cold start pays for the groups it serves, not for all of them
+# (bench/bench_cold_start.py). The name and base are the module's RouteGroup(name, base).
+ROUTE_GROUPS = (
+    ("employees", "employees", "functions.employees"),
+    ("rooms", "rooms", "functions.rooms"),
+    ("meeting_topics", "meeting-topics", "functions.meeting_topics"),
+    ("customer_types", "config/customer-types", "functions.customer_types"),
+    ("employee_schedules", "bookme/config/employee-schedules", "functions.employee_schedules"),
+    ("organization_settings", "bookme/config/organization-settings", "functions.organization_settings"),
+    ("locations", "bookme/config/locations", "functions.locations"),
+    ("timezones", "bookme/config/timezones", "functions.timezones"),
+    ("labels", "config/labels", "functions.labels"),
+    ("competence_groups", "bookme/config/competence-groups", "functions.competence_groups"),
+    ("service_groups", "bookme/config/service-groups", "functions.service_groups"),
+    ("portals", "bookme/config/portals", "functions.portals"),
+    ("webhooks", "bookme/config/webhooks", "functions.webhooks"),
+    ("time_slots", "time-slots", "functions.time_slots"),
+    ("reservations", "time-slots/reserve", "functions.reservations"),
+    ("meetings", "meetings", "functions.meetings"),
+    ("customers", "customers", "functions.customers"),
+    ("room_vacancies", "room-vacancies", "functions.room_vacancies"),
 )
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for module in (health, employees, rooms, meeting_topics, customer_types, employee_schedules, organization_settings,
-               locations, timezones, labels, competence_groups, service_groups, portals, time_slots,
-               meetings, customers, reservations, room_vacancies, reservations_cleanup, notifications, webhooks,
-               webhook_delivery, openapi):
+for module in (health, reservations_cleanup, notifications, webhook_delivery, openapi):
     app.register_functions(module.bp)
+for name, base, module in ROUTE_GROUPS:
+    app.register_functions(lazy_groups.blueprint(name, base, module))

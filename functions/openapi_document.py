@@ -9,6 +9,7 @@ import re
 from http import HTTPStatus
 from typing import Any
 
+from functions import lazy_groups
 from functions.openapi_schemas import JSON_PATCH, JSON_PATCH_SCHEMAS, REF, Schemas
 from functions.routing import GROUPS, PUBLIC, Endpoint, RouteGroup
 from shared.auth import Role
@@ -129,6 +130,8 @@ def build_document(version: str, groups: list[RouteGroup] | None = None) -> dict
     schemas = Schemas({"Problem": _PROBLEM})
     paths: dict[str, Any] = {}
     tags: dict[str, None] = {}
+    if groups is None:
+        lazy_groups.load_all()
     for group in GROUPS if groups is None else groups:
         for endpoint in group.endpoints:
             if version not in endpoint.versions:

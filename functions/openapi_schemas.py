@@ -91,6 +91,29 @@ def convert(schema: Any) -> Any:
     return out
 
 
+def _without_defaults(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_defaults(v) for k, v in node.items() if k != "default"}
+    if isinstance(node, list):
+        return [_without_defaults(v) for v in node]
+    return node
+
+
+def _alike(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    # One model may render a default differently in validation and serialization mode (a timedelta
+    # as ISO 8601 or as the TimeSpan its serializer writes): that is still the same model.
+    return _without_defaults(a) == _without_defaults(b)
+
+
+def _renamed(node: Any, renames: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {k: (REF + renames.get(v[len(REF):], v[len(REF):]) if k == "$ref" and v.startswith(REF) else
+                    _renamed(v, renames)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_renamed(v, renames) for v in node]
+    return node
+
+
 class Schemas:
     """The components/schemas of one document, filled as operations are described."""
 
@@ -100,13 +123,27 @@ class Schemas:
     def of(self, kind: Any, mode: str) -> dict[str, Any]:
         """The schema of a Python type: a $ref when it is a named model, else inline."""
         schema = TypeAdapter(kind).json_schema(mode=mode, by_alias=True, ref_template=REF + "{model}")
-        for name, definition in schema.pop("$defs", {}).items():
-            self.components.setdefault(name, convert(definition))
+        definitions = schema.pop("$defs", {})
+        # Two models of one name (an enum in two modules) must not share a component: the later
+        # one gets a numbered name, and the references of this schema follow it.
+        renames = {name: self._free_name(name, convert(definitions[name]), mode) for name in definitions}
+        if any(old != new for old, new in renames.items()):
+            schema, definitions = _renamed(schema, renames), _renamed(definitions, renames)
+        for name, definition in definitions.items():
+            self.components.setdefault(renames[name], convert(definition))
         if "title" in schema and schema.get("type") == "object" and "properties" in schema:
-            name = schema["title"]
-            self.components.setdefault(name, convert(schema))
+            converted = convert(schema)
+            name = self._free_name(schema["title"], converted, mode)
+            self.components.setdefault(name, converted)
             return {"$ref": REF + name}
         return convert(schema)
+
+    def _free_name(self, name: str, schema: dict[str, Any], mode: str) -> str:
+        """`name`, else `<name>Input` / `<name>Output` (as pydantic names a model that differs
+        between validation and serialization), else numbered, whichever is free or equal."""
+        suffix = "Input" if mode == "validation" else "Output"
+        candidates = [name, name + suffix] + [f"{name}{suffix}{n}" for n in range(2, 100)]
+        return next(c for c in candidates if c not in self.components or _alike(self.components[c], schema))
 
     def named(self, schema: dict[str, Any], name: str) -> dict[str, Any]:
         """A body schema as a $ref: API Management takes no inline schemas in operations."""

@@ -103,3 +103,29 @@ def test_put_employees_and_rooms_document_201_on_create_and_200_on_replace():
     paths = build_document("v3")["paths"]
     for path in ("/employees/{id}", "/rooms/{id}"):
         assert {"200", "201"} <= set(paths[path]["put"]["responses"])
+
+
+def test_two_models_of_one_name_get_separate_components():
+    from enum import Enum
+
+    class Colour(str, Enum):
+        RED = "Red"
+
+    class Paint(BaseModel):
+        colour: Colour
+
+    first = Colour
+
+    class Colour(str, Enum):  # noqa: F811 - another enum of the same name, as in two modules
+        RED = "Red"
+        BLUE = "Blue"
+
+    class Brush(BaseModel):
+        colour: Colour
+
+    schemas = Schemas()
+    schemas.of(Paint, "serialization")
+    schemas.of(Brush, "validation")
+    assert schemas.components["Colour"]["enum"] == [e.value for e in first]
+    assert schemas.components["ColourInput"]["enum"] == ["Red", "Blue"]
+    assert schemas.components["Brush"]["properties"]["colour"] == {"$ref": "#/components/schemas/ColourInput"}

@@ -1,0 +1,33 @@
+"""Route groups registered without importing them: a group's module (its handlers, models and
+the services behind them) is imported by the group's first request, so a cold instance loads
+only the groups it serves. function_app.py declares each group's function name and route base;
+tests/unit/test_lazy_route_groups.py checks them against the modules."""
+
+import importlib
+
+import azure.functions as func
+
+# Every method reaches the group, so a known path with another method is a 405, not a 404.
+METHODS = ["DELETE", "GET", "PATCH", "POST", "PUT"]
+MODULES: list[str] = []
+
+
+def blueprint(name: str, base: str, module: str) -> func.Blueprint:
+    """The group's one HTTP-triggered function, `{version}/bookme/<base>/{*rest}`, as RouteGroup.blueprint."""
+    MODULES.append(module)
+    bp = func.Blueprint()
+
+    async def serve(req: func.HttpRequest) -> func.HttpResponse:
+        # Importing the module registers its RouteGroup with every endpoint; later calls find it loaded.
+        return await importlib.import_module(module).group.dispatch(req)
+
+    serve.__name__ = name
+    bp.route(route=f"{{version}}/bookme/{base.strip('/')}/{{*rest}}", methods=METHODS,
+             auth_level=func.AuthLevel.ANONYMOUS)(serve)
+    return bp
+
+
+def load_all() -> None:
+    """Import every declared group (the OpenAPI generator describes them all)."""
+    for module in MODULES:
+        importlib.import_module(module)
