@@ -27,6 +27,10 @@ ROUTE_GROUPS = (
     ("customers", "customers", "functions.customers"),
     ("room_vacancies", "room-vacancies", "functions.room_vacancies"),
 )
+from shared import telemetry
+
+# Request ids in every log record; traces and metrics when configured (docs/operations.md).
+telemetry.configure()
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 

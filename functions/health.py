@@ -4,12 +4,13 @@ import json
 
 import azure.functions as func
 
-from functions.http import problem
+from functions.http import problem, with_request_id
 
 bp = func.Blueprint()
 
 
 @bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_request_id
 async def health(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(json.dumps({"status": "ok"}), mimetype="application/json")
 
@@ -17,5 +18,6 @@ async def health(req: func.HttpRequest) -> func.HttpResponse:
 # The catch-all route has the lowest precedence in the Functions host, so it answers
 # only what no other function matches.
 @bp.route(route="{*path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_request_id
 async def not_found(req: func.HttpRequest) -> func.HttpResponse:
-    return problem(404, "Not Found", f"No resource at /api/{req.route_params.get('path', '')}.")
+    return problem(404, "Not Found", f"No resource at /api/{req.route_params.get('path', '')[:200]!r}.")

@@ -1,13 +1,16 @@
 """Responses: JSON, ETags and RFC 9457 problem details, mapped in exactly this one place."""
 
+import functools
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import azure.functions as func
 from pydantic import BaseModel
 
+from shared import request_ids, telemetry
 from shared.errors import BookMeError, ServiceUnavailable, Unauthenticated
 from shared.ports import Versioned
 
@@ -98,3 +101,30 @@ def keyed_reply(answer: Any) -> Reply:
     """An idempotency Answer (shared/services/idempotency.py) as a Reply; a replay says so."""
     headers = {"Idempotency-Replayed": "true"} if answer.replayed else {}
     return Reply(answer.body, answer.status, etag=answer.etag, headers=headers)
+
+
+HttpFunction = Callable[[func.HttpRequest], Awaitable[func.HttpResponse]]
+
+
+def with_request_id(function: HttpFunction) -> HttpFunction:
+    """Every HTTP function: one request id for its logs and its response, and problem details
+    for anything it lets escape."""
+
+    @functools.wraps(function)
+    async def serve(req: func.HttpRequest) -> func.HttpResponse:
+        request_id = request_ids.accept_or_new(req.headers.get(request_ids.HEADER))
+        with request_ids.scope(request_id), telemetry.span(
+                f"{req.method} {function.__name__}", parent=req.headers, server=True,
+                **{"http.request.method": req.method, "faas.name": function.__name__}) as span:
+            try:
+                response = await function(req)
+            except Exception as error:  # noqa: BLE001 - every failure becomes problem details
+                response = error_response(error)
+            response.headers[request_ids.HEADER] = request_id
+            if span is not None:
+                span.set_attribute("http.response.status_code", response.status_code)
+            if response.status_code == 409:
+                telemetry.count("bookme.conflicts", operation=function.__name__)
+            return response
+
+    return serve

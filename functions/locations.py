@@ -8,7 +8,7 @@ from functions.http import Reply
 from functions.routing import Call, RouteGroup
 from shared.auth import Role
 from shared.bootstrap import get_context
-from shared.models.common import ApiModel
+from shared.models.common import ApiModel, Line
 from shared.models.locations import Location, LocationWrite
 from shared.services import crud, locations
 
@@ -16,9 +16,10 @@ group = RouteGroup("locations", "bookme/config/locations", versions=("v3",))
 
 
 class LocationQuery(ApiModel):
-    location: str | None = Field(default=None, description="Only the location with this identifier "
+    location: Line | None = Field(default=None, max_length=200, description="Only the location with this identifier "
                                                             "(case-insensitive).")
-    search: str | None = Field(default=None, description="Case-insensitive part of the identifier or display name.")
+    search: Line | None = Field(default=None, max_length=200,
+                                description="Case-insensitive part of the identifier or display name.")
 
 
 @group.get(query=LocationQuery, response=list[Location])

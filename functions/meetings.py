@@ -1,16 +1,19 @@
 """/meetings: book, read, list, patch (RFC 6902), cancel, and the iCal invitation."""
 
+from dataclasses import replace
 from typing import Any
 
 import azure.functions as func
 
 from functions.http import keyed_reply, quote_etag
 from functions.routing import Call, RouteGroup, parse_body
+from shared import telemetry
 from shared.auth import Role
 from shared.bootstrap import get_context
 from shared.models.common import ApiModel, UtcDateTime, Uuid
 from shared.models.history import HistoryRecord
 from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingListItem
+from shared.rules.cpr_access import check_patch_reads, shown_to
 from shared.services import idempotency, meeting_history, meetings
 
 group = RouteGroup("meetings", "meetings")
@@ -33,34 +36,43 @@ async def list_meetings(call: Call):
 
 @group.get("{id}", response=Meeting)
 async def get_meeting(call: Call):
-    """Get one meeting."""
-    return await meetings.get_meeting(await get_context(), call.params["id"])
+    """Get one meeting. `cpr` only for BookMe.Admin or BookMe.PersonalData, else null."""
+    return shown_to(await meetings.get_meeting(await get_context(), call.params["id"]), call.principal.roles)
 
 
 @group.post(body=MeetingCreate, response=Meeting, status=201, idempotent=True)
 async def create_meeting(call: Call):
     """Book a meeting from a reservation (timeSlotId) or from startDate and endDate. Accepts Idempotency-Key."""
     ctx = await get_context()
-    return keyed_reply(await idempotency.run(
+    answer = await idempotency.run(
         ctx, call.principal.subject, "POST /meetings", call.idempotency_key, call.request.get_body(), 201,
-        lambda keep: meetings.create_meeting(ctx, call.body, actor=call.principal.subject, keep=keep)))
+        lambda keep: meetings.create_meeting(ctx, call.body, actor=call.principal.subject, keep=keep))
+    if not answer.replayed:
+        telemetry.count("bookme.bookings", action="created", booked_by=call.body.booked_by.value)
+    return keyed_reply(replace(answer, body=shown_to(answer.body, call.principal.roles)))
 
 
 @group.patch("{id}", body=list[dict[str, Any]], response=Meeting, idempotent=True)
 async def patch_meeting(call: Call):
     """Change a meeting with JSON Patch; time, employee and room changes are checked for conflicts.
-    Accepts Idempotency-Key."""
+    Accepts Idempotency-Key. Reading `/cpr` (test, or copy/move from it) needs BookMe.Admin or
+    BookMe.PersonalData."""
+    check_patch_reads(call.body, call.principal.roles)
     ctx, id = await get_context(), call.params["id"]
-    return keyed_reply(await idempotency.run(
+    answer = await idempotency.run(
         ctx, call.principal.subject, f"PATCH /meetings/{id}", call.idempotency_key, call.request.get_body(), 200,
         lambda keep: meetings.patch_meeting(ctx, id, call.body, call.if_match, actor=call.principal.subject,
-                                            keep=keep)))
+                                            keep=keep))
+    if not answer.replayed:
+        telemetry.count("bookme.bookings", action="updated")
+    return keyed_reply(replace(answer, body=shown_to(answer.body, call.principal.roles)))
 
 
 @group.delete("{id}", status=204)
 async def cancel_meeting(call: Call):
     """Cancel a meeting: its time is free again."""
     await meetings.cancel_meeting(await get_context(), call.params["id"], call.if_match, actor=call.principal.subject)
+    telemetry.count("bookme.bookings", action="cancelled")
 
 
 @group.post("{id}/ical", response=str)

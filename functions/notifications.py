@@ -1,8 +1,10 @@
 """Service Bus trigger: each message is one meeting invitation (or cancellation) e-mail."""
 
+from datetime import UTC, datetime
 
 import azure.functions as func
 
+from shared import request_ids, telemetry
 from shared.bootstrap import get_context
 from shared.services import notifications
 
@@ -11,6 +13,14 @@ bp = func.Blueprint()
 
 @bp.service_bus_queue_trigger(arg_name="msg", queue_name="%NOTIFICATIONS_QUEUE%", connection="SERVICEBUS_CONNECTION")
 async def notifications_mail(msg: func.ServiceBusMessage) -> None:
-    # A mail server failure or an unreadable message raises: Service Bus delivers it again and
-    # dead-letters it after maxDeliveryCount (10; infra/app/servicebus.bicep).
-    await notifications.deliver(await get_context(), msg.get_body())
+    # The booking's request id and trace context travel in the message, so its e-mail correlates.
+    properties = msg.application_properties or {}
+    with request_ids.scope(telemetry.message_request_id(properties)), telemetry.span(
+            "notifications.deliver", parent=properties, **{"messaging.message.id": msg.message_id or "",
+                                                            "messaging.delivery_count": msg.delivery_count or 0}):
+        # A mail server failure or an unreadable message raises: Service Bus delivers it again and
+        # dead-letters it after maxDeliveryCount (10; infra/app/servicebus.bicep).
+        await notifications.deliver(await get_context(), msg.get_body())
+    if msg.enqueued_time_utc is not None:
+        enqueued = msg.enqueued_time_utc if msg.enqueued_time_utc.tzinfo else msg.enqueued_time_utc.replace(tzinfo=UTC)
+        telemetry.measure("bookme.notification_lag", (datetime.now(UTC) - enqueued).total_seconds())

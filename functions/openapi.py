@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import azure.functions as func
 
-from functions.http import problem
+from functions.http import problem, with_request_id
 from functions.routing import VERSIONS
 
 bp = func.Blueprint()
@@ -75,19 +75,21 @@ def _version(req: func.HttpRequest) -> str | None:
 
 
 @bp.route(route="{version}/bookme/openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_request_id
 async def openapi_document(req: func.HttpRequest) -> func.HttpResponse:
     version = _version(req)
     if version is None:
-        return problem(404, "Not Found", f"No API version '{req.route_params.get('version')}'.")
+        return problem(404, "Not Found", f"No API version {req.route_params.get('version', '')[:20]!r}.")
     return func.HttpResponse(_document_json(version), mimetype="application/json", charset="utf-8")
 
 
 @bp.route(route="{version}/bookme/docs/{*rest}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@with_request_id
 async def api_reference(req: func.HttpRequest) -> func.HttpResponse:
     version = _version(req)
     asset = (req.route_params.get("rest") or "").strip("/")
     if version is None:
-        return problem(404, "Not Found", f"No API version '{req.route_params.get('version')}'.")
+        return problem(404, "Not Found", f"No API version {req.route_params.get('version', '')[:20]!r}.")
     if asset in ("", "index.html"):
         base = urlsplit(req.url).path.removesuffix("index.html").rstrip("/") + "/"
         page = _PAGE.format(title=f"BookMe API {version.upper()}", base=html.escape(base, quote=True),
@@ -99,7 +101,7 @@ async def api_reference(req: func.HttpRequest) -> func.HttpResponse:
     path = _assets() / asset
     content_type = _CONTENT_TYPES.get(path.suffix)
     if not _ASSET.fullmatch(asset) or content_type is None or asset in _NOT_SERVED or not path.is_file():
-        return problem(404, "Not Found", f"No documentation asset '{asset}'.")
+        return problem(404, "Not Found", f"No documentation asset {asset[:100]!r}.")
     # The assets change only with the pinned package version, so browsers may keep them a day.
     return func.HttpResponse(path.read_bytes(), headers={"Content-Type": content_type,
                                                          "Cache-Control": "public, max-age=86400"})

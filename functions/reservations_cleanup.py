@@ -12,6 +12,7 @@ from collections.abc import Awaitable
 
 import azure.functions as func
 
+from shared import request_ids, telemetry
 from shared.bootstrap import get_context
 from shared.errors import BookMeError
 from shared.services import idempotency, notifications, personal_data, reservations
@@ -23,12 +24,14 @@ bp = func.Blueprint()
 
 @bp.timer_trigger(schedule="%RESERVATION_CLEANUP_SCHEDULE%", arg_name="timer", run_on_startup=False)
 async def reservations_cleanup(timer: func.TimerRequest) -> None:
-    ctx = await get_context()
-    removed = await _chore("removing expired reservations", reservations.cleanup_expired(ctx))
-    republished = await _chore("re-publishing the outbox", notifications.republish(ctx))
-    erased = await _chore("erasing personal data past retention", personal_data.erase_expired(ctx))
-    # Azure's ttl removes Idempotency-Key records too; the local Cosmos server ignores ttl.
-    forgotten = await _chore("removing expired Idempotency-Key records", idempotency.cleanup_expired(ctx))
+    with request_ids.scope(request_ids.accept_or_new(None)), telemetry.span("reservations.cleanup"):
+        ctx = await get_context()
+        removed = await _chore("removing expired reservations", reservations.cleanup_expired(ctx))
+        republished = await _chore("re-publishing the outbox", notifications.republish(ctx))
+        erased = await _chore("erasing personal data past retention", personal_data.erase_expired(ctx))
+        # Azure's ttl removes Idempotency-Key records too; the local Cosmos server ignores ttl.
+        forgotten = await _chore("removing expired Idempotency-Key records", idempotency.cleanup_expired(ctx))
+    telemetry.count("bookme.reservation_expiries", removed)
     if removed or republished or erased or forgotten:
         log.info("Removed %d expired reservation(s), re-published %d outbox document(s), erased the personal data "
                  "of %d meeting(s) past retention, removed %d expired Idempotency-Key record(s)", removed,

@@ -4,7 +4,7 @@ from pydantic import Field
 
 from functions.routing import Call, RouteGroup
 from shared.bootstrap import get_context
-from shared.models.common import ApiModel, Uuid
+from shared.models.common import ApiModel, Line, Uuid
 from shared.models.directory import Room
 from shared.services.booking.vacancies import room_vacancies
 
@@ -12,7 +12,8 @@ group = RouteGroup("room_vacancies", "room-vacancies", tag="Rooms")
 
 
 class VacancyQuery(ApiModel):
-    location: str = Field(min_length=1, description="The rooms' location, compared case-insensitively.")
+    location: Line = Field(min_length=1, max_length=200,
+                           description="The rooms' location, compared case-insensitively.")
     time_slot_id: Uuid = Field(description="The id of an active reservation, or of a meeting.")
 
 

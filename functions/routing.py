@@ -1,12 +1,12 @@
 """One HTTP-triggered function per route group: the group's own small router.
 
 A group registers a single Azure Function with the route `{version}/bookme/<base>/{*rest}`
-and dispatches to its endpoints here, in the order the Functions host would: route,
-method, then token and role, then query and body validation.
+and dispatches to its endpoints here, in the order the Functions host would: route and
+method, then token and role (before anything is read or written), then body size, path
+ids, query and body validation.
 """
 
 import functools
-import json
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,11 +16,12 @@ from urllib.parse import parse_qs, urlsplit
 import azure.functions as func
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from functions.http import error_response, respond
+from functions.http import respond, with_request_id
 from shared import bootstrap
 from shared.auth import Principal, Role, require_role
 from shared.errors import InvalidRequest, MethodNotAllowed, NotFound, PayloadTooLarge
-from shared.models.common import is_uuid
+from shared.models.common import is_printable_line, is_uuid
+from shared.rules.json_input import JsonInputError, parse_json
 from shared.rules.validation import validation_errors
 
 MAX_BODY = 1024 * 1024
@@ -148,16 +149,13 @@ class RouteGroup:
 
         serve.__name__ = self.name
         bp.route(route=f"{{version}}/bookme/{self.base}/{{*rest}}", methods=methods,
-                 auth_level=func.AuthLevel.ANONYMOUS)(serve)
+                 auth_level=func.AuthLevel.ANONYMOUS)(with_request_id(serve))
         return bp
 
     async def dispatch(self, req: func.HttpRequest) -> func.HttpResponse:
-        try:
-            endpoint, call = self._resolve(req)
-            result = await endpoint.handler(call)
-            return respond(result, endpoint.status)
-        except Exception as error:  # noqa: BLE001 - every failure becomes problem details
-            return error_response(error)
+        """Failures become problem details in `with_request_id`."""
+        endpoint, call = self._resolve(req)
+        return respond(await endpoint.handler(call), endpoint.status)
 
     def _resolve(self, req: func.HttpRequest) -> tuple[Endpoint, Call]:
         version = (req.route_params.get("version") or "").lower()
@@ -169,15 +167,17 @@ class RouteGroup:
         if chosen is None:
             raise MethodNotAllowed(f"{req.method} is not supported here.")
         endpoint, params = chosen
-        if len(req.get_body() or b"") > MAX_BODY:
-            raise PayloadTooLarge("The request body is over 1 MiB.")
-        for name, value in params.items():
-            if (name == "id" or name.endswith("Id")) and name not in endpoint.text_params and not is_uuid(value):
-                raise NotFound(f"No resource with id '{value}'.")
         principal = None
         if endpoint.role != PUBLIC:
             principal = bootstrap.token_validator().validate(req.headers.get("Authorization"))
             require_role(principal, endpoint.role if isinstance(endpoint.role, Role) else None)
+        if len(req.get_body() or b"") > MAX_BODY:
+            raise PayloadTooLarge("The request body is over 1 MiB.")
+        for name, value in params.items():
+            is_id = (name == "id" or name.endswith("Id")) and name not in endpoint.text_params
+            if not is_printable_line(value) or (is_id and not is_uuid(value)):
+                raise NotFound(f"No resource with id {value[:100]!r}.")
+        query_values(req)  # refuses control characters in any query value, used or not
         query = parse_query(req, endpoint.query) if endpoint.query else None
         body = parse_body(req, endpoint.body) if endpoint.body is not None else None
         return endpoint, Call(req, version, params, query, body, principal)
@@ -188,6 +188,9 @@ def query_values(req: func.HttpRequest) -> dict[str, list[str]]:
     values = parse_qs(urlsplit(req.url).query, keep_blank_values=True)
     for key, value in req.params.items():
         values.setdefault(key, [value])
+    for key, given in values.items():
+        if not all(is_printable_line(text) for text in (key, *given)):
+            raise InvalidRequest(f"The query parameter {key[:100]!r} holds a control character.")
     return values
 
 
@@ -224,8 +227,8 @@ def parse_body(req: func.HttpRequest, kind: Any) -> Any:
     if not raw.strip():
         raise InvalidRequest("A JSON request body is required.")
     try:
-        document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        document = parse_json(raw)
+    except JsonInputError as error:
         raise InvalidRequest(f"The request body is not valid JSON: {error}.") from None
     try:
         # Strict: JSON bodies carry real types, so "5" is not an integer nor "yes" a boolean.

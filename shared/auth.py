@@ -5,6 +5,7 @@ PyJWT and cryptography are imported when the first token is validated, not when 
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from enum import Enum
@@ -20,10 +21,18 @@ if TYPE_CHECKING:
 
 DEV_ISSUER = "https://bookme.local/dev"
 
+ALGORITHM = "RS256"
+LEEWAY_SECONDS = 30
+# Entra ID access tokens live 60 to 90 minutes, 28 hours at most with continuous access
+# evaluation; a token valid for longer than that was not issued by the tenant for this API.
+MAX_LIFETIME_SECONDS = 28 * 3600
+
 
 class Role(str, Enum):
     CONFIG = "BookMe.Config"
     ADMIN = "BookMe.Admin"
+    # Reads CPR numbers (section 21); grants nothing else.
+    PERSONAL_DATA = "BookMe.PersonalData"
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,7 @@ def require_role(principal: Principal, role: Role | None) -> None:
     """Admin may do everything Config may; any valid token may read and book."""
     if role is None or Role.ADMIN.value in principal.roles:
         return
-    if role is Role.CONFIG and Role.CONFIG.value in principal.roles:
+    if role is not Role.ADMIN and role.value in principal.roles:
         return
     raise Forbidden(f"This operation needs the {role.value} role.")
 
@@ -51,6 +60,7 @@ class TokenValidator:
         self._issuers = list(settings.auth_issuers)
         if settings.AUTH_DEV_KEY_FILE:
             self._dev_key = load_dev_key(Path(settings.AUTH_DEV_KEY_FILE)).public_key()
+            self._dev_kid = key_id(self._dev_key)
             self._jwks = None
         else:
             if not settings.AUTH_TENANT_ID:
@@ -70,16 +80,18 @@ class TokenValidator:
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("A bearer token is required.")
         try:
-            key = self._dev_key or self._jwks.get_signing_key_from_jwt(token.strip()).key
+            key = self._signing_key(token.strip())
             claims = jwt.decode(
                 token.strip(),
                 key,
-                algorithms=["RS256"],
+                algorithms=[ALGORITHM],  # never "none", never HS256 keyed with the public key
                 audience=self._audience,
                 issuer=self._issuers,
-                options={"require": ["exp", "iss", "aud"]},
-                leeway=30,
+                options={"require": ["exp", "iss", "aud"]},  # nbf and iat are checked when present
+                leeway=LEEWAY_SECONDS,
             )
+            if int(claims["exp"]) - time.time() > MAX_LIFETIME_SECONDS + LEEWAY_SECONDS:
+                raise jwt.InvalidTokenError("it expires too far in the future")
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("The token has expired.") from None
         except (jwt.InvalidAudienceError, jwt.InvalidIssuerError) as error:
@@ -87,7 +99,25 @@ class TokenValidator:
         except (jwt.PyJWTError, ValueError) as error:
             raise Unauthenticated(f"The token is not valid: {error}.") from None
         roles = claims.get("roles") or []
+        if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+            raise Unauthenticated("The token's roles claim is not a list of names.")
         return Principal(str(claims.get("oid") or claims.get("sub") or ""), frozenset(roles))
+
+    def _signing_key(self, token: str):
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") != ALGORITHM:
+            raise jwt.InvalidAlgorithmError(f"the algorithm must be {ALGORITHM}")
+        if self._dev_key is None:
+            return self._jwks.get_signing_key_from_jwt(token).key  # an unknown kid is an error
+        if header.get("kid", self._dev_kid) != self._dev_kid:
+            raise jwt.InvalidTokenError("unknown signing key (kid)")
+        return self._dev_key
+
+
+def key_id(public_key: rsa.RSAPublicKey) -> str:
+    """The development key's kid: a digest of its public key."""
+    der = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha256(der).hexdigest()[:16]
 
 
 def load_dev_key(path: Path) -> rsa.RSAPrivateKey:
@@ -122,4 +152,5 @@ def issue_dev_token(
     now = int(time.time())
     claims = {"iss": issuer, "aud": audience, "sub": subject, "iat": now, "nbf": now - 5,
               "exp": now + lifetime_seconds, "roles": roles}
-    return jwt.encode(claims, key or load_dev_key(key_file), algorithm="RS256")
+    signing_key = key or load_dev_key(key_file)
+    return jwt.encode(claims, signing_key, algorithm=ALGORITHM, headers={"kid": key_id(signing_key.public_key())})

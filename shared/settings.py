@@ -4,7 +4,7 @@ names appear in local.settings.sample.json, the Bicep outputs and here."""
 import os
 from datetime import timedelta
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
@@ -74,6 +74,13 @@ class Settings(BaseModel):
 
         parse_schedule(value)
         return value
+
+    # Telemetry (docs/operations.md). In Azure: the Application Insights connection string.
+    APPLICATIONINSIGHTS_CONNECTION_STRING: str = ""
+    # Locally, without Application Insights: "console" prints spans and metrics, "otlp" sends
+    # them to OTEL_EXPORTER_OTLP_ENDPOINT (read by the exporter itself); empty: none.
+    BOOKME_TRACES: Literal["", "console", "otlp"] = ""
+    OTEL_EXPORTER_OTLP_ENDPOINT: str = ""
 
     @property
     def cosmos_is_emulator(self) -> bool:

@@ -46,11 +46,13 @@ LOCAL_ONLY_SETTINGS = FORBIDDEN_IN_AZURE | {
     "PORT",
     "SMTP_HOST",
     "SMTP_PORT",
+    # Local telemetry without Application Insights (console or an OTLP collector).
+    "BOOKME_TRACES",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
 }
 # Azure only: the identity the app runs as and the identity-based telemetry settings.
 AZURE_ONLY_SETTINGS = {
     "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
-    "APPLICATIONINSIGHTS_CONNECTION_STRING",
     "AZURE_CLIENT_ID",
 }
 

@@ -266,10 +266,9 @@ def main() -> None:
     token_parser = commands.add_parser("token", help="print a bearer token the local app accepts")
     token_parser.add_argument("--roles", default="BookMe.Config BookMe.Admin")
     args = parser.parse_args()
-    from tools.devhost.host import quiet_sdk_logs
+    from tools.devhost.host import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    quiet_sdk_logs()
+    configure_logging()
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     if args.command == "run":

@@ -12,6 +12,7 @@ from azure.cosmos import PartitionKey
 from azure.cosmos import exceptions as cosmos_errors
 from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
 
+from shared import telemetry
 from shared.adapters.cosmos_layout import CONTAINERS
 from shared.errors import BookMeError, Conflict, NotFound, PreconditionFailed, ServiceUnavailable
 from shared.settings import Settings
@@ -116,16 +117,28 @@ def pooled_transport(max_connections: int) -> Any:
     return AioHttpTransport(session=session, session_owner=True)
 
 
+_RETRIED = {408, 429, 449, 503}
+
+
+def count_retries(response) -> None:
+    """Every HTTP response passes here (azure-core's raw_response_hook), each attempt of a
+    retried request included: the answers the SDK retries are counted for bookme.cosmos_retries."""
+    status = response.http_response.status_code
+    if status in _RETRIED:
+        telemetry.count("bookme.cosmos_retries", status=str(status))
+
+
 def connect(settings: Settings) -> CosmosAccount:
     """Client for the configured account: key for the local emulator, identity in Azure."""
     options = {"transport": transport} if (transport := pooled_transport(settings.COSMOS_MAX_CONNECTIONS)) else {}
     if settings.cosmos_is_emulator:
         client = CosmosClient(settings.COSMOS_ENDPOINT, settings.COSMOS_KEY, connection_verify=False,
-                              **retry_options(settings), **options)
+                              raw_response_hook=count_retries, **retry_options(settings), **options)
     else:
         from azure.identity.aio import DefaultAzureCredential
 
-        client = CosmosClient(settings.COSMOS_ENDPOINT, DefaultAzureCredential(), **retry_options(settings), **options)
+        client = CosmosClient(settings.COSMOS_ENDPOINT, DefaultAzureCredential(), raw_response_hook=count_retries,
+                              **retry_options(settings), **options)
     return CosmosAccount(client, client.get_database_client(settings.COSMOS_DATABASE))
 
 

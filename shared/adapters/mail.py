@@ -8,6 +8,7 @@ from email.utils import getaddresses
 
 from azure.core.exceptions import AzureError
 
+from shared import telemetry
 from shared.errors import ServiceUnavailable
 from shared.ports import Mailer
 from shared.settings import Settings
@@ -19,7 +20,9 @@ class SmtpMailer(Mailer):
         self._port = port
 
     async def send(self, message: EmailMessage) -> None:
-        await asyncio.to_thread(self._send, message)
+        # Host and port only: recipients and subjects are personal data.
+        with telemetry.span("smtp.send", **{"server.address": self._host, "server.port": self._port}):
+            await asyncio.to_thread(self._send, message)
 
     def _send(self, message: EmailMessage) -> None:
         try:
@@ -69,8 +72,9 @@ class AcsMailer(Mailer):
 
     async def send(self, message: EmailMessage) -> None:
         try:
-            poller = await self._email_client().begin_send(acs_payload(message))
-            await poller.result()
+            with telemetry.span("acs.send"):  # azure-core traces the HTTP calls beneath it
+                poller = await self._email_client().begin_send(acs_payload(message))
+                await poller.result()
         except (AzureError, OSError) as error:
             raise ServiceUnavailable(f"Azure Communication Services is unavailable: {type(error).__name__}") from None
 

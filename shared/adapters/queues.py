@@ -10,6 +10,7 @@ from typing import Any
 
 from azure.core.exceptions import AzureError
 
+from shared import telemetry
 from shared.adapters import local_queue
 from shared.errors import ServiceUnavailable
 from shared.ports import Publisher
@@ -17,7 +18,8 @@ from shared.settings import Settings
 
 
 def _entry(message: dict[str, Any]) -> dict[str, Any]:
-    return {"body": json.dumps(message).encode(), "message_id": message.get("id") or str(uuid.uuid4())}
+    return {"body": json.dumps(message).encode(), "message_id": message.get("id") or str(uuid.uuid4()),
+            "application_properties": telemetry.message_properties()}
 
 
 class LocalQueuePublisher(Publisher):
@@ -72,7 +74,8 @@ class ServiceBusPublisher(Publisher):
             batch = await sender.create_message_batch()
             for m in messages:
                 message = ServiceBusMessage(json.dumps(m), message_id=m.get("id"), content_type="application/json",
-                                            scheduled_enqueue_time_utc=at)
+                                            scheduled_enqueue_time_utc=at,
+                                            application_properties=telemetry.message_properties())
                 try:
                     batch.add_message(message)
                 except MessageSizeExceededError:  # the batch is full (256 KiB on Standard): send it, start another

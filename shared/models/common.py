@@ -162,11 +162,45 @@ TimeOfDay = Annotated[
 Uuid = Annotated[str, AfterValidator(_uuid), WithJsonSchema({"type": "string", "format": "uuid"})]
 
 
+# Strings are checked per kind of field. Identifiers, names, keys and e-mail addresses are one
+# line of printable text: no control characters (C0, DEL, C1), no line or paragraph separators
+# and no lone surrogates (which cannot be encoded as UTF-8 again). Free text (descriptions,
+# titles, styling) also keeps newline, carriage return and tab.
+_NOT_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def _line(value: str) -> str:
+    if found := _NOT_IN_LINE.search(value):
+        raise ValueError(f"must be one line of printable text (found {_describe(found.group())})")
+    return value
+
+
+def _text(value: str) -> str:
+    if found := _NOT_IN_TEXT.search(value):
+        raise ValueError(f"must be printable text, lines broken only by newline and tab "
+                         f"(found {_describe(found.group())})")
+    return value
+
+
+def is_printable_line(value: str) -> bool:
+    """No control character, line separator or lone surrogate: what identifiers and query values hold."""
+    return _NOT_IN_LINE.search(value) is None
+
+
+# Use these instead of `str` in every model, with Field(max_length=...) for the bound.
+Line = Annotated[str, AfterValidator(_line)]
+Text = Annotated[str, AfterValidator(_text)]
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _email(value: str) -> str:
-    value = value.strip()
+    value = _line(value).strip()
     if len(value) > 254 or not _EMAIL.match(value):
         raise ValueError(f"'{value}' is not an e-mail address")
     return value

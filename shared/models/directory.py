@@ -1,18 +1,20 @@
 """What BookMe takes from the bank's directory: employees, rooms, meeting topics,
 and the customer types configuration."""
 
+from typing import Annotated
+
 from pydantic import Field, computed_field
 
-from shared.models.common import ApiModel, Buffer, Email, TimeSpan, Uuid
+from shared.models.common import ApiModel, Buffer, Email, Line, Text, TimeSpan, Uuid
 
 Name = Field(min_length=1, max_length=200)
 
 
 class EmployeeUpsert(ApiModel):
-    name: str = Name
+    name: Line = Name
     email: Email | None = None
-    title: str | None = None
-    location: str | None = None
+    title: Line | None = Field(default=None, max_length=200)
+    location: Line | None = Field(default=None, max_length=200)
     is_active: bool = True
 
 
@@ -21,10 +23,10 @@ class Employee(EmployeeUpsert):
 
 
 class RoomUpsert(ApiModel):
-    name: str = Name
+    name: Line = Name
     capacity: int = Field(ge=1, le=10_000)
-    location: str = Field(min_length=1, max_length=200)
-    features: list[str] = []
+    location: Line = Field(min_length=1, max_length=200)
+    features: list[Annotated[Line, Field(max_length=200)]] = Field(default=[], max_length=100)
     is_active: bool = True
 
 
@@ -39,9 +41,9 @@ class Room(RoomUpsert):
 
 
 class MeetingTopicWrite(ApiModel):
-    name: str = Name
-    description: str | None = None
-    customer_type_ids: list[Uuid] = []
+    name: Line = Name
+    description: Text | None = Field(default=None, max_length=4000)
+    customer_type_ids: list[Uuid] = Field(default=[], max_length=1000)
     is_available_to_customers: bool = True
     meeting_duration: TimeSpan | None = None
     buffer_before: Buffer | None = Field(
@@ -55,8 +57,8 @@ class MeetingTopic(MeetingTopicWrite):
 
 
 class CustomerTypeWrite(ApiModel):
-    name: str = Name
-    description: str | None = None
+    name: Line = Name
+    description: Text | None = Field(default=None, max_length=4000)
     is_active: bool = True
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from shared.models.common import ApiModel, Email, MeetingType, TimeSpan, UtcDateTime, Uuid
+from shared.models.common import ApiModel, Email, Line, MeetingType, TimeSpan, UtcDateTime, Uuid
 from shared.models.labels import LabelName
 
 
@@ -28,7 +28,7 @@ def _positive_span(value: timedelta) -> timedelta:
     return value
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Ids = Annotated[list[Uuid], AfterValidator(_unique)]
 Labels = Annotated[list[LabelName], AfterValidator(_unique)]
 DailyCap = Annotated[TimeSpan | None, AfterValidator(_positive_day_span)]
@@ -105,7 +105,7 @@ class ServiceLevel(ApiModel):
 
     max_response_time: Annotated[TimeSpan, AfterValidator(_positive_span)] = timedelta(days=1)
     target_percentage: float = Field(80, ge=0, le=100)
-    max_meetings_per_day: int | None = Field(None, ge=0)
+    max_meetings_per_day: int | None = Field(None, ge=0, le=1000)
 
 
 class ServiceGroupWrite(ApiModel):

@@ -4,14 +4,14 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from shared.models.common import ApiEnum, ApiModel, UtcDateTime, Uuid
+from shared.models.common import ApiEnum, ApiModel, Line, Text, UtcDateTime, Uuid
 
 DEFAULT_COLOR = "#808080"
 
-LabelName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Color = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^#[0-9A-Fa-f]{6}$"),
+LabelName = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Color = Annotated[Line, StringConstraints(strip_whitespace=True, pattern=r"^#[0-9A-Fa-f]{6}$"),
                   AfterValidator(str.upper)]
-Description = Annotated[str, StringConstraints(max_length=1000)]
+Description = Annotated[Text, StringConstraints(max_length=1000)]
 
 
 class ActiveFilter(ApiEnum):
@@ -85,7 +85,7 @@ class LabelListQuery(ApiModel):
 
 
 class LabelSearchQuery(ApiModel):
-    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+    q: Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
         description="The text to search for.")
     threshold: float = Field(0.3, ge=0, le=1, description="Lowest similarity returned.")
     limit: int = Field(20, ge=1, le=100)
@@ -93,11 +93,11 @@ class LabelSearchQuery(ApiModel):
 
 
 class LabelSuggestQuery(ApiModel):
-    prefix: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+    prefix: Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
         description="Start of the label name, any case.")
     limit: int = Field(10, ge=1, le=100)
     active_filter: ActiveFilter = ActiveFilter.ALL
 
 
 class LabelsQuery(ApiModel):
-    labels: list[str] = Field([], description="Keep only items carrying all of these labels (any case).")
+    labels: list[Line] = Field([], description="Keep only items carrying all of these labels (any case).")

@@ -2,13 +2,13 @@
 
 from pydantic import Field, field_validator
 
-from shared.models.common import ApiModel, Uuid
+from shared.models.common import ApiModel, Line, Uuid
 from shared.rules.locations import location_key
 
 
 class LocationWrite(ApiModel):
-    location: str = Field(min_length=1, max_length=100, description="Identifier, unique case-insensitively.")
-    display_name: str | None = Field(default=None, max_length=200)
+    location: Line = Field(min_length=1, max_length=100, description="Identifier, unique case-insensitively.")
+    display_name: Line | None = Field(default=None, max_length=200)
     add_rooms_to_booked_meetings: bool = False
     require_available_room: bool = False
 

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from pydantic import EmailStr, Field, StringConstraints
 
-from shared.models.common import ApiEnum, ApiModel, MeetingType, UtcDateTime, Uuid
+from shared.models.common import ApiEnum, ApiModel, Line, MeetingType, UtcDateTime, Uuid
+from shared.models.common import Text as FreeText
 
 
 class BookedBy(ApiEnum):
@@ -25,17 +26,17 @@ class BookedBy(ApiEnum):
 
 # A Danish CPR number (DDMMYY-SSSS, dash optional). Sensitive: repr=False keeps it out of
 # reprs and so out of any log line that prints a model.
-Cpr = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}-?\d{4}$")]
-Text = Annotated[str, StringConstraints(max_length=4000)]
+Cpr = Annotated[Line, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}-?\d{4}$")]
+Text = Annotated[FreeText, StringConstraints(max_length=4000)]
 
 
 class CustomField(ApiModel):
-    key: str = Field(min_length=1, max_length=200)
-    value: str | None = Field(default=None, max_length=4000)
+    key: Line = Field(min_length=1, max_length=200)
+    value: FreeText | None = Field(default=None, max_length=4000)
 
 
 class ExternalAttendee(ApiModel):
-    name: str | None = Field(default=None, max_length=200)
+    name: Line | None = Field(default=None, max_length=200)
     email: EmailStr
 
 
@@ -43,23 +44,23 @@ class MeetingDetails(ApiModel):
     """The fields a client sets, shared by the create body and the stored meeting."""
 
     booked_by: BookedBy
-    salesforce_id: str = Field(min_length=1, max_length=200)
+    salesforce_id: Line = Field(min_length=1, max_length=200)
     customer_type_id: Uuid | None = None
     time_slot_id: Uuid | None = Field(
         default=None, description="The id of an active reservation from POST /time-slots/reserve.")
     portal_id: Uuid | None = Field(default=None, description="Kept only for PortalPartner and PortalCustomer.")
-    custom_fields: list[CustomField] = Field(default=[], description="Portal bookings only.")
-    external_attendees: list[ExternalAttendee] = Field(default=[], description="Portal bookings only.")
-    title: str | None = Field(default=None, max_length=500)
+    custom_fields: list[CustomField] = Field(default=[], max_length=100, description="Portal bookings only.")
+    external_attendees: list[ExternalAttendee] = Field(default=[], max_length=100, description="Portal bookings only.")
+    title: FreeText | None = Field(default=None, max_length=500)
     description: Text | None = None
-    video_link: str | None = Field(default=None, max_length=2000)
+    video_link: Line | None = Field(default=None, max_length=2000)
     # One transactional batch holds at most 100 operations: one per calendar, plus a few.
     additional_employees: list[Uuid] = Field(default=[], max_length=50)
     room_id: Uuid | None = None
     type: MeetingType
     topic_id: Uuid | None = None
     employee_id: Uuid
-    customer_id: str = Field(min_length=1, max_length=200)
+    customer_id: Line = Field(min_length=1, max_length=200)
 
 
 class MeetingCreate(MeetingDetails):
@@ -91,6 +92,6 @@ class Meeting(MeetingListItem):
 class IcalRequest(ApiModel):
     """Overrides for the generated invitation; every field is optional."""
 
-    title: str | None = Field(default=None, max_length=500)
+    title: FreeText | None = Field(default=None, max_length=500)
     description: Text | None = None
-    location: str | None = Field(default=None, max_length=500)
+    location: Line | None = Field(default=None, max_length=500)

@@ -13,7 +13,19 @@ from pydantic import (
     model_validator,
 )
 
-from shared.models.common import ApiModel, Buffer, Email, MeetingType, TimeOfDay, TimeSpan, Uuid, format_utc, utc_now
+from shared.models.common import (
+    ApiModel,
+    Buffer,
+    Email,
+    Line,
+    MeetingType,
+    Text,
+    TimeOfDay,
+    TimeSpan,
+    Uuid,
+    format_utc,
+    utc_now,
+)
 from shared.rules import timezones
 from shared.rules.closing_days import calendar_day, normalise
 
@@ -43,13 +55,13 @@ class TimeZone(ApiModel):
 
 class MeetingTypeLabel(ApiModel):
     name: MeetingType
-    label: str = Field(min_length=1, max_length=200)
+    label: Line = Field(min_length=1, max_length=200)
     order: int = 0
 
 
 class EmployeeLabel(ApiModel):
-    name: str = Field(min_length=1, max_length=200)
-    label: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
+    label: Line = Field(min_length=1, max_length=200)
     order: int = 0
 
 
@@ -86,8 +98,8 @@ class OrganizationSetting(ApiModel):
     extended_opening_hours_email: Email | None = None
     closing_days: list[ClosingDay] = Field(
         default=[], description="Dates the organization is closed, each at midnight UTC, sorted.")
-    i_cal_meeting_title: str = "Meeting with "
-    i_cal_meeting_description: str = "Your scheduled meeting"
+    i_cal_meeting_title: Text = Field("Meeting with ", max_length=500)
+    i_cal_meeting_description: Text = Field("Your scheduled meeting", max_length=4000)
     personal_data_retention: TimeSpan = Field(
         default=timedelta(days=365),
         description="How long after a meeting ends its personal data is kept; a timer then erases it.")

@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from shared.models.common import ApiEnum, ApiModel, UtcDateTime, Uuid
+from shared.models.common import ApiEnum, ApiModel, Line, UtcDateTime, Uuid
 
 
 class SlotStatus(ApiEnum):
@@ -17,7 +17,7 @@ class SlotToReserve(ApiModel):
     status: SlotStatus = Field(description='Must be "Reserved" (case-insensitive).')
     room_id: Uuid | None = None
     employee_id: Uuid | None = None
-    service_group: str | None = Field(default=None, max_length=200)
+    service_group: Line | None = Field(default=None, max_length=200)
 
 
 class ReserveRequest(ApiModel):
@@ -40,7 +40,7 @@ class Reservation(ApiModel):
     status: SlotStatus = SlotStatus.RESERVED
     employee_id: Uuid | None = None
     room_id: Uuid | None = None
-    service_group: str | None = None
+    service_group: Line | None = None
     token: Uuid
     expires_at: UtcDateTime
 

@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from shared.models.common import ApiEnum, ApiModel, MeetingType, TimeSpan, Uuid
+from shared.models.common import ApiEnum, ApiModel, Line, MeetingType, TimeSpan, Uuid
 from shared.models.locations import Location
 from shared.models.organization import LocalTime
 
@@ -39,7 +39,7 @@ class WorkdayHours(ApiModel):
 
 
 class Workday(WorkdayHours):
-    location: str | None = Field(default=None, max_length=200, description="Free text, usually a location "
+    location: Line | None = Field(default=None, max_length=200, description="Free text, usually a location "
                                                                            "identifier such as CPH-HQ.")
 
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from pydantic import ConfigDict, Field, field_validator
 
-from shared.models.common import ApiEnum, ApiModel, MeetingType, TimeSpan, UtcDateTime, Uuid, format_utc
+from shared.models.common import ApiEnum, ApiModel, Line, MeetingType, TimeSpan, UtcDateTime, Uuid, format_utc
 from shared.rules.availability_explain import Exclusion, Reason
 
 MAX_LOOK_FORWARD = timedelta(days=92)
@@ -25,8 +25,8 @@ class AvailableSlotsQuery(ApiModel):
     customer_type_id: Uuid | None = None
     employee_types: list[EmployeeType] = []
     meeting_types: list[MeetingType] = []
-    customer_location: str | None = None
-    meeting_location: str | None = Field(default=None, description="Defaults to customerLocation.")
+    customer_location: Line | None = Field(default=None, max_length=200)
+    meeting_location: Line | None = Field(default=None, max_length=200, description="Defaults to customerLocation.")
     require_room: bool = False
     is_customer_initiated: bool = False
     require_employee_participation: bool

@@ -2,12 +2,11 @@
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
 
-from tools.devhost.host import load_settings, quiet_sdk_logs, serve
+from tools.devhost.host import configure_logging, load_settings, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,8 +15,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7071")))
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    quiet_sdk_logs()
+    configure_logging()
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     load_settings(ROOT)

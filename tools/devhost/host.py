@@ -18,6 +18,7 @@ from aiohttp import web
 from azure.functions.servicebus import ServiceBusMessage
 from azure.functions.timer import TimerRequest
 
+from shared import request_ids
 from shared.adapters import local_queue
 from tools.devhost.ncrontab import Schedule
 from tools.devhost.routes import Route, RouteTable
@@ -43,6 +44,14 @@ def quiet_sdk_logs() -> None:
     """The Azure SDKs log every HTTP call at INFO; the Functions host keeps them at warning."""
     for name in ("azure", "azure.core.pipeline.policies.http_logging_policy", "aiosmtpd", "mail.log"):
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def configure_logging() -> None:
+    """One line per record, with the request id of the request that logged it ("-" outside one)."""
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s")
+    request_ids.install()
+    quiet_sdk_logs()
 
 
 def load_settings(root: Path) -> None:
@@ -75,6 +84,26 @@ def triggers(app: func.FunctionApp) -> list[Trigger]:
     return found
 
 
+def host_problem(request: web.Request, status: int, title: str, detail: str) -> web.Response:
+    """What the host itself answers (no function ran, or one crashed): problem details with a
+    request id, like the catch-all function serves in Azure, never a bare text/plain page."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    request_id = request_ids.accept_or_new(request.headers.get(request_ids.HEADER))
+    return web.Response(status=status, body=json.dumps(body).encode(), content_type="application/problem+json",
+                        charset="utf-8", headers={request_ids.HEADER: request_id})
+
+
+@web.middleware
+async def problem_details(request: web.Request, handler: Any) -> web.StreamResponse:
+    """aiohttp's own errors (body too large, no route) as problem details too."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        return host_problem(request, error.status, error.reason, error.text or error.reason)
+
+
 async def invoke(trigger: Trigger, argument: Any) -> Any:
     if inspect.iscoroutinefunction(trigger.function):
         return await trigger.function(argument)
@@ -99,11 +128,12 @@ class Host:
 
     async def handle(self, request: web.Request) -> web.Response:
         path = request.path.strip("/")
+        not_found = host_problem(request, 404, "Not Found", f"No function serves {request.method} {request.path!r}.")
         if not (path == self.prefix or path.startswith(self.prefix + "/")):
-            return web.Response(status=404)
+            return not_found
         matched = self.routes.match(path[len(self.prefix):], request.method)
         if matched is None:
-            return web.Response(status=404)
+            return not_found
         route, params = matched
         body = await request.read()
         headers = {k: ", ".join(request.headers.getall(k)) for k in request.headers.keys()}
@@ -115,7 +145,7 @@ class Host:
             response = await invoke(route.target, http_request)
         except Exception:
             log.exception("Function %s failed", route.target.name)
-            return web.Response(status=500)
+            return host_problem(request, 500, "Internal Server Error", "The function failed unexpectedly.")
         if response is None:
             return web.Response(status=204)
         out = web.Response(status=response.status_code, body=response.get_body())
@@ -178,7 +208,7 @@ class Host:
             body=entry["body"], message_id=entry.get("message_id") or str(uuid.uuid4()),
             delivery_count=entry["delivery_count"], content_type="application/json",
             enqueued_time_utc=entry.setdefault("enqueued", datetime.now(UTC)),
-            application_properties={}, user_properties={},
+            application_properties=entry.get("application_properties") or {}, user_properties={},
         )
         try:
             await invoke(trigger, message)
@@ -226,8 +256,9 @@ async def serve(root: Path, port: int, host: str = "127.0.0.1", ready: asyncio.E
     quiet_sdk_logs()
     app_module = importlib.import_module("function_app")
     functions_host = Host(app_module.app, route_prefix(root), os.environ.get("AzureWebJobsStorage"))
-    server = web.Application(client_max_size=MAX_REQUEST_BYTES)
-    server.router.add_route("*", "/{tail:.*}", functions_host.handle)
+    server = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[problem_details])
+    # [\s\S]: a path may hold an encoded newline, which `.` would not match.
+    server.router.add_route("*", r"/{tail:[\s\S]*}", functions_host.handle)
     runner = web.AppRunner(server, access_log=None, shutdown_timeout=2)
     await runner.setup()
     site = web.TCPSite(runner, host, port, reuse_address=True)
