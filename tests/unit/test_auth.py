@@ -1,11 +1,13 @@
 """Token validation with the development key: signature, issuer, audience, expiry, roles."""
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from shared.auth import Principal, Role, TokenValidator, issue_dev_token, require_role
 from shared.errors import Forbidden, Unauthenticated
 from shared.settings import Settings
+from tests.utils.tokens import hostile_tokens
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +61,23 @@ def test_admin_may_do_what_config_may_and_anyone_may_read():
 def test_azure_mode_needs_a_tenant():
     with pytest.raises(RuntimeError):
         TokenValidator(Settings(AUTH_DEV_KEY_FILE="", AUTH_TENANT_ID=""))
+
+
+@pytest.mark.parametrize("name", [
+    "alg none", "alg none, empty signature of a good token", "HS256 signed with the public key", "wrong kid",
+    "not yet valid (nbf in an hour)", "issued in the future (iat in an hour)", "expires in ten years",
+    "no expiry", "roles not a list", "garbage"])
+def test_refuses_hostile_tokens(validator, key_file, name):
+    with pytest.raises(Unauthenticated):
+        validator.validate(f"Bearer {hostile_tokens(key_file)[name]}")
+
+
+def test_a_token_that_names_the_development_key_is_accepted(validator, key_file):
+    assert jwt.get_unverified_header(issue_dev_token(key_file, []))["kid"]
+    assert validator.validate(f"Bearer {issue_dev_token(key_file, [])}").subject == "local-developer"
+
+
+def test_personal_data_role_grants_no_configuration():
+    with pytest.raises(Forbidden):
+        require_role(Principal("x", frozenset({Role.PERSONAL_DATA.value})), Role.CONFIG)
+    require_role(Principal("x", frozenset({Role.PERSONAL_DATA.value})), Role.PERSONAL_DATA)
