@@ -10,7 +10,7 @@ LOAD_SECONDS ?= 60
 LOAD_USERS ?= 40
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test token bench load lint openapi clean browser
+.PHONY: setup run test token bench load lint openapi clean browser fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
@@ -42,6 +42,12 @@ run: setup
 
 test: setup lint browser
 	$(PY) -m pytest
+
+# Schemathesis against both served OpenAPI documents with a larger budget than `make test`
+# (FUZZ_EXAMPLES generated requests per operation and mode; make test uses 3).
+FUZZ_EXAMPLES ?= 100
+fuzz: setup
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/api/test_conformance.py --timeout=3600
 
 token: $(VENV)/.installed
 	@$(PY) -m tools.localstack token --roles "$(ROLES)"

@@ -43,6 +43,8 @@ class Stack:
     smtp: object | None = None
     # The Cosmos DB API server itself, when the host talks to it through something else (a fault proxy).
     cosmos_direct: str = ""
+    # Everything the local host wrote (stdout and stderr), for tests that read the logs.
+    log_file: Path | None = None
 
     def wait_for_mail(self, count: int, timeout: float = 15, predicate=lambda m: True) -> list[Message]:
         deadline = time.monotonic() + timeout
@@ -90,7 +92,7 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
     host = subprocess.Popen([sys.executable, "-m", "tools.localstack", "run"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     stack = Stack(f"http://127.0.0.1:{port}/api", env, key_file, handler, processes, host, controller,
-                  cosmos_direct)
+                  cosmos_direct, log_file=tmp / "host.log")
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if host.poll() is not None:
