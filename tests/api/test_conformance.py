@@ -65,7 +65,9 @@ def _failures(stack, version: str) -> tuple[list[str], int, int]:
 
                 try:
                     check()
-                except Exception as error:  # noqa: BLE001 - collected, so one run names every failing operation
+                # schemathesis reports a FailureGroup, a BaseExceptionGroup: collected, so that one run
+                # names every failing operation.
+                except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001
                     failures.append(f"{version} {operation.label} ({mode.value}): {str(error)[:1500]}")
     return failures, operations, calls
 
