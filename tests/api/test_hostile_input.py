@@ -202,3 +202,20 @@ def test_nothing_changed(stack, client, before):
     lists, mails = before
     assert _lists(stack, client) == lists
     assert len(stack.mail.messages) == mails
+
+
+def test_an_unauthorised_write_changes_nothing_and_reveals_nothing(api, reader, config_api):
+    employee_id = str(uuid.uuid4())
+    created = api.put(f"/employees/{employee_id}", json={"name": "Guarded Employee"})
+    assert created.status_code == 201, created.text
+    try:
+        for client in (reader, config_api):
+            existing = client.delete(f"/employees/{employee_id}", headers={"If-Match": "stale"})
+            missing = client.delete(f"/employees/{uuid.uuid4()}", headers={"If-Match": "stale"})
+            assert existing.status_code == missing.status_code == 403
+            assert existing.json()["detail"] == missing.json()["detail"]
+            overwrite = client.put(f"/employees/{employee_id}", json={"name": "Taken Over"})
+            assert overwrite.status_code == 403
+        assert api.get(f"/employees/{employee_id}").json() == created.json()
+    finally:
+        api.delete(f"/employees/{employee_id}")
