@@ -197,13 +197,6 @@ def test_json_patch_cannot_reach_read_only_paths(api):
         api.delete(url)
 
 
-def test_nothing_changed(stack, client, before):
-    """Runs last in this module: every list reads as it did before the hostile requests."""
-    lists, mails = before
-    assert _lists(stack, client) == lists
-    assert len(stack.mail.messages) == mails
-
-
 def test_an_unauthorised_write_changes_nothing_and_reveals_nothing(api, reader, config_api):
     employee_id = str(uuid.uuid4())
     created = api.put(f"/employees/{employee_id}", json={"name": "Guarded Employee"})
@@ -219,3 +212,10 @@ def test_an_unauthorised_write_changes_nothing_and_reveals_nothing(api, reader, 
         assert api.get(f"/employees/{employee_id}").json() == created.json()
     finally:
         api.delete(f"/employees/{employee_id}")
+
+
+def test_nothing_changed(stack, client, before):
+    """Runs last in this module: every list reads as it did before the hostile requests."""
+    lists, mails = before
+    assert _lists(stack, client) == lists
+    assert len(stack.mail.messages) == mails
