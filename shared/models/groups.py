@@ -29,8 +29,9 @@ def _positive_span(value: timedelta) -> timedelta:
 
 
 Name = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Ids = Annotated[list[Uuid], AfterValidator(_unique)]
-Labels = Annotated[list[LabelName], AfterValidator(_unique)]
+# Bounded so that one request cannot make the service look up or register without end.
+Ids = Annotated[list[Uuid], Field(max_length=1000), AfterValidator(_unique)]
+Labels = Annotated[list[LabelName], Field(max_length=50), AfterValidator(_unique)]
 DailyCap = Annotated[TimeSpan | None, AfterValidator(_positive_day_span)]
 
 
