@@ -11,7 +11,7 @@ import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
 
 import azure.functions as func
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -173,9 +173,12 @@ class RouteGroup:
             require_role(principal, endpoint.role if isinstance(endpoint.role, Role) else None)
         if len(req.get_body() or b"") > MAX_BODY:
             raise PayloadTooLarge("The request body is over 1 MiB.")
+        if not _utf8_path(req.url):
+            raise NotFound("The path is not UTF-8.")
         for name, value in params.items():
             is_id = (name == "id" or name.endswith("Id")) and name not in endpoint.text_params
-            if not is_printable_line(value) or (is_id and not is_uuid(value)):
+            # U+FFFD: what percent-encoded bytes that are not UTF-8 decode to.
+            if not is_printable_line(value) or "\ufffd" in value or (is_id and not is_uuid(value)):
                 raise NotFound(f"No resource with id {value[:100]!r}.")
         query_values(req)  # refuses control characters in any query value, used or not
         query = parse_query(req, endpoint.query) if endpoint.query else None
@@ -183,9 +186,21 @@ class RouteGroup:
         return endpoint, Call(req, version, params, query, body, principal)
 
 
+def _utf8_path(url: str) -> bool:
+    """Whether the percent-encoded path decodes as UTF-8 (hosts pass undecodable bytes on as is)."""
+    try:
+        unquote_to_bytes(urlsplit(url).path).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def query_values(req: func.HttpRequest) -> dict[str, list[str]]:
     """Every query value, repeated keys kept (the host's params map keeps only one)."""
-    values = parse_qs(urlsplit(req.url).query, keep_blank_values=True)
+    try:
+        values = parse_qs(urlsplit(req.url).query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise InvalidRequest("The query string is not UTF-8.") from None
     for key, value in req.params.items():
         values.setdefault(key, [value])
     for key, given in values.items():

@@ -110,6 +110,7 @@ def test_every_endpoint_refuses_hostile_input(stack, client, before, target):
     # A control character in any query value, used by the endpoint or not.
     _problem(client.request(endpoint.method, url + "?isCustomer=false&x=a%00b", headers=good, content=b"{}"), 400)
     _problem(client.request(endpoint.method, url + "?x=%1b%5B31m", headers=good, content=b"{}"), 400)
+    _problem(client.request(endpoint.method, url + "?x=%ff%fe", headers=good, content=b"{}"), 400)  # not UTF-8
     # Over 1 MiB.
     _problem(client.request(endpoint.method, url, headers=good, content=b'"' + b"x" * (1024 * 1024) + b'"'), 413)
     # A path parameter with a newline, a NUL or a lone surrogate's UTF-8 bytes.
