@@ -77,6 +77,8 @@ class Settings(BaseModel):
 
     # Telemetry (docs/operations.md). In Azure: the Application Insights connection string.
     APPLICATIONINSIGHTS_CONNECTION_STRING: str = ""
+    # Azure only: "ClientId=<identity>;Authorization=AAD", since the resource refuses local auth.
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: str = ""
     # Locally, without Application Insights: "console" prints spans and metrics, "otlp" sends
     # them to OTEL_EXPORTER_OTLP_ENDPOINT (read by the exporter itself); empty: none.
     BOOKME_TRACES: Literal["", "console", "otlp"] = ""

@@ -41,7 +41,8 @@ def configure(settings: Settings | None = None) -> None:
         from azure.monitor.opentelemetry import configure_azure_monitor
 
         # Also enables azure-core tracing, so Cosmos, Service Bus and ACS calls are spans.
-        configure_azure_monitor(connection_string=settings.APPLICATIONINSIGHTS_CONNECTION_STRING)
+        configure_azure_monitor(connection_string=settings.APPLICATIONINSIGHTS_CONNECTION_STRING,
+                                credential=_entra_credential(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING))
     elif settings.BOOKME_TRACES in ("console", "otlp"):
         _configure_local(settings.BOOKME_TRACES)
     else:
@@ -51,6 +52,17 @@ def configure(settings: Settings | None = None) -> None:
     _state.update(on=True, tracer=trace.get_tracer("bookme"), meter=metrics.get_meter("bookme"))
     log.info("Telemetry on (%s)", "Azure Monitor" if settings.APPLICATIONINSIGHTS_CONNECTION_STRING
              else settings.BOOKME_TRACES)
+
+
+def _entra_credential(authentication: str) -> Any:
+    """The managed identity that APPLICATIONINSIGHTS_AUTHENTICATION_STRING names: Application
+    Insights is deployed with local (key) authentication disabled, so ingestion needs Entra ID."""
+    parts = dict(part.split("=", 1) for part in authentication.split(";") if "=" in part)
+    if parts.get("Authorization", "").upper() != "AAD":
+        return None
+    from azure.identity import ManagedIdentityCredential
+
+    return ManagedIdentityCredential(client_id=parts.get("ClientId") or None)
 
 
 def _configure_local(kind: str) -> None:

@@ -23,3 +23,11 @@ def test_a_queue_message_carries_the_request_id_of_the_request_that_queued_it():
     # Service Bus hands properties over as bytes.
     assert telemetry.message_request_id({b"x-request-id": b"booking-42"}) == "booking-42"
     assert telemetry.message_request_id({}) != "booking-42"
+
+
+def test_application_insights_is_reached_with_the_named_managed_identity():
+    from shared.telemetry import _entra_credential
+
+    assert _entra_credential("") is None
+    assert _entra_credential("InstrumentationKey=x") is None
+    assert type(_entra_credential("ClientId=0000;Authorization=AAD")).__name__ == "ManagedIdentityCredential"
