@@ -15,7 +15,8 @@ from shared.settings import Settings
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 
 # Read locally only; the first two must never be set in Azure.
-LOCAL_ONLY_SETTINGS = {"COSMOS_KEY", "AUTH_DEV_KEY_FILE", "SMTP_HOST", "SMTP_PORT"}
+LOCAL_ONLY_SETTINGS = {"COSMOS_KEY", "AUTH_DEV_KEY_FILE", "SMTP_HOST", "SMTP_PORT", "BOOKME_TRACES",
+                       "OTEL_EXPORTER_OTLP_ENDPOINT"}
 
 
 def _bicep(relative: str) -> str:
