@@ -3,6 +3,7 @@
 import functools
 import json
 import logging
+import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,7 +94,9 @@ def error_response(error: Exception) -> func.HttpResponse:
         if error.status >= 500:
             log.error("Request failed: %s", error.detail)
         return problem(error.status, error.title, error.detail, error.errors, headers, error.extensions)
-    log.exception("Unhandled error", exc_info=error)
+    # The type and the frames, not the message: messages of third-party errors (pydantic's
+    # among them) quote the values they failed on, and those may be personal data.
+    log.error("Unhandled %s:\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
     return problem(500, "Internal Server Error", "The server failed unexpectedly.")
 
 

@@ -44,3 +44,14 @@ def test_the_wrapped_function_keeps_its_name_for_the_functions_index():
         return func.HttpResponse("")
 
     assert with_request_id(employees).__name__ == "employees"
+
+
+async def test_an_unexpected_failure_is_logged_without_its_message(caplog):
+    @with_request_id
+    async def leaky(req: func.HttpRequest) -> func.HttpResponse:
+        raise ValueError("customer anne@example.com has cpr 010190-1234")
+
+    await leaky(_request())
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Unhandled ValueError" in logged and "leaky" in logged
+    assert "anne@example.com" not in logged and "010190" not in logged
