@@ -3,6 +3,8 @@
 import json
 import logging
 
+from pydantic import ValidationError
+
 from shared.context import Context
 from shared.errors import UnreadableMessage
 from shared.rules.notifications import (
@@ -19,6 +21,14 @@ from shared.services.booking.outbox import republish_outbox
 log = logging.getLogger(__name__)
 
 
+def _reason(error: ValueError) -> str:
+    """Why a message is unreadable, without the values it holds (addresses are personal data):
+    the failing fields and error kinds of a validation error, the position of a JSON error."""
+    if isinstance(error, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'message'}: {e['type']}" for e in error.errors())
+    return str(error) if isinstance(error, json.JSONDecodeError) else type(error).__name__
+
+
 async def deliver(ctx: Context, body: bytes | str) -> bool:
     """Send the e-mail of one queue message; True once it is handled (sent, or nothing left to
     send after an erasure). A failing mail server raises, so the queue retries.
@@ -29,7 +39,7 @@ async def deliver(ctx: Context, body: bytes | str) -> bool:
         message = json.loads(body)
         notice, made = from_message(message), made_at(message)
     except ValueError as error:  # JSONDecodeError and pydantic's ValidationError are ValueErrors
-        raise UnreadableMessage(f"Not a notification message: {error}") from None
+        raise UnreadableMessage(f"Not a notification message: {_reason(error)}") from None
     # Erased after the message was made: mail what is left, never the erased data.
     if made is not None and carries_personal_data(notice) and \
             await personal_data.erased_since(ctx, meeting_id(notice), made):
