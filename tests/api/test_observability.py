@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from shared.models.common import format_utc
+from shared.settings import Settings
 from tests.utils.stack import start_stack, stop_stack
 from tests.utils.tokens import ALL_ROLES, bearer, token
 
@@ -110,8 +111,8 @@ def test_nothing_logged_holds_personal_data_or_the_token(traced, portal_meeting)
                "advisor e-mail": ADVISOR, "token": token(traced.key_file)[-40:]}
     found = {name: value for name, value in secrets.items() if value in log}
     assert not found, f"personal data in {traced.log_file}: {sorted(found)}"
-    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", log.replace("bookme@bank.example", "")), \
-        "no e-mail address at all in the log"
+    sender = traced.env.get("MAIL_SENDER") or Settings.model_fields["MAIL_SENDER"].default
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", log.replace(sender, "")), "no e-mail address at all in the log"
 
 
 @pytest.mark.parametrize("roles", [[], ["BookMe.Config"]])
