@@ -67,14 +67,6 @@ class Settings(BaseModel):
     ACS_ENDPOINT: str = ""
     MAIL_SENDER: str = "bookme@bank.example"
 
-    @field_validator("WEBHOOK_RETRY_SCHEDULE")
-    @classmethod
-    def _schedule_parses(cls, value: str) -> str:
-        from shared.rules.webhooks import parse_schedule
-
-        parse_schedule(value)
-        return value
-
     # Telemetry (docs/operations.md). In Azure: the Application Insights connection string.
     APPLICATIONINSIGHTS_CONNECTION_STRING: str = ""
     # Azure only: "ClientId=<identity>;Authorization=AAD", since the resource refuses local auth.
@@ -83,6 +75,14 @@ class Settings(BaseModel):
     # them to OTEL_EXPORTER_OTLP_ENDPOINT (read by the exporter itself); empty: none.
     BOOKME_TRACES: Literal["", "console", "otlp"] = ""
     OTEL_EXPORTER_OTLP_ENDPOINT: str = ""
+
+    @field_validator("WEBHOOK_RETRY_SCHEDULE")
+    @classmethod
+    def _schedule_parses(cls, value: str) -> str:
+        from shared.rules.webhooks import parse_schedule
+
+        parse_schedule(value)
+        return value
 
     @property
     def cosmos_is_emulator(self) -> bool:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator
 
-from shared.models.common import ApiEnum, ApiModel, Uuid
+from shared.models.common import ApiEnum, ApiModel, Line, Text, Uuid
 from shared.rules import webhook_signing
 
 
@@ -27,15 +27,15 @@ Events = Annotated[list[WebhookEvent], Field(min_length=1), AfterValidator(_dist
 
 
 class WebhookWrite(ApiModel):
-    url: str = Field(min_length=1, max_length=2000, description=(
+    url: Line = Field(min_length=1, max_length=2000, description=(
         "https URL whose host resolves to public addresses only (see WEBHOOKS_ALLOW_PRIVATE_TARGETS)."))
     events: Events = Field(description="The meeting events sent to this URL; at least one.")
-    description: str | None = Field(default=None, max_length=1000)
+    description: Text | None = Field(default=None, max_length=1000)
     is_active: bool = Field(default=True, description="Inactive ones receive nothing, queued retries included.")
 
 
 class WebhookCreate(WebhookWrite):
-    secret: str | None = Field(default=None, description=(
+    secret: Line | None = Field(default=None, max_length=200, description=(
         "`whsec_` + base64 of 24 to 64 random bytes; generated when not given. Returned only by this POST."))
 
     @field_validator("secret")
