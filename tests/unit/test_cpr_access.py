@@ -41,3 +41,10 @@ def test_a_patch_may_not_read_the_cpr_number_without_the_role(operation):
 def test_writing_the_cpr_number_needs_no_role():
     check_patch_reads([{"op": "replace", "path": "/cpr", "value": "010190-1234"}, {"op": "remove", "path": "/cpr"}],
                       frozenset())
+
+
+def test_a_replayed_answer_is_masked_like_a_fresh_one():
+    kept = MEETING.to_json()
+    assert shown_to(kept, frozenset({"BookMe.Config"}))["cpr"] is None
+    assert shown_to(kept, frozenset({"BookMe.PersonalData"}))["cpr"] == "010190-1234"
+    assert kept["cpr"] == "010190-1234", "the kept answer itself is not changed"
