@@ -3,6 +3,7 @@
 import azure.functions as func
 
 from functions import health, lazy_groups, notifications, openapi, reservations_cleanup, webhook_delivery
+from shared import telemetry
 
 # (function name, route base, module) of every route group. A group's module is imported by its
 # first request, not here: a cold start pays for the groups it serves, not for all of them
@@ -27,7 +28,6 @@ ROUTE_GROUPS = (
     ("customers", "customers", "functions.customers"),
     ("room_vacancies", "room-vacancies", "functions.room_vacancies"),
 )
-from shared import telemetry
 
 # Request ids in every log record; traces and metrics when configured (docs/operations.md).
 telemetry.configure()

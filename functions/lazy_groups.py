@@ -7,6 +7,8 @@ import importlib
 
 import azure.functions as func
 
+from functions.http import with_request_id
+
 # Every method reaches the group, so a known path with another method is a 405, not a 404.
 METHODS = ["DELETE", "GET", "PATCH", "POST", "PUT"]
 MODULES: list[str] = []
@@ -23,7 +25,7 @@ def blueprint(name: str, base: str, module: str) -> func.Blueprint:
 
     serve.__name__ = name
     bp.route(route=f"{{version}}/bookme/{base.strip('/')}/{{*rest}}", methods=METHODS,
-             auth_level=func.AuthLevel.ANONYMOUS)(serve)
+             auth_level=func.AuthLevel.ANONYMOUS)(with_request_id(serve))
     return bp
 
 

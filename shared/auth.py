@@ -104,6 +104,8 @@ class TokenValidator:
         return Principal(str(claims.get("oid") or claims.get("sub") or ""), frozenset(roles))
 
     def _signing_key(self, token: str):
+        import jwt
+
         header = jwt.get_unverified_header(token)
         if header.get("alg") != ALGORITHM:
             raise jwt.InvalidAlgorithmError(f"the algorithm must be {ALGORITHM}")
@@ -116,6 +118,8 @@ class TokenValidator:
 
 def key_id(public_key: rsa.RSAPublicKey) -> str:
     """The development key's kid: a digest of its public key."""
+    from cryptography.hazmat.primitives import serialization
+
     der = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(der).hexdigest()[:16]
 

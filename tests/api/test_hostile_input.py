@@ -10,11 +10,13 @@ import uuid
 import httpx
 import pytest
 
-import function_app  # noqa: F401 - registers every route group
+import function_app  # noqa: F401 - declares every route group
+from functions import lazy_groups
 from functions.routing import GROUPS, PUBLIC, Endpoint, RouteGroup
 from shared.auth import Role
 from tests.utils.tokens import bearer, hostile_tokens
 
+lazy_groups.load_all()  # the groups' modules, so that every endpoint is listed
 ENDPOINTS: list[tuple[str, RouteGroup, Endpoint]] = [
     (version, group, endpoint) for group in GROUPS for endpoint in group.endpoints for version in endpoint.versions
 ]
