@@ -17,8 +17,6 @@ INFRA = Path(__file__).resolve().parents[2] / "infra"
 # Read locally only; the first two must never be set in Azure.
 LOCAL_ONLY_SETTINGS = {"COSMOS_KEY", "AUTH_DEV_KEY_FILE", "SMTP_HOST", "SMTP_PORT", "BOOKME_TRACES",
                        "OTEL_EXPORTER_OTLP_ENDPOINT"}
-# Tuning with safe defaults, set as app settings only to change them (docs/operations.md).
-OPTIONAL_SETTINGS = {"COSMOS_RETRY_TOTAL", "COSMOS_RETRY_BACKOFF_MAX", "COSMOS_REQUEST_TIMEOUT"}
 
 
 def _bicep(relative: str) -> str:
@@ -64,7 +62,7 @@ def test_main_bicep_names_the_database_the_app_uses():
 
 
 def test_function_app_gets_every_setting_the_code_reads_in_azure():
-    needed = set(Settings.model_fields) - LOCAL_ONLY_SETTINGS - OPTIONAL_SETTINGS
+    needed = set(Settings.model_fields) - LOCAL_ONLY_SETTINGS
 
     assert needed - _app_setting_names_in_api_bicep() == set()
 
