@@ -21,7 +21,6 @@ from shared.rules.webhooks import deliveries, event, to_message
 from shared.services import webhook_delivery, webhooks
 from tests.utils.fakes import fake_context
 from tests.utils.webhook_fakes import FakeResolver
-from tests.utils.webhook_receiver import Receiver
 from tools.devhost import host as devhost
 
 MEETING = Meeting.model_validate({
@@ -39,13 +38,6 @@ def delivery_app(ctx, sender) -> func.FunctionApp:
         await webhook_delivery.deliver(ctx, sender, msg.get_body())
 
     return app
-
-
-@pytest.fixture
-async def receiver():
-    running = await Receiver().start()
-    yield running
-    await running.stop()
 
 
 @pytest.fixture

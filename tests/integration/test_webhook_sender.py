@@ -11,13 +11,6 @@ from tests.utils.webhook_receiver import Receiver
 
 
 @pytest.fixture
-async def receiver():
-    running = await Receiver().start()
-    yield running
-    await running.stop()
-
-
-@pytest.fixture
 async def sender():
     built = AiohttpWebhookSender(timeout=timedelta(seconds=1), allow_private=True)
     yield built
