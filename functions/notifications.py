@@ -6,13 +6,14 @@ import azure.functions as func
 
 from shared import request_ids, telemetry
 from shared.bootstrap import get_context
-from shared.services import notifications
 
 bp = func.Blueprint()
 
 
 @bp.service_bus_queue_trigger(arg_name="msg", queue_name="%NOTIFICATIONS_QUEUE%", connection="SERVICEBUS_CONNECTION")
 async def notifications_mail(msg: func.ServiceBusMessage) -> None:
+    from shared.services import notifications  # imported by the first message, not at cold start
+
     # The booking's request id and trace context travel in the message, so its e-mail correlates.
     properties = msg.application_properties or {}
     with request_ids.scope(telemetry.message_request_id(properties)), telemetry.span(

@@ -15,7 +15,6 @@ import azure.functions as func
 from shared import request_ids, telemetry
 from shared.bootstrap import get_context
 from shared.errors import BookMeError
-from shared.services import idempotency, notifications, personal_data, reservations
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +23,9 @@ bp = func.Blueprint()
 
 @bp.timer_trigger(schedule="%RESERVATION_CLEANUP_SCHEDULE%", arg_name="timer", run_on_startup=False)
 async def reservations_cleanup(timer: func.TimerRequest) -> None:
+    # Imported by the first run, not at cold start (bench/bench_cold_start.py).
+    from shared.services import idempotency, notifications, personal_data, reservations
+
     with request_ids.scope(request_ids.accept_or_new(None)), telemetry.span("reservations.cleanup"):
         ctx = await get_context()
         removed = await _chore("removing expired reservations", reservations.cleanup_expired(ctx))

@@ -8,13 +8,14 @@ import azure.functions as func
 from shared import request_ids, telemetry
 from shared.bootstrap import get_context, webhook_sender
 from shared.models.common import parse_utc
-from shared.services import webhook_delivery
 
 bp = func.Blueprint()
 
 
 @bp.service_bus_queue_trigger(arg_name="msg", queue_name="%WEBHOOKS_QUEUE%", connection="SERVICEBUS_CONNECTION")
 async def webhook_delivery_post(msg: func.ServiceBusMessage) -> None:
+    from shared.services import webhook_delivery  # imported by the first message, not at cold start
+
     # The booking's request id and trace context travel in the message, as for e-mails.
     properties = msg.application_properties or {}
     with request_ids.scope(telemetry.message_request_id(properties)), telemetry.span(
