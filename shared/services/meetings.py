@@ -14,11 +14,12 @@ from shared.rules.booking import booking_day, check_participants, not_in_past
 from shared.rules.history import SYSTEM_ACTOR
 from shared.rules.notifications import notices
 from shared.rules.patching import apply_patch, check_operations
-from shared.services.booking import lookups, meeting_store
+from shared.services.booking import lookups, meeting_documents, meeting_store
 from shared.services.booking.day_batch import day_key
 from shared.services.booking.invitations import invitation
 from shared.services.booking.lookups import Parties, Wanted
-from shared.services.booking.meeting_store import MeetingWrite, StoredMeeting
+from shared.services.booking.meeting_documents import StoredMeeting
+from shared.services.booking.meeting_store import MeetingWrite
 from shared.services.booking.offer_check import customer_check, room_choice
 from shared.services.booking.reservation_store import active_reservation
 from shared.services.crud import check_if_match
@@ -133,9 +134,9 @@ async def list_meetings(ctx: Context, time_slot_id: str | None = None, employee_
     found = await ctx.bookings.meetings(time_slot_id, employee_id, modified_from, modified_to)
     copies: dict[str, list[StoredMeeting]] = {}
     for document in found:
-        stored = meeting_store.from_document(document)
+        stored = meeting_documents.from_document(document)
         copies.setdefault(stored.meeting.id, []).append(stored)
-    current = [meeting_store.latest(each)[0] for each in copies.values()]
+    current = [meeting_documents.latest(each)[0] for each in copies.values()]
     return [s.meeting.listed() for s in sorted(current, key=lambda s: (s.meeting.start_date, s.meeting.id))]
 
 
@@ -156,7 +157,7 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
             patched = Meeting.model_validate({**patched.to_json(), "startDate": consumed["startDate"],
                                               "endDate": consumed["endDate"]})
         retimed = (patched.start_date, patched.end_date) != (before.meeting.start_date, before.meeting.end_date)
-        rebooked = bool(consumed) or not meeting_store.holds_same_time(before.meeting, patched)
+        rebooked = bool(consumed) or not meeting_documents.holds_same_time(before.meeting, patched)
         moved = retimed or patched.employee_id != before.meeting.employee_id
         found = await lookups.load(ctx, _wanted(patched, before.meeting, capped=rebooked, placed=moved))
         org = found.settings

@@ -21,7 +21,7 @@ from shared.rules.booking import employee_calendar
 from shared.rules.history import record
 from shared.rules.personal_data import BATCH_LIMIT, RETENTION_ACTOR
 from shared.services import meetings, personal_data
-from shared.services.booking import meeting_store
+from shared.services.booking import meeting_documents
 
 _days = itertools.count()
 EMPLOYEE = bank.employee_named("Henrik Olsen").id
@@ -94,7 +94,7 @@ async def stored_meetings(ctx, customer: str, ends: list[datetime]) -> list[str]
             "dateCreated": iso(start), "dateModified": iso(start), "cpr": "311299-9876", "description": "Loan",
             "externalAttendees": [{"email": "guest@example.com"}]})
         history = (record(start, "someone", None, meeting.to_json()),)
-        await ctx.bookings.commit(day_of(start), [Op("create", meeting.id, meeting_store.document(
+        await ctx.bookings.commit(day_of(start), [Op("create", meeting.id, meeting_documents.document(
             meeting, day_of(start), 0, history))])
         ids.append(meeting.id)
     return ids

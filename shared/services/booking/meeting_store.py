@@ -17,13 +17,22 @@ from shared.errors import InvalidRequest, NotFound
 from shared.models.common import new_id
 from shared.models.meetings import Meeting
 from shared.ports import BatchRejected, Op
-from shared.rules.booking import MEETING_ENTRY, Calendar, Claim, employee_calendar, plan, release, room_calendar
+from shared.rules.booking import MEETING_ENTRY, Calendar, Claim, plan, release
 from shared.rules.calendar_documents import MEETING_DOC
 from shared.rules.history import SYSTEM_ACTOR, record, tombstone
 from shared.rules.notifications import Notice
 from shared.rules.personal_data import holds_personal_data
 from shared.rules.webhooks import event as webhook_event
 from shared.services.booking.day_batch import after_commit, keep_calendars, write_day
+from shared.services.booking.meeting_documents import (
+    NO_BUFFERS,
+    StoredMeeting,
+    document,
+    from_document,
+    holds_same_time,
+    latest,
+    resources,
+)
 from shared.services.booking.offer_check import Check, RoomChoice, with_room
 from shared.services.booking.outbox import outbox_document, outbox_ops, publish_outbox
 from shared.services.booking.reservation_store import held_by
@@ -31,20 +40,6 @@ from shared.services.idempotency import Keep
 
 log = logging.getLogger(__name__)
 REPAIR_ATTEMPTS = 3
-NO_BUFFERS = (timedelta(0), timedelta(0))
-
-
-@dataclass(frozen=True)
-class StoredMeeting:
-    meeting: Meeting
-    day: str
-    sequence: int
-    etag: str
-    # Its history records, oldest first, and when its personal data was last erased.
-    history: tuple[dict[str, Any], ...] = ()
-    erased_at: str | None = None
-    buffers: tuple[timedelta, timedelta] = NO_BUFFERS  # taken when booked (section 12)
-    room_assigned: bool = False  # the room was chosen by BookMe (section 13), not named by the client
 
 
 @dataclass(frozen=True)
@@ -80,50 +75,11 @@ class MeetingWrite:
         return self.before is not None and self.before.day != self.day
 
 
-def document(meeting: Meeting, day: str, sequence: int, history: tuple[dict[str, Any], ...] = (),
-             erased_at: str | None = None, buffers: tuple[timedelta, timedelta] = NO_BUFFERS,
-             extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    # `type` tells the documents of the container apart, so the meeting's type is kept as meetingType.
-    fields = meeting.to_json()
-    stored = {**fields, "meetingType": fields.pop("type"), "pk": day, "type": MEETING_DOC, "sequence": sequence,
-              "history": list(history), "personalData": holds_personal_data(meeting.to_json(), list(history)),
-              "bufferBefore": int(buffers[0].total_seconds()), "bufferAfter": int(buffers[1].total_seconds()),
-              **(extra or {})}
-    return {**stored, "erasedAt": erased_at} if erased_at else stored
-
-
-def from_document(document: dict[str, Any]) -> StoredMeeting:
-    meeting = Meeting.model_validate({**document, "type": document["meetingType"]})
-    buffers = (timedelta(seconds=document.get("bufferBefore") or 0),
-               timedelta(seconds=document.get("bufferAfter") or 0))
-    return StoredMeeting(meeting, document["pk"], document.get("sequence", 0), document["_etag"],
-                         tuple(document.get("history", ())), document.get("erasedAt"), buffers,
-                         bool(document.get("roomAssigned")))
-
-
 def history_after(write: MeetingWrite, after: Meeting) -> tuple[dict[str, Any], ...]:
     """The meeting's history with the record of this write (at the meeting's new dateModified)."""
     before = write.before.meeting.to_json() if write.before else None
     previous = write.before.history if write.before else ()
     return (*previous, record(after.date_modified, write.actor, before, after.to_json()))
-
-
-def latest(copies: list[StoredMeeting]) -> list[StoredMeeting]:
-    """Copies of one meeting, the current one first (higher sequence, then later change)."""
-    return sorted(copies, key=lambda s: (s.sequence, s.meeting.date_modified), reverse=True)
-
-
-def resources(meeting: Meeting) -> tuple[str, ...]:
-    """The calendars a meeting holds: its employees and its room."""
-    held = [employee_calendar(meeting.employee_id), *(employee_calendar(e) for e in meeting.additional_employees)]
-    if meeting.room_id:
-        held.append(room_calendar(meeting.room_id))
-    return tuple(dict.fromkeys(held))
-
-
-def holds_same_time(before: Meeting, after: Meeting) -> bool:
-    return (before.start_date, before.end_date) == (after.start_date, after.end_date) and \
-        set(resources(before)) == set(resources(after))
 
 
 async def read(ctx: Context, id: str) -> StoredMeeting:
