@@ -6,7 +6,8 @@ from typing import Any
 import azure.functions as func
 
 from functions.http import keyed_reply, quote_etag
-from functions.routing import Call, RouteGroup, parse_body
+from functions.request_parsing import parse_body
+from functions.routing import Call, RouteGroup
 from shared import telemetry
 from shared.auth import Role
 from shared.bootstrap import get_context

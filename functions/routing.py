@@ -6,23 +6,20 @@ method, then token and role (before anything is read or written), then body size
 ids, query and body validation.
 """
 
-import functools
-import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, unquote_to_bytes, urlsplit
+from urllib.parse import urlsplit
 
 import azure.functions as func
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel
 
 from functions.http import respond, with_request_id
+from functions.request_parsing import parse_body, parse_query, query_values, utf8_path
 from shared import bootstrap
 from shared.auth import Principal, Role, require_role
-from shared.errors import InvalidRequest, MethodNotAllowed, NotFound, PayloadTooLarge
+from shared.errors import MethodNotAllowed, NotFound, PayloadTooLarge
 from shared.models.common import is_printable_line, is_uuid
-from shared.rules.json_input import JsonInputError, parse_json
-from shared.rules.validation import validation_errors
 
 MAX_BODY = 1024 * 1024
 VERSIONS = ("v2", "v3")
@@ -173,7 +170,7 @@ class RouteGroup:
             require_role(principal, endpoint.role if isinstance(endpoint.role, Role) else None)
         if len(req.get_body() or b"") > MAX_BODY:
             raise PayloadTooLarge("The request body is over 1 MiB.")
-        if not _utf8_path(req.url):
+        if not utf8_path(req.url):
             raise NotFound("The path is not UTF-8.")
         for name, value in params.items():
             is_id = (name == "id" or name.endswith("Id")) and name not in endpoint.text_params
@@ -184,69 +181,3 @@ class RouteGroup:
         query = parse_query(req, endpoint.query) if endpoint.query else None
         body = parse_body(req, endpoint.body) if endpoint.body is not None else None
         return endpoint, Call(req, version, params, query, body, principal)
-
-
-def _utf8_path(url: str) -> bool:
-    """Whether the percent-encoded path decodes as UTF-8 (hosts pass undecodable bytes on as is)."""
-    try:
-        unquote_to_bytes(urlsplit(url).path).decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def query_values(req: func.HttpRequest) -> dict[str, list[str]]:
-    """Every query value, repeated keys kept (the host's params map keeps only one)."""
-    try:
-        values = parse_qs(urlsplit(req.url).query, keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError:
-        raise InvalidRequest("The query string is not UTF-8.") from None
-    for key, value in req.params.items():
-        values.setdefault(key, [value])
-    for key, given in values.items():
-        if not all(is_printable_line(text) for text in (key, *given)):
-            raise InvalidRequest(f"The query parameter {key[:100]!r} holds a control character.")
-    return values
-
-
-def _is_list(annotation: Any) -> bool:
-    if typing.get_origin(annotation) in (list, tuple, set, frozenset):
-        return True
-    return any(_is_list(arg) for arg in typing.get_args(annotation) if arg is not type(None))
-
-
-def parse_query(req: func.HttpRequest, model: type[BaseModel]) -> BaseModel:
-    raw = {k.lower(): v for k, v in query_values(req).items()}
-    data: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        key = (info.alias or name).lower()
-        if key not in raw:
-            continue
-        if _is_list(info.annotation):
-            data[info.alias or name] = [part.strip() for v in raw[key] for part in v.split(",") if part.strip()]
-        elif raw[key][-1].strip():  # an empty value means the parameter was not given
-            data[info.alias or name] = raw[key][-1]
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise InvalidRequest("The query parameters are not valid.", validation_errors(error)) from None
-
-
-@functools.cache
-def _adapter(kind: Any) -> TypeAdapter:
-    return TypeAdapter(kind)
-
-
-def parse_body(req: func.HttpRequest, kind: Any) -> Any:
-    raw = req.get_body() or b""
-    if not raw.strip():
-        raise InvalidRequest("A JSON request body is required.")
-    try:
-        document = parse_json(raw)
-    except JsonInputError as error:
-        raise InvalidRequest(f"The request body is not valid JSON: {error}.") from None
-    try:
-        # Strict: JSON bodies carry real types, so "5" is not an integer nor "yes" a boolean.
-        return _adapter(kind).validate_python(document, strict=True)
-    except ValidationError as error:
-        raise InvalidRequest("The request body is not valid.", validation_errors(error)) from None
