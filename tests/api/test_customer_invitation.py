@@ -93,18 +93,12 @@ async def test_a_queued_invitation_of_a_meeting_erased_meanwhile_goes_to_the_ban
     from shared.bootstrap import set_context
     from shared.models.meetings import MeetingCreate
     from shared.services import meetings
-
-    class Recording:
-        def __init__(self):
-            self.sent: list[dict] = []
-
-        async def publish(self, messages):
-            self.sent += messages
+    from tests.utils.fakes import RecordingPublisher
 
     employee_id, advisor = new_employee(api)
     portal = new_portal(api, icalEnabled=True, fields=EMAIL_FIELDS)
     address, guest, customer = customer_address(), customer_address(), f"cust-{uuid.uuid4().hex[:8]}"
-    recording = replace(ctx, publisher=Recording())
+    recording = replace(ctx, publisher=RecordingPublisher())
     start = new_day() + timedelta(hours=9)
     await meetings.create_meeting(recording, MeetingCreate.model_validate({
         "bookedBy": "PortalPartner", "salesforceId": "sf", "employeeId": employee_id, "customerId": customer,

@@ -117,16 +117,10 @@ async def test_the_service_bus_function_mails_each_published_message_even_twice(
     from shared.bootstrap import set_context
     from shared.models.meetings import MeetingCreate
     from shared.services import meetings
-
-    class Recording:
-        def __init__(self):
-            self.sent: list[dict] = []
-
-        async def publish(self, messages):
-            self.sent += messages
+    from tests.utils.fakes import RecordingPublisher
 
     employee_id, email = new_employee(api)
-    ctx.publisher = Recording()
+    ctx.publisher = RecordingPublisher()
     start = start_of_new_day()
     created = await meetings.create_meeting(ctx, MeetingCreate.model_validate({
         "bookedBy": "Employee", "salesforceId": "sf", "employeeId": employee_id, "customerId": "c", "type": "Online",

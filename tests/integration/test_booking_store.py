@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shared.demo import bank
-from shared.errors import Conflict, ServiceUnavailable
+from shared.errors import Conflict
 from shared.models.common import format_utc as iso
 from shared.models.meetings import MeetingCreate
 from shared.models.reservations import ReserveRequest
@@ -20,6 +20,7 @@ from shared.rules.calendar_documents import calendar_document
 from shared.services import meetings, reservations
 from shared.services.booking import day_batch, meeting_store, outbox
 from shared.services.booking.meeting_store import MeetingWrite
+from tests.utils.fakes import RecordingPublisher
 
 _days = itertools.count()
 EMPLOYEE = bank.employee_named("Henrik Olsen").id
@@ -48,20 +49,15 @@ def reserve_request(start: datetime, token: str | None = None) -> ReserveRequest
                                           "isCustomerInitiated": False})
 
 
-class Recording:
-    def __init__(self, fail: bool = False):
-        self.fail = fail
-        self.sent: list[dict] = []
-
-    async def publish(self, messages):
-        if self.fail:
-            raise ServiceUnavailable("queue down")
-        self.sent += messages
+def recording(failing: bool = False) -> RecordingPublisher:
+    publisher = RecordingPublisher()
+    publisher.failing = failing
+    return publisher
 
 
 @pytest.fixture
 def recorded(ctx):
-    ctx.publisher = Recording()
+    ctx.publisher = recording()
     return ctx.publisher
 
 
@@ -152,14 +148,14 @@ async def test_two_cleanups_at_once_remove_expired_reservations_once(ctx, record
 
 
 async def test_the_outbox_keeps_notifications_the_queue_refused_and_the_timer_sends_them(ctx):
-    ctx.publisher = Recording(fail=True)
+    ctx.publisher = recording(failing=True)
     start = new_day() + timedelta(hours=9)
     meeting = (await meetings.create_meeting(ctx, meeting_request(start))).item
     store = ctx.bookings
     left = [d for d in await store.outbox_before(datetime.now(UTC) + timedelta(minutes=1))
             if d["messages"][0]["invitation"]["uid"] == f"{meeting.id}@bookme"]
     assert len(left) == 1, "the booking succeeded and its outbox document stayed"
-    ctx.publisher = Recording()
+    ctx.publisher = recording()
     await outbox.republish_outbox(ctx)
     assert not any(m["invitation"]["uid"] == f"{meeting.id}@bookme" for m in ctx.publisher.sent), "not yet 30 s old"
     ctx.clock = lambda: datetime.now(UTC) + timedelta(seconds=31)
