@@ -95,35 +95,37 @@ async def write_day(ctx: Context, day: str, resources: Iterable[str], decide: De
     """
     resources = set(resources)
     make = ops if callable(ops) else (lambda: ops)
-    ops = make()
-    own = {op.id for op in ops}
+    batch: list[Op] = []  # what the last attempt committed, or tried to
+    own: set[str] = set()
     unanswered = 0  # commits that ended without an answer
     for attempt in range(ATTEMPTS):
         if known is not None and attempt == 0:
             calendars = known
+        elif attempt == 0:
+            calendars = await ctx.bookings.calendars(day, resources)
         else:
             # One read: the calendars to decide on, and this batch's own documents, which tell
-            # whether an earlier attempt (or the SDK's own retry of it) was applied after all.
-            current = await (read_back(ctx, day, resources | own) if attempt > 0 else
-                             ctx.bookings.day(day, resources | own))
-            if attempt > 0 and applied(ops, current):
+            # whether the last attempt (or the SDK's own retry of it) was applied after all.
+            current = await read_back(ctx, day, resources | own)
+            if applied(batch, current):
                 log.info("A commit in %s whose answer was lost had been applied; answered as committed", day)
                 return {id: current[id] for id in own if id in current}
             calendars = {r: calendar_from_document(current[r]) if r in current else Calendar(r) for r in resources}
         planned = decide(calendars, ctx.clock())
-        ops = make()
+        batch = make()
+        own = {op.id for op in batch}
         try:
-            return await ctx.bookings.commit(day, calendar_ops(day, calendars, planned) + ops)
+            return await ctx.bookings.commit(day, calendar_ops(day, calendars, planned) + batch)
         except BatchRejected as rejected:
             if not is_calendar(rejected.op) or rejected.status not in (404, 409, 412):
                 # Possibly the echo of this very batch, applied once and sent again by the SDK.
-                if applied(ops, current := await read_back(ctx, day, own)):
+                if applied(batch, current := await read_back(ctx, day, own)):
                     return {id: current[id] for id in own if id in current}
                 raise
         except ServiceUnavailable:
             unanswered += 1
             if unanswered >= UNANSWERED_COMMITS:
-                if applied(ops, current := await read_back(ctx, day, own)):
+                if applied(batch, current := await read_back(ctx, day, own)):
                     return {id: current[id] for id in own if id in current}
                 raise
             log.warning("A commit in %s got no answer; reading it back before deciding again", day)
