@@ -64,6 +64,3 @@ async def patch_competence_group(call: Call):
 async def delete_competence_group(call: Call):
     """Delete a competence group that no other group or service group refers to."""
     await groups.delete_competence_group(await get_context(), call.params["id"], call.if_match)
-
-
-bp = group.blueprint()

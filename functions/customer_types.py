@@ -38,6 +38,3 @@ async def replace_customer_type(call: Call):
 async def delete_customer_type(call: Call):
     """Delete a customer type."""
     await crud.delete(directory.customer_types(await get_context()), call.params["id"], "customer type", call.if_match)
-
-
-bp = group.blueprint()

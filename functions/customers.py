@@ -15,6 +15,3 @@ async def erase_personal_data(call: Call):
     """Erase the personal data of every meeting of the customer, past and future; the meetings stay booked.
     customerId is the bank's own customer id (free text)."""
     return await personal_data.erase_customer(await get_context(), call.params["customerId"], call.principal.subject)
-
-
-bp = group.blueprint()

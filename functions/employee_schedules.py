@@ -53,6 +53,3 @@ async def patch_employee_schedule(call: Call):
 async def delete_employee_schedule(call: Call):
     """Delete an employee schedule. Elevated: BookMe.Admin."""
     await crud.delete(schedules.schedules(await get_context()), call.params["id"], schedules.WHAT, call.if_match)
-
-
-bp = group.blueprint()

@@ -34,6 +34,3 @@ async def put_employee(call: Call):
 async def delete_employee(call: Call):
     """Remove an employee."""
     await crud.delete(directory.employees(await get_context()), call.params["id"], "employee", call.if_match)
-
-
-bp = group.blueprint()

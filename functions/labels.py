@@ -60,6 +60,3 @@ async def update_label(call: Call):
 async def delete_label(call: Call):
     """Delete a label that no resource carries."""
     await labels.delete_label(await get_context(), call.params["id"], call.if_match)
-
-
-bp = group.blueprint()

@@ -15,7 +15,7 @@ MODULES: list[str] = []
 
 
 def blueprint(name: str, base: str, module: str) -> func.Blueprint:
-    """The group's one HTTP-triggered function, `{version}/bookme/<base>/{*rest}`, as RouteGroup.blueprint."""
+    """The group's one HTTP-triggered function, `{version}/bookme/<base>/{*rest}`."""
     MODULES.append(module)
     bp = func.Blueprint()
 

@@ -50,6 +50,3 @@ async def patch_location(call: Call):
 async def delete_location(call: Call):
     """Delete a location."""
     await crud.delete(locations.locations(await get_context()), call.params["id"], "location", call.if_match)
-
-
-bp = group.blueprint()

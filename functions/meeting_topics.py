@@ -46,6 +46,3 @@ async def replace_topic(call: Call):
 async def delete_topic(call: Call):
     """Delete a meeting topic."""
     await crud.delete(directory.topics(await get_context()), call.params["id"], "meeting topic", call.if_match)
-
-
-bp = group.blueprint()

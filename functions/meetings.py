@@ -90,6 +90,3 @@ async def meeting_ical(call: Call):
 async def get_meeting_history(call: Call):
     """Every change of the meeting, oldest first; still readable after the meeting was cancelled."""
     return await meeting_history.history(await get_context(), call.params["id"])
-
-
-bp = group.blueprint()

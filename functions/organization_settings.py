@@ -48,6 +48,3 @@ async def remove_closing_days(call: Call):
     """Remove closing days."""
     await organization.remove_closing_days(await get_context(), call.params["id"], call.query.closing_days,
                                            call.if_match)
-
-
-bp = group.blueprint()

@@ -40,6 +40,3 @@ async def patch_portal(call: Call):
 async def delete_portal(call: Call):
     """Delete a portal."""
     await portals.delete_portal(await get_context(), call.params["id"], call.if_match)
-
-
-bp = group.blueprint()

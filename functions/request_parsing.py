@@ -44,8 +44,9 @@ def _is_list(annotation: Any) -> bool:
     return any(_is_list(arg) for arg in typing.get_args(annotation) if arg is not type(None))
 
 
-def parse_query(req: func.HttpRequest, model: type[BaseModel]) -> BaseModel:
-    raw = {k.lower(): v for k, v in query_values(req).items()}
+def parse_query(values: dict[str, list[str]], model: type[BaseModel]) -> BaseModel:
+    """The query values (from query_values) as `model`; names match case-insensitively."""
+    raw = {k.lower(): v for k, v in values.items()}
     data: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         key = (info.alias or name).lower()

@@ -20,6 +20,3 @@ async def reserve_time_slot(call: Call):
     return keyed_reply(await idempotency.run(
         ctx, call.principal.subject, "POST /time-slots/reserve", call.idempotency_key, call.request.get_body(), 201,
         lambda keep: reservations.reserve(ctx, call.body, keep)))
-
-
-bp = group.blueprint()

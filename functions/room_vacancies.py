@@ -21,6 +21,3 @@ class VacancyQuery(ApiModel):
 async def list_room_vacancies(call: Call):
     """Rooms at the location that are free for the whole reserved slot or meeting."""
     return await room_vacancies(await get_context(), call.query.location, call.query.time_slot_id)
-
-
-bp = group.blueprint()

@@ -34,6 +34,3 @@ async def put_room(call: Call):
 async def delete_room(call: Call):
     """Remove a room."""
     await crud.delete(directory.rooms(await get_context()), call.params["id"], "room", call.if_match)
-
-
-bp = group.blueprint()

@@ -1,9 +1,9 @@
 """One HTTP-triggered function per route group: the group's own small router.
 
-A group registers a single Azure Function with the route `{version}/bookme/<base>/{*rest}`
-and dispatches to its endpoints here, in the order the Functions host would: route and
-method, then token and role (before anything is read or written), then body size, path
-ids, query and body validation.
+A group is one Azure Function with the route `{version}/bookme/<base>/{*rest}` (registered by
+functions/lazy_groups.py from function_app.ROUTE_GROUPS). It dispatches to its endpoints here,
+in the order the Functions host would: route and method, then token and role (before anything
+is read or written), then body size, path ids, query and body validation.
 """
 
 from collections.abc import Awaitable, Callable
@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import azure.functions as func
 from pydantic import BaseModel
 
-from functions.http import respond, with_request_id
+from functions.http import respond
 from functions.request_parsing import parse_body, parse_query, query_values, utf8_path
 from shared import bootstrap
 from shared.auth import Principal, Role, require_role
@@ -135,20 +135,6 @@ class RouteGroup:
     def delete(self, path: str = "", **options: Any) -> Callable[[Handler], Handler]:
         return self.route("DELETE", path, **options)
 
-    def blueprint(self) -> func.Blueprint:
-        """The Azure Functions blueprint: one HTTP-triggered function for the whole group."""
-        bp = func.Blueprint()
-        # Every method reaches the group, so a known path with another method is a 405, not a 404.
-        methods = ["DELETE", "GET", "PATCH", "POST", "PUT"]
-
-        async def serve(req: func.HttpRequest) -> func.HttpResponse:
-            return await self.dispatch(req)
-
-        serve.__name__ = self.name
-        bp.route(route=f"{{version}}/bookme/{self.base}/{{*rest}}", methods=methods,
-                 auth_level=func.AuthLevel.ANONYMOUS)(with_request_id(serve))
-        return bp
-
     async def dispatch(self, req: func.HttpRequest) -> func.HttpResponse:
         """Failures become problem details in `with_request_id`."""
         endpoint, call = self._resolve(req)
@@ -177,7 +163,7 @@ class RouteGroup:
             # U+FFFD: what percent-encoded bytes that are not UTF-8 decode to.
             if not is_printable_line(value) or "\ufffd" in value or (is_id and not is_uuid(value)):
                 raise NotFound(f"No resource with id {value[:100]!r}.")
-        query_values(req)  # refuses control characters in any query value, used or not
-        query = parse_query(req, endpoint.query) if endpoint.query else None
+        values = query_values(req)  # refuses control characters in any query value, used or not
+        query = parse_query(values, endpoint.query) if endpoint.query else None
         body = parse_body(req, endpoint.body) if endpoint.body is not None else None
         return endpoint, Call(req, version, params, query, body, principal)

@@ -80,6 +80,3 @@ async def patch_service_level(call: Call):
 async def delete_service_group(call: Call):
     """Delete a service group."""
     await service_groups.delete_service_group(await get_context(), call.params["id"], call.if_match)
-
-
-bp = group.blueprint()

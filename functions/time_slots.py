@@ -40,6 +40,3 @@ async def explain_available_time_slots(call: Call):
 async def list_time_slots(call: Call):
     """An employee's or a room's time slots in a range: Available, Reserved or Booked."""
     return await availability.time_slots(await get_context(), call.query)
-
-
-bp = group.blueprint()

@@ -12,6 +12,3 @@ group = RouteGroup("timezones", "bookme/config/timezones", versions=("v3",), tag
 async def list_time_zones(call: Call):
     """List every IANA time zone, sorted by current UTC offset, then name."""
     return organization.time_zones(await get_context())
-
-
-bp = group.blueprint()

@@ -41,6 +41,3 @@ async def patch_webhook(call: Call):
 async def delete_webhook(call: Call):
     """Delete a webhook subscription; its queued retries are dropped."""
     await webhooks.delete_webhook(await get_context(), call.params["id"], call.if_match)
-
-
-bp = group.blueprint()
