@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from shared.models.common import MeetingType
-from shared.rules.locations import same_location  # noqa: F401 - the engine's location rule
 
 TYPE_ORDER: tuple[MeetingType, ...] = tuple(sorted(MeetingType, key=lambda kind: kind.value))
 

@@ -17,9 +17,9 @@ from shared.rules.availability_model import (
     Room,
     SlotQuery,
     Workday,
-    same_location,
 )
 from shared.rules.availability_time import LocalCalendar, LocalDay, span_us, to_us
+from shared.rules.locations import same_location
 
 Chunk = tuple[date, Sequence[int], tuple[MeetingType, ...]]
 

@@ -90,5 +90,6 @@ def parse_json(raw: bytes) -> Any:
         raise
     except (ValueError, RecursionError) as error:
         raise JsonInputError(str(error)) from None
-    _without_lone_surrogates(document)
+    if "\\u" in text:  # strict UTF-8 refuses encoded surrogates: only a \u escape can make one
+        _without_lone_surrogates(document)
     return document

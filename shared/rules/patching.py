@@ -1,5 +1,6 @@
 """JSON Patch (RFC 6902) policy shared by every PATCH endpoint."""
 
+import copy
 import json
 from collections.abc import Iterable
 from typing import Any, TypeVar
@@ -82,10 +83,10 @@ def apply_patch(document: dict[str, Any], operations: Any, model: type[M], read_
     import jsonpatch  # on the first patch, not at cold start
     import jsonpointer
 
-    patched = document
+    patched = copy.deepcopy(document)  # once: each operation then changes this copy in place
     try:
         for op in operations:  # one at a time, so a growing document is stopped at the limit
-            patched = jsonpatch.JsonPatch([op]).apply(patched)
+            patched = jsonpatch.JsonPatch([op]).apply(patched, in_place=True)
             if op["op"] in ("add", "replace", "copy"):
                 _bounded(patched)
     except jsonpatch.JsonPatchTestFailed as error:

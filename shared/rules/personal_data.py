@@ -64,10 +64,11 @@ def needs_erasure(document: dict[str, Any]) -> bool:
 def erased_document(document: dict[str, Any], at: datetime, actor: str) -> dict[str, Any] | None:
     """The stored meeting (or cancelled meeting) document with its personal data erased and an
     Updated record by `actor`; None when there is nothing left to erase (so nothing is written)."""
-    if not needs_erasure(document):
-        return None
     fields = {name: document[name] for name in _ERASED_PATHS if name in document}
-    erased, scrubbed = erase_fields(fields), scrub_history(document.get("history", []))
+    history = list(document.get("history", []))
+    erased, scrubbed = erase_fields(fields), scrub_history(history)
+    if erased == fields and scrubbed == history:
+        return None
     stored = {k: v for k, v in document.items() if not k.startswith("_")}  # Cosmos' own properties
     if document.get("type") == CANCELLED_MEETING_DOC:
         changed: dict[str, Any] = {}

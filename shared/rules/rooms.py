@@ -5,16 +5,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from shared.models.directory import Room
-from shared.rules.availability_model import same_location
 from shared.rules.booking import Calendar, overlapping, room_calendar
-
-
-def meeting_location(workday_location: str | None, employee_location: str | None) -> str | None:
-    """The location of the employee's workday on that date, else the employee's directory location."""
-    for location in (workday_location, employee_location):
-        if location and location.strip():
-            return location.strip()
-    return None
+from shared.rules.locations import same_location
 
 
 def rooms_at(rooms: Iterable[Room], location: str | None) -> list[Room]:

@@ -49,14 +49,6 @@ def in_week_order(workdays: list[Workday]) -> list[Workday]:
     return sorted(workdays, key=lambda w: order.index(w.day_of_week))
 
 
-def workday_location(workday: Workday, directory_location: str | None) -> str | None:
-    """Where the employee works that day: the workday's location, else the directory's."""
-    for text in (workday.location, directory_location):
-        if text and text.strip():
-            return text.strip()
-    return None
-
-
 def actual_location(text: str | None, known: Mapping[str, Location]) -> ActualLocation | None:
     """The Location whose identifier is `text` (case-insensitive); the bare text when none is."""
     if text is None:

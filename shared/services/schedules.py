@@ -8,7 +8,8 @@ from shared.errors import Conflict, InvalidRequest
 from shared.models.common import new_id
 from shared.models.schedules import ActualEmployeeSchedule, ActualWorkday, EmployeeSchedule, EmployeeScheduleWrite
 from shared.ports import Documents, Selection, Versioned
-from shared.rules.schedules import actual_location, in_week_order, schedule_errors, workday_location
+from shared.rules.locations import meeting_location
+from shared.rules.schedules import actual_location, in_week_order, schedule_errors
 from shared.services import crud, directory
 
 WHAT = "employee schedule"
@@ -73,7 +74,7 @@ async def actual_schedule(ctx: Context, id: str) -> Versioned[ActualEmployeeSche
     directory_location = employees[0].item.location if employees else None
     workdays = [
         ActualWorkday(**w.model_dump(exclude={"location"}),
-                      location=actual_location(workday_location(w, directory_location), known))
+                      location=actual_location(meeting_location(w.location, directory_location), known))
         for w in stored.item.workdays
     ]
     actual = ActualEmployeeSchedule(**stored.item.model_dump(exclude={"workdays"}), workdays=workdays)

@@ -6,7 +6,8 @@ from shared.errors import InvalidRequest, Unprocessable
 from shared.models.directory import Room
 from shared.rules import idempotency
 from shared.rules.booking import Calendar, Entry
-from shared.rules.rooms import choose_room, meeting_location, rooms_at
+from shared.rules.locations import meeting_location
+from shared.rules.rooms import choose_room, rooms_at
 from tests.utils.availability_builders import utc
 
 NOW = utc("2025-10-01 00:00")

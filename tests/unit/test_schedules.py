@@ -8,7 +8,8 @@ from pydantic import ValidationError
 from shared.demo.config_schedules import SCHEDULES, bank_holidays, coming_holidays, easter_sunday
 from shared.models.locations import Location
 from shared.models.schedules import DayOfWeek, EmployeeScheduleWrite, Workday
-from shared.rules.schedules import actual_location, in_week_order, schedule_errors, workday_location
+from shared.rules.locations import meeting_location
+from shared.rules.schedules import actual_location, in_week_order, schedule_errors
 
 EMPLOYEE = "6f1c7a52-5b9e-4c1f-9a57-0c6f2f8e4b10"
 
@@ -102,10 +103,10 @@ def workday_at(location: str | None) -> Workday:
 
 
 def test_a_workday_without_a_location_is_at_the_employees_directory_location():
-    assert workday_location(workday_at(None), "CPH-HQ") == "CPH-HQ"
-    assert workday_location(workday_at("  "), "CPH-HQ") == "CPH-HQ"
-    assert workday_location(workday_at(" ROS "), "CPH-HQ") == "ROS"
-    assert workday_location(workday_at(None), None) is None
+    assert meeting_location(workday_at(None).location, "CPH-HQ") == "CPH-HQ"
+    assert meeting_location(workday_at("  ").location, "CPH-HQ") == "CPH-HQ"
+    assert meeting_location(workday_at(" ROS ").location, "CPH-HQ") == "ROS"
+    assert meeting_location(workday_at(None).location, None) is None
 
 
 def test_the_actual_location_is_the_matching_location_whatever_the_case():

@@ -19,8 +19,8 @@ from shared.rules.availability_explain import Exclusion, Reason
 from shared.rules.availability_pools import Candidate
 from shared.rules.booking import Calendar, employee_calendar, room_calendar
 from shared.rules.customer_offer import CustomerBooking, refusal
-from shared.rules.locations import same_location
-from shared.rules.rooms import choose_room, meeting_location, rooms_at
+from shared.rules.locations import meeting_location, same_location
+from shared.rules.rooms import choose_room, rooms_at
 from shared.services.booking.lookups import Parties
 
 # Raises Conflict (with reasons) when a customer may not take the time.
