@@ -28,12 +28,13 @@ def resources(employee_id: str | None, room_id: str | None) -> tuple[str, ...]:
 
 def claim(id: str, token: str, start: datetime, end: datetime, expires_at: datetime, held: tuple[str, ...],
           replaced: Iterable[str] = (), existing_meeting_id: str | None = None,
-          caps: Mapping[str, timedelta] | None = None) -> Claim:
-    """The claim of a new reservation: it replaces the `replaced` ones (same token) and does
-    not conflict with the meeting it reschedules."""
+          caps: Mapping[str, timedelta] | None = None,
+          buffers: tuple[timedelta, timedelta] = (timedelta(0), timedelta(0))) -> Claim:
+    """The claim of a new reservation: it replaces the `replaced` ones (same token), does not
+    conflict with the meeting it reschedules, and holds its buffers (section 12)."""
     return Claim(id, RESERVATION_ENTRY, start, end, held, expires_at=expires_at, token=token,
                  releases=frozenset(replaced), ignores=frozenset({existing_meeting_id} - {None}),
-                 caps=dict(caps or {}))
+                 caps=dict(caps or {}), buffer_before=buffers[0], buffer_after=buffers[1])
 
 
 def check_consumable(id: str, expires_at: datetime | None, existing_meeting_id: str | None, now: datetime,

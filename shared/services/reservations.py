@@ -1,7 +1,6 @@
 """Reservations: POST /time-slots/reserve, with the same token replacing its earlier reservation."""
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -35,9 +34,11 @@ async def reserve(ctx: Context, request: ReserveRequest, keep: Keep | None = Non
     wanted = lookups.Wanted(employees={"timeSlot.employeeId": [slot.employee_id]} if slot.employee_id else {},
                             room=("timeSlot.roomId", slot.room_id) if slot.room_id else None, caps_for=capped,
                             schedules_for=capped, locations=bool(capped))
-    found, meeting = await asyncio.gather(
+    # Independent reads travel at once; the token's earlier reservations are read again only on a retry.
+    found, meeting, earlier = await asyncio.gather(
         lookups.load(ctx, wanted),
-        ctx.bookings.find(request.existing_meeting_id, [MEETING_DOC]) if request.existing_meeting_id else _none())
+        ctx.bookings.find(request.existing_meeting_id, [MEETING_DOC]) if request.existing_meeting_id else _none(),
+        ctx.bookings.reservations_with_token(request.token))
     day = day_key(booking_day(slot.start_date, slot.end_date, found.settings.zone, "timeSlot."))
     not_in_past(slot.start_date, ctx.clock(), "timeSlot.")
     if request.existing_meeting_id and not meeting:
@@ -53,8 +54,9 @@ async def reserve(ctx: Context, request: ReserveRequest, keep: Keep | None = Non
 
     for _ in range(ATTEMPTS):
         try:
-            return await _reserve_once(ctx, request, day, held, found.caps, buffers, check, keep)
+            return await _reserve_once(ctx, request, day, held, found.caps, buffers, check, keep, earlier)
         except BatchRejected as rejected:
+            earlier = None
             # The earlier reservation of the token went meanwhile (replaced or cleaned up): look again.
             log.info("Reservation replacement raced (%s); retrying", rejected)
     raise Conflict("Reservations with this token are being made by others at once; try again.")
@@ -63,7 +65,7 @@ async def reserve(ctx: Context, request: ReserveRequest, keep: Keep | None = Non
 async def _reserve_once(ctx: Context, request: ReserveRequest, day: str, held: tuple[str, ...], caps,
                         buffers: tuple[timedelta, timedelta],
                         check: Callable[[set[str]], tuple[Check | None, frozenset[str]]],
-                        keep: Keep | None) -> Versioned[Reservation]:
+                        keep: Keep | None, earlier: list[dict] | None) -> Versioned[Reservation]:
     slot = request.time_slot
     ttl = ctx.settings.RESERVATION_TTL
     reservation = StoredReservation(
@@ -71,12 +73,12 @@ async def _reserve_once(ctx: Context, request: ReserveRequest, day: str, held: t
         room_id=slot.room_id, service_group=slot.service_group, token=request.token,
         expires_at=rules.expiry(ctx.clock(), ttl), existing_meeting_id=request.existing_meeting_id,
         is_customer_initiated=request.is_customer_initiated)
-    earlier = await ctx.bookings.reservations_with_token(request.token)
+    if earlier is None:
+        earlier = await ctx.bookings.reservations_with_token(request.token)
     same_day = [d for d in earlier if d["pk"] == day]
-    claim = dataclasses.replace(
-        rules.claim(reservation.id, request.token, slot.start_date, slot.end_date, reservation.expires_at, held,
-                    replaced={d["id"] for d in same_day}, existing_meeting_id=request.existing_meeting_id, caps=caps),
-        buffer_before=buffers[0], buffer_after=buffers[1])
+    claim = rules.claim(reservation.id, request.token, slot.start_date, slot.end_date, reservation.expires_at, held,
+                        replaced={d["id"] for d in same_day}, existing_meeting_id=request.existing_meeting_id,
+                        caps=caps, buffers=buffers)
     offered, read_too = check({*claim.releases, *claim.ignores})
     resources = set(held).union(*(held_by(d) for d in same_day), read_too)
     stored_doc = {**document(day, reservation, ttl.total_seconds()), **(keep.mark if keep else {})}

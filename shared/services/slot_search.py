@@ -2,6 +2,7 @@
 Cosmos requests, then let the pure engine (shared/rules/availability.py) decide, with notes
 on why when the explanation is asked for."""
 
+import asyncio
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -109,10 +110,13 @@ async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
     rooms = sorted((r for r in _items(config, kinds.ROOM) if r.is_active and need_room
                     and same_location(r.location, meeting_location)), key=lambda r: r.name.casefold())
 
-    schedules = {s.employee_id: s for s in await schedules_for(ctx, [c.employee_id for c in candidates])}
     first_day, last_day = local_days(start, end, settings.zone)
     resources = [employee_calendar(c.employee_id) for c in candidates] + [room_calendar(r.id) for r in rooms]
-    entries = await ctx.bookings.calendar_entries(resources, first_day, last_day)
+    # Independent reads: the schedules and the calendars travel at once.
+    found_schedules, entries = await asyncio.gather(
+        schedules_for(ctx, [c.employee_id for c in candidates]),
+        ctx.bookings.calendar_entries(resources, first_day, last_day))
+    schedules = {s.employee_id: s for s in found_schedules}
     loaded.excluded.update({c.employee_id: Exclusion.NO_SCHEDULE for c in candidates if c.employee_id not in schedules})
     loaded.advisors = [
         inputs.advisor(schedules[c.employee_id], c, group_caps.get(c.employee_id, []),
