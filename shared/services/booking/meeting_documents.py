@@ -32,8 +32,9 @@ def document(meeting: Meeting, day: str, sequence: int, history: tuple[dict[str,
              extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     # `type` tells the documents of the container apart, so the meeting's type is kept as meetingType.
     fields = meeting.to_json()
+    personal = holds_personal_data(fields, list(history))
     stored = {**fields, "meetingType": fields.pop("type"), "pk": day, "type": MEETING_DOC, "sequence": sequence,
-              "history": list(history), "personalData": holds_personal_data(meeting.to_json(), list(history)),
+              "history": list(history), "personalData": personal,
               "bufferBefore": int(buffers[0].total_seconds()), "bufferAfter": int(buffers[1].total_seconds()),
               **(extra or {})}
     return {**stored, "erasedAt": erased_at} if erased_at else stored

@@ -34,7 +34,7 @@ from shared.services.booking.meeting_documents import (
     resources,
 )
 from shared.services.booking.offer_check import Check, RoomChoice, with_room
-from shared.services.booking.outbox import outbox_document, outbox_ops, publish_outbox
+from shared.services.booking.outbox import new_outbox_id, outbox_document, outbox_ops, publish_outbox
 from shared.services.booking.reservation_store import held_by
 from shared.services.idempotency import Keep
 
@@ -143,7 +143,7 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
     consumed_ids = {consumed["id"]} if consumed else set()
     checked = _checked_resources(write)
     now = ctx.clock()
-    event_id = new_id()
+    event_id, outbox_id = new_id(), new_outbox_id()
     before = write.before.meeting if write.before else None
     decided = {"meeting": write.after}
 
@@ -161,13 +161,13 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
     def ops() -> list[Op]:
         meeting = decided["meeting"]
         # The webhook event carries the meeting as decided (with the room chosen), same id on every attempt.
-        outbox = outbox_document(write.day, write.notices, now, [webhook_event(before, meeting, now, event_id)],
-                                 write.subscriptions)
-        if outbox is not None:  # one outbox id on every attempt: a lost answer is read back by its ids
-            outbox["id"] = decided.setdefault("outbox_id", outbox["id"])
-        decided["outbox"] = outbox
+        # One outbox id on every attempt: a lost answer is read back by its ids.
+        outbox = decided["outbox"] = outbox_document(write.day, write.notices, now,
+                                                     [webhook_event(before, meeting, now, event_id)],
+                                                     write.subscriptions, outbox_id)
         kept = [write.keep.answer_op(write.day, meeting.to_json())] if write.keep else []
-        return [_meeting_op(write, meeting, history_after(write, meeting)),
+        history = decided["history"] = history_after(write, meeting)
+        return [_meeting_op(write, meeting, history),
                 *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids), *outbox_ops(outbox), *kept]
 
     known = {r: write.known[r] for r in checked} if write.known is not None and checked <= set(write.known) else None
@@ -182,7 +182,7 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
         await after_commit("removing the old copy of a moved meeting", drop_copy(ctx, write.before))
     await after_commit("publishing the outbox", publish_outbox(ctx, decided["outbox"]))
     after = decided["meeting"]
-    return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"], history_after(write, after),
+    return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"], decided["history"],
                          write.before.erased_at if write.before else None, write.buffers,
                          _room_assigned(write, after))
 

@@ -23,7 +23,8 @@ REPUBLISH_AFTER = timedelta(seconds=30)
 
 def outbox_document(day: str, notices: list[Notice], now: datetime,
                     webhook_events: list[dict[str, Any]] | None = None,
-                    subscriptions: Sequence[tuple[str, list[str]]] | None = None) -> dict[str, Any] | None:
+                    subscriptions: Sequence[tuple[str, list[str]]] | None = None,
+                    id: str | None = None) -> dict[str, Any] | None:
     """The outbox document carrying a booking's notification messages and webhook events
     (shared.rules.webhooks.event), or None for none.
 
@@ -37,13 +38,17 @@ def outbox_document(day: str, notices: list[Notice], now: datetime,
         webhook_events = []
     if not notices and not webhook_events and not deliveries:
         return None
-    outbox = {"id": f"outbox:{new_id()}", "pk": day, "type": OUTBOX_DOC, "createdAt": format_utc(now),
+    outbox = {"id": id or new_outbox_id(), "pk": day, "type": OUTBOX_DOC, "createdAt": format_utc(now),
               "messages": [to_message(n, now) for n in notices]}
     if webhook_events:
         outbox["webhookEvents"] = webhook_events
     if deliveries:
         outbox["webhookDeliveries"] = deliveries
     return outbox
+
+
+def new_outbox_id() -> str:
+    return f"outbox:{new_id()}"
 
 
 def outbox_ops(outbox: dict[str, Any] | None) -> list[Op]:
