@@ -23,6 +23,11 @@ class InvalidRequest(BookMeError):
     title = "Bad Request"
 
 
+def invalid(field: str, message: str) -> InvalidRequest:
+    """A 400 naming the one field (or parameter) that is wrong."""
+    return InvalidRequest(message, {field: [message]})
+
+
 class Unauthenticated(BookMeError):
     """No bearer token, or one that is not valid here."""
 

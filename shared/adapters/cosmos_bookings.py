@@ -20,7 +20,7 @@ from shared.errors import NotFound, PreconditionFailed
 from shared.models.common import format_utc
 from shared.ports import BatchRejected, BookingStore, Op
 from shared.rules.booking import Calendar
-from shared.rules.calendar_documents import calendar_from_document
+from shared.rules.calendar_documents import calendar_from_document, calendars_in
 
 
 class CosmosBookings(BookingStore):
@@ -40,7 +40,7 @@ class CosmosBookings(BookingStore):
         """Every calendar asked for; missing ones are empty with no ETag."""
         resources = set(resources)
         found = await self.day(day, resources)
-        return {r: calendar_from_document(found[r]) if r in found else Calendar(r) for r in resources}
+        return calendars_in(found, resources)
 
     async def find(self, id: str, types: Iterable[str]) -> list[dict[str, Any]]:
         return await self._query("SELECT * FROM c WHERE c.id = @id AND ARRAY_CONTAINS(@types, c.type)",

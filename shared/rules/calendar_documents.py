@@ -37,6 +37,11 @@ def calendar_from_document(document: Mapping[str, Any]) -> Calendar:
                     document["_etag"])
 
 
+def calendars_in(documents: Mapping[str, Mapping[str, Any]], resources: Iterable[str]) -> dict[str, Calendar]:
+    """The calendar of each resource among a day's documents by id; missing ones are empty, with no ETag."""
+    return {r: calendar_from_document(documents[r]) if r in documents else Calendar(r) for r in resources}
+
+
 def calendar_document(day: str, resource: str, entries: Iterable[Entry]) -> dict[str, Any]:
     return {"id": resource, "pk": day, "type": CALENDAR_DOC, "resource": resource, "day": day,
             "entries": [entry_to_json(e) for e in entries]}

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.context import Context
-from shared.errors import InvalidRequest
+from shared.errors import invalid
 from shared.models.organization import OrganizationSetting
 from shared.models.time_slots import SlotStatus, TimeSlot, TimeSlotsQuery
 from shared.rules import availability as engine
@@ -25,9 +25,6 @@ MAX_RANGE = timedelta(days=92)
 SLOT_IDS = uuid.UUID("0b6f1f5e-3c55-4f0e-9d0c-6f3f7d1c2a91")
 
 
-def _invalid(field: str, message: str) -> InvalidRequest:
-    return InvalidRequest(message, {field: [message]})
-
 
 def _slot_id(resource: str, start: datetime, end: datetime) -> str:
     return str(uuid.uuid5(SLOT_IDS, f"{resource}|{start.isoformat()}|{end.isoformat()}"))
@@ -43,9 +40,9 @@ def _room_as_advisor(settings: OrganizationSetting, room_id: str, entries: list[
 async def time_slots(ctx: Context, query: TimeSlotsQuery) -> list[TimeSlot]:
     """GET /time-slots: an employee's or a room's slots in a range, Available, Reserved or Booked."""
     if not query.employee_id and not query.room_id:
-        raise _invalid("employeeId", "Give employeeId or roomId.")
+        raise invalid("employeeId", "Give employeeId or roomId.")
     if query.end_date <= query.start_date or query.end_date - query.start_date > MAX_RANGE:
-        raise _invalid("endDate", "endDate must be after startDate and at most 92 days later.")
+        raise invalid("endDate", "endDate must be after startDate and at most 92 days later.")
     settings = (await current_settings(ctx)).item
     resource = employee_calendar(query.employee_id) if query.employee_id else room_calendar(query.room_id)
     resources = [resource] + ([room_calendar(query.room_id)] if query.employee_id and query.room_id else [])

@@ -44,7 +44,7 @@ async def reserve(ctx: Context, request: ReserveRequest, keep: Keep | None = Non
     if request.existing_meeting_id and not meeting:
         raise InvalidRequest(f"Unknown meeting {request.existing_meeting_id}.",
                              {"existingMeetingId": ["No meeting with this id."]})
-    buffers = (found.settings.buffer_before, found.settings.buffer_after)  # a reservation has no topic
+    buffers = found.buffers()  # a reservation names no topic: the organization's
 
     def check(ignores: set[str]) -> tuple[Check | None, frozenset[str]]:
         if not capped:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from shared import kinds
 from shared.context import Context
-from shared.errors import InvalidRequest
+from shared.errors import invalid
 from shared.models.groups import CompetenceGroupDoc, ServiceGroupDoc
 from shared.models.time_slots import AvailableSlotsQuery, slot_json
 from shared.ports import Selection
@@ -20,6 +20,7 @@ from shared.rules import availability_inputs as inputs
 from shared.rules.availability_explain import Exclusion, Notes
 from shared.rules.availability_pools import choose_candidates, pool_exclusion, qualified_ids
 from shared.rules.booking import employee_calendar, room_calendar
+from shared.rules.buffers import meeting_buffers
 from shared.rules.daily_caps import group_caps_by_employee
 from shared.rules.locations import same_location
 from shared.services.organization import current_settings
@@ -56,9 +57,6 @@ def local_days(start: datetime, end: datetime, zone: str) -> tuple[str, str]:
             (end.astimezone(tz) + timedelta(days=1)).date().isoformat())
 
 
-def _invalid(field: str, message: str) -> InvalidRequest:
-    return InvalidRequest(message, {field: [message]})
-
 
 async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
     """Validate the query and read its inputs: configuration, the candidates' schedules, calendars."""
@@ -67,9 +65,9 @@ async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
     settings = stored_settings[0] if stored_settings else (await current_settings(ctx)).item
     topics = {t.id: t for t in _items(config, kinds.TOPIC)}
     if query.topic and query.topic not in topics:
-        raise _invalid("topic", f"Unknown meeting topic {query.topic}.")
+        raise invalid("topic", f"Unknown meeting topic {query.topic}.")
     if query.customer_type_id and query.customer_type_id not in {c.id for c in _items(config, kinds.CUSTOMER_TYPE)}:
-        raise _invalid("customerTypeId", f"Unknown customer type {query.customer_type_id}.")
+        raise invalid("customerTypeId", f"Unknown customer type {query.customer_type_id}.")
     topic = topics.get(query.topic) if query.topic else None
     duration = query.meeting_duration or (topic.meeting_duration if topic else None) or DEFAULT_DURATION
 
@@ -90,8 +88,7 @@ async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
     candidates = [c for c in pool if c.employee_id not in excluded]
     start = query.start_date or ctx.clock()
     end = start + query.look_forward_time
-    buffer_before = topic.buffer_before if topic and topic.buffer_before is not None else settings.buffer_before
-    buffer_after = topic.buffer_after if topic and topic.buffer_after is not None else settings.buffer_after
+    buffer_before, buffer_after = meeting_buffers(topic, settings)
     loaded = LoadedSearch(inputs.organization(settings), engine.SlotQuery(
         now=ctx.clock(), start=start, end=end, duration=duration, meeting_types=frozenset(query.meeting_types),
         customer_initiated=query.is_customer_initiated, require_all=query.require_employee_participation,
@@ -106,7 +103,7 @@ async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
                     None)
     need_room = query.require_room or bool(location and location.require_available_room)
     if need_room and not meeting_location:
-        raise _invalid("meetingLocation", "A room is required: give meetingLocation or customerLocation.")
+        raise invalid("meetingLocation", "A room is required: give meetingLocation or customerLocation.")
     rooms = sorted((r for r in _items(config, kinds.ROOM) if r.is_active and need_room
                     and same_location(r.location, meeting_location)), key=lambda r: r.name.casefold())
 

@@ -33,7 +33,7 @@ from shared.ports import (
     Versioned,
 )
 from shared.rules.booking import Calendar
-from shared.rules.calendar_documents import calendar_from_document
+from shared.rules.calendar_documents import calendar_from_document, calendars_in
 from shared.settings import Settings
 
 _etags = itertools.count(1)
@@ -69,7 +69,7 @@ class FakeBookingStore(BookingStore):
     async def calendars(self, day: str, resources: Iterable[str]) -> dict[str, Calendar]:
         resources = set(resources)
         found = await self.day(day, resources)
-        return {r: calendar_from_document(found[r]) if r in found else Calendar(r) for r in resources}
+        return calendars_in(found, resources)
 
     async def commit(self, day: str, ops: list[Op]) -> dict[str, dict[str, Any]]:
         while self._before_commit:

@@ -24,7 +24,7 @@ from shared.context import Context
 from shared.errors import BookMeError, Conflict, ServiceUnavailable
 from shared.ports import BatchRejected, Document, Op
 from shared.rules.booking import Calendar, Entry
-from shared.rules.calendar_documents import calendar_from_document, calendar_ops, is_calendar
+from shared.rules.calendar_documents import calendar_ops, calendars_in, is_calendar
 
 log = logging.getLogger(__name__)
 # Enough for a burst of writers on one employee's day: each lost race costs one re-read.
@@ -110,7 +110,7 @@ async def write_day(ctx: Context, day: str, resources: Iterable[str], decide: De
             if applied(batch, current):
                 log.info("A commit in %s whose answer was lost had been applied; answered as committed", day)
                 return {id: current[id] for id in own if id in current}
-            calendars = {r: calendar_from_document(current[r]) if r in current else Calendar(r) for r in resources}
+            calendars = calendars_in(current, resources)
         planned = decide(calendars, ctx.clock())
         batch = make()
         own = {op.id for op in batch}

@@ -9,7 +9,7 @@ from typing import Any
 
 from shared import kinds
 from shared.context import Context
-from shared.errors import InvalidRequest
+from shared.errors import InvalidRequest, invalid
 from shared.models.directory import Employee, MeetingTopic, Room
 from shared.models.locations import Location
 from shared.models.organization import OrganizationSetting
@@ -17,6 +17,7 @@ from shared.models.portals import CustomFieldValue, Portal
 from shared.models.schedules import EmployeeSchedule
 from shared.ports import Selection
 from shared.rules.booking import employee_calendar
+from shared.rules.buffers import meeting_buffers
 from shared.rules.daily_caps import daily_caps, group_caps_by_employee
 from shared.rules.portal_fields import validate_custom_fields
 
@@ -58,19 +59,14 @@ class Parties:
     subscriptions: tuple[tuple[str, list[str]], ...] = ()
 
     def buffers(self) -> tuple[timedelta, timedelta]:
-        """The buffers a booking takes: its topic's where set (non-null), else the organization's."""
-        topic, org = self.topic, self.settings
-        return (topic.buffer_before if topic and topic.buffer_before is not None else org.buffer_before,
-                topic.buffer_after if topic and topic.buffer_after is not None else org.buffer_after)
+        """The buffers a booking takes (its topic's, else the organization's)."""
+        return meeting_buffers(self.topic, self.settings)
 
     @property
     def caps(self) -> dict[str, timedelta]:
         """The daily cap per employee calendar."""
         return {employee_calendar(id): cap for id, cap in self.employee_caps.items()}
 
-
-def _invalid(field: str, message: str) -> InvalidRequest:
-    return InvalidRequest(message, {field: [message]})
 
 
 def _selections(wanted: Wanted) -> list[Selection]:
@@ -116,23 +112,23 @@ async def load(ctx: Context, wanted: Wanted) -> Parties:
     for name, ids in wanted.employees.items():
         for id in ids:
             if id not in parties.employees:
-                raise _invalid(name, f"Unknown employee {id}.")
+                raise invalid(name, f"Unknown employee {id}.")
             if not parties.employees[id].is_active:
-                raise _invalid(name, f"Employee {id} is not active and cannot be booked.")
+                raise invalid(name, f"Employee {id} is not active and cannot be booked.")
     if wanted.room:
         name, id = wanted.room
         if id not in parties.rooms:
-            raise _invalid(name, f"Unknown room {id}.")
+            raise invalid(name, f"Unknown room {id}.")
         if not parties.rooms[id].is_active:
-            raise _invalid(name, f"Room {id} is not available for booking.")
+            raise invalid(name, f"Room {id} is not available for booking.")
     return parties
 
 
 def _check_known(wanted: Wanted, items: dict[str, list[Any]]) -> None:
     if wanted.topic_id is not None and wanted.topic_id not in {t.id for t in items[kinds.TOPIC.name]}:
-        raise _invalid("topicId", f"Unknown meeting topic {wanted.topic_id}.")
+        raise invalid("topicId", f"Unknown meeting topic {wanted.topic_id}.")
     if wanted.customer_type_id is not None and not items[kinds.CUSTOMER_TYPE.name]:
-        raise _invalid("customerTypeId", f"Unknown customer type {wanted.customer_type_id}.")
+        raise invalid("customerTypeId", f"Unknown customer type {wanted.customer_type_id}.")
     if wanted.portal is not None:
         _check_portal_fields(items[kinds.PORTAL.name], *wanted.portal)
 
@@ -141,9 +137,9 @@ def _check_portal_fields(found: list[Portal], portal_id: str | None, custom_fiel
     """400 unless a portal booking names a known portal and its customFields fit that
     portal's form (required fields, patterns)."""
     if portal_id is None:
-        raise _invalid("portalId", "A portal booking needs the portalId of its portal.")
+        raise invalid("portalId", "A portal booking needs the portalId of its portal.")
     if not found:
-        raise _invalid("portalId", f"Unknown portal {portal_id}.")
+        raise invalid("portalId", f"Unknown portal {portal_id}.")
     values = [CustomFieldValue(key=f.key, value=f.value) for f in custom_fields]
     errors = validate_custom_fields(found[0].fields, values)
     if errors:
