@@ -8,6 +8,7 @@ schedule is used up it is dead-lettered with the reason.
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -78,6 +79,17 @@ def deliveries(event_entry: dict[str, Any], subscriptions: list[tuple[str, list[
     payload = event_entry["payload"]
     return [Delivery(webhook_id(event_entry["id"], id), id, payload) for id, events in subscriptions
             if payload["type"] in events]
+
+
+def subscribed(webhooks: Iterable[Any]) -> list[tuple[str, list[str]]]:
+    """(id, event names) of each subscription, the shape `deliveries` takes."""
+    return [(w.id, [str(e) for e in w.events]) for w in webhooks]
+
+
+def delivery_messages(events: Iterable[dict[str, Any]], subscriptions: list[tuple[str, list[str]]]
+                      ) -> list[dict[str, Any]]:
+    """The queue messages of events fanned out to their subscribers: one per subscription and event."""
+    return [to_message(d) for event in events for d in deliveries(event, subscriptions)]
 
 
 def to_message(delivery: Delivery) -> dict[str, Any]:

@@ -23,11 +23,12 @@ from shared.rules.personal_data import erase_fields
 from shared.rules.webhooks import (
     Delivery,
     dead_lettered,
-    deliveries,
+    delivery_messages,
     from_message,
     next_wait,
     parse_schedule,
     retried,
+    subscribed,
     to_message,
 )
 from shared.services import crud, personal_data
@@ -57,8 +58,7 @@ async def fan_out(ctx: Context, events: list[dict[str, Any]]) -> int:
     if not events:
         return 0
     active = await _subscriptions(ctx).find_by("isActive", [True])
-    subscribed = [(s.item.id, [str(e) for e in s.item.events]) for s in active]
-    messages = [to_message(d) for event in events for d in deliveries(event, subscribed)]
+    messages = delivery_messages(events, subscribed(s.item for s in active))
     if messages:
         await ctx.publisher.publish(messages, queue=ctx.settings.WEBHOOKS_QUEUE)
     return len(messages)

@@ -20,6 +20,7 @@ from shared.rules.booking import employee_calendar
 from shared.rules.buffers import meeting_buffers
 from shared.rules.daily_caps import daily_caps, group_caps_by_employee
 from shared.rules.portal_fields import validate_custom_fields
+from shared.rules.webhooks import subscribed
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ async def load(ctx: Context, wanted: Wanted) -> Parties:
                       portals[0] if portals else None,
                       {s.employee_id: s for s in items[kinds.EMPLOYEE_SCHEDULE.name]},
                       items.get(kinds.LOCATION.name, []), topic,
-                      tuple((w.id, [str(e) for e in w.events]) for w in items[kinds.WEBHOOK.name]))
+                      tuple(subscribed(items[kinds.WEBHOOK.name])))
     _check_known(wanted, items)
     for name, ids in wanted.employees.items():
         for id in ids:

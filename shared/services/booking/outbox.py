@@ -13,8 +13,7 @@ from shared.models.common import format_utc, new_id
 from shared.ports import Op
 from shared.rules.calendar_documents import OUTBOX_DOC
 from shared.rules.notifications import Notice, to_message
-from shared.rules.webhooks import deliveries as webhook_deliveries
-from shared.rules.webhooks import to_message as delivery_message
+from shared.rules.webhooks import delivery_messages
 from shared.services import webhook_delivery
 
 log = logging.getLogger(__name__)
@@ -33,8 +32,7 @@ def outbox_document(day: str, notices: list[Notice], now: datetime,
     subscribes to writes nothing; otherwise publishing the outbox fans them out."""
     deliveries: list[dict[str, Any]] = []
     if subscriptions is not None:
-        deliveries = [delivery_message(d) for event in webhook_events or []
-                      for d in webhook_deliveries(event, list(subscriptions))]
+        deliveries = delivery_messages(webhook_events or [], list(subscriptions))
         webhook_events = []
     if not notices and not webhook_events and not deliveries:
         return None
