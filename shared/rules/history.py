@@ -17,7 +17,7 @@ from shared.rules.calendar_documents import CANCELLED_MEETING_DOC
 MASK = "***"
 SYSTEM_ACTOR = "system"
 _TOMBSTONE_KEEPS = ("id", "pk", "customerId", "employeeId", "startDate", "endDate", "sequence", "erasedAt")
-# A change to any of these is a reschedule (a new time, advisor or room); webhooks use the same rule.
+# A change to any of these is a reschedule (a new time, advisor or room); webhook events follow this rule.
 RESCHEDULING_FIELDS = ("startDate", "endDate", "employeeId", "roomId")
 # The members of a list item that are personal: customFields[].value, externalAttendees[].email.
 _PERSONAL_MEMBERS = {"customFields": "value", "externalAttendees": "email"}

@@ -14,26 +14,25 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.models.common import format_utc
+from shared.models.history import HistoryAction
 from shared.models.meetings import Meeting
+from shared.models.webhooks import WebhookEvent
+from shared.rules.history import action_for
 from shared.rules.timespan import parse_timespan
 
-CREATED, UPDATED = "meeting.created", "meeting.updated"
-RESCHEDULED, CANCELLED = "meeting.rescheduled", "meeting.cancelled"
+CREATED, UPDATED = WebhookEvent.MEETING_CREATED.value, WebhookEvent.MEETING_UPDATED.value
+RESCHEDULED, CANCELLED = WebhookEvent.MEETING_RESCHEDULED.value, WebhookEvent.MEETING_CANCELLED.value
 EVENT_TYPES = (CREATED, UPDATED, RESCHEDULED, CANCELLED)
+# A meeting change's event is its history action (one rule for what counts as a reschedule).
+_EVENT_OF = {HistoryAction.CREATED: CREATED, HistoryAction.UPDATED: UPDATED,
+             HistoryAction.RESCHEDULED: RESCHEDULED, HistoryAction.CANCELLED: CANCELLED}
 DELIVERY = "webhookDelivery"
 NAMESPACE = uuid.UUID("0b6f3c1e-5a7d-4e29-9c84-2f1d6a3b7e50")
 
 
 def event_type(before: Meeting | None, after: Meeting | None) -> str:
     """Created, cancelled, rescheduled (its time, employee or room changed) or updated."""
-    if before is None:
-        return CREATED
-    if after is None:
-        return CANCELLED
-    held = ("start_date", "end_date", "employee_id", "room_id")
-    if any(getattr(before, name) != getattr(after, name) for name in held):
-        return RESCHEDULED
-    return UPDATED
+    return _EVENT_OF[action_for(before.to_json() if before else None, after.to_json() if after else None)]
 
 
 def event(before: Meeting | None, after: Meeting | None, at: datetime, id: str) -> dict[str, Any]:
