@@ -128,12 +128,10 @@ class Host:
 
     async def handle(self, request: web.Request) -> web.Response:
         path = request.path.strip("/")
-        not_found = host_problem(request, 404, "Not Found", f"No function serves {request.method} {request.path!r}.")
-        if not (path == self.prefix or path.startswith(self.prefix + "/")):
-            return not_found
-        matched = self.routes.match(path[len(self.prefix):], request.method)
+        under_prefix = path == self.prefix or path.startswith(self.prefix + "/")
+        matched = self.routes.match(path[len(self.prefix):], request.method) if under_prefix else None
         if matched is None:
-            return not_found
+            return host_problem(request, 404, "Not Found", f"No function serves {request.method} {request.path!r}.")
         route, params = matched
         body = await request.read()
         headers = {k: ", ".join(request.headers.getall(k)) for k in request.headers.keys()}
