@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import azure.functions as func
 
-from shared import request_ids, telemetry
+from shared import telemetry
 from shared.bootstrap import get_context
 
 bp = func.Blueprint()
@@ -16,9 +16,8 @@ async def notifications_mail(msg: func.ServiceBusMessage) -> None:
 
     # The booking's request id and trace context travel in the message, so its e-mail correlates.
     properties = msg.application_properties or {}
-    with request_ids.scope(telemetry.message_request_id(properties)), telemetry.span(
-            "notifications.deliver", parent=properties, **{"messaging.message.id": msg.message_id or "",
-                                                            "messaging.delivery_count": msg.delivery_count or 0}):
+    with telemetry.message_scope("notifications.deliver", properties, **{
+            "messaging.message.id": msg.message_id or "", "messaging.delivery_count": msg.delivery_count or 0}):
         # A mail server failure or an unreadable message raises: Service Bus delivers it again and
         # dead-letters it after maxDeliveryCount (10; infra/app/servicebus.bicep).
         await notifications.deliver(await get_context(), msg.get_body())

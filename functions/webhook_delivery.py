@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import azure.functions as func
 
-from shared import request_ids, telemetry
+from shared import telemetry
 from shared.bootstrap import get_context, webhook_sender
 from shared.models.common import parse_utc
 
@@ -18,8 +18,7 @@ async def webhook_delivery_post(msg: func.ServiceBusMessage) -> None:
 
     # The booking's request id and trace context travel in the message, as for e-mails.
     properties = msg.application_properties or {}
-    with request_ids.scope(telemetry.message_request_id(properties)), telemetry.span(
-            "webhooks.deliver", parent=properties, **{"messaging.message.id": msg.message_id or ""}):
+    with telemetry.message_scope("webhooks.deliver", properties, **{"messaging.message.id": msg.message_id or ""}):
         # A failed POST schedules its own retry and returns; what raises (the queue or Cosmos down,
         # or an abandoned delivery) is delivered again by Service Bus and dead-lettered in the end.
         outcome = await webhook_delivery.deliver(await get_context(), webhook_sender(), msg.get_body())

@@ -159,3 +159,12 @@ def message_properties() -> dict[str, str]:
 def message_request_id(properties: Mapping[Any, Any] | None) -> str:
     """The request id a queue message carries, else a new one."""
     return request_ids.accept_or_new(_carrier(properties or {}).get(REQUEST_ID_PROPERTY))
+
+
+@contextlib.contextmanager
+def message_scope(name: str, properties: Mapping[Any, Any] | None, **attributes: Any) -> Iterator[Any]:
+    """Handling one queue message: logged under the request id it carries and traced as a child
+    of the trace that queued it, so a booking and its e-mail or webhook correlate."""
+    properties = properties or {}
+    with request_ids.scope(message_request_id(properties)), span(name, parent=properties, **attributes) as current:
+        yield current
