@@ -2,7 +2,15 @@
 
 import azure.functions as func
 
-from functions import health, lazy_groups, notifications, openapi, reservations_cleanup, webhook_delivery
+from functions import (
+    booking_reminders,
+    health,
+    lazy_groups,
+    notifications,
+    openapi,
+    reservations_cleanup,
+    webhook_delivery,
+)
 from shared import telemetry
 
 # (function name, route base, module) of every route group. A group's module is imported by its
@@ -29,12 +37,20 @@ ROUTE_GROUPS = (
     ("room_vacancies", "room-vacancies", "functions.room_vacancies"),
 )
 
+# (function name, route, module) of the pages served outside the API's versioned routes, with no
+# API token: the customer booking page (contract section 24). Imported by their first request too.
+PAGES = (
+    ("booking_page", "book/{*rest}", "functions.booking_page"),
+)
+
 # Request ids in every log record; traces and metrics when configured (docs/operations.md).
 telemetry.configure()
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for module in (health, reservations_cleanup, notifications, webhook_delivery, openapi):
+for module in (health, reservations_cleanup, booking_reminders, notifications, webhook_delivery, openapi):
     app.register_functions(module.bp)
 for name, base, module in ROUTE_GROUPS:
     app.register_functions(lazy_groups.blueprint(name, base, module))
+for name, route, module in PAGES:
+    app.register_functions(lazy_groups.page(name, route, module))

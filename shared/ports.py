@@ -160,6 +160,10 @@ class BookingStore(ABC):
         startDate); None when there is none."""
 
     @abstractmethod
+    async def reminders_due(self, now: datetime, limit: int) -> list[Document]:
+        """At most `limit` meetings whose reminderAt is at or before `now`, earliest first."""
+
+    @abstractmethod
     async def expired_reservations(self, now: datetime) -> list[Document]:
         """Reservations whose expiresAt is at or before `now`."""
 

@@ -28,6 +28,7 @@ class PendingSignIn(ApiModel):
     verifier: Line
     portal_id: Uuid
     started_at: UtcDateTime
+    language: Line = Field("da", max_length=10, description="The page's language, to come back in.")
 
 
 class Customer(ApiModel):

@@ -9,14 +9,15 @@ from shared.context import Context
 from shared.errors import UnreadableMessage
 from shared.rules.notifications import (
     carries_personal_data,
-    email_for,
     from_message,
     made_at,
     meeting_id,
     without_personal_data,
 )
+from shared.rules.reminders import REMINDER_KIND
 from shared.services import personal_data
 from shared.services.booking.outbox import republish_outbox
+from shared.services.booking_page import customer_mail
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ async def deliver(ctx: Context, body: bytes | str) -> bool:
     (see docs/operations.md)."""
     try:
         message = json.loads(body)
+        if isinstance(message, dict) and message.get("kind") == REMINDER_KIND:
+            return await _remind(ctx, message)
         notice, made = from_message(message), made_at(message)
     except ValueError as error:  # JSONDecodeError and pydantic's ValidationError are ValueErrors
         raise UnreadableMessage(f"Not a notification message: {_reason(error)}") from None
@@ -47,8 +50,23 @@ async def deliver(ctx: Context, body: bytes | str) -> bool:
         if notice is None:
             log.info("Dropped a notification whose recipients' data was erased since")
             return True
-    await ctx.mailer.send(email_for(notice, ctx.settings.MAIL_SENDER))
+    # A booking-page customer's own copy carries a manage link minted here, never in the message.
+    for mail in await customer_mail.invitation_mails(ctx, notice, ctx.settings.MAIL_SENDER):
+        await ctx.mailer.send(mail)
     log.info("Sent %s for %s to %d recipient(s)", notice.method, notice.invitation.uid, len(notice.recipients))
+    return True
+
+
+async def _remind(ctx: Context, message: dict) -> bool:
+    """A booking-page customer's reminder (shared/services/booking_page/reminders.py)."""
+    if not isinstance(message.get("meetingId"), str) or not isinstance(message.get("startDate"), str):
+        raise UnreadableMessage("Not a reminder message: meetingId and startDate are required")
+    mail = await customer_mail.reminder_mail(ctx, message, ctx.settings.MAIL_SENDER)
+    if mail is None:
+        log.info("Dropped a reminder for meeting %s: cancelled, moved or past since", message["meetingId"])
+        return True
+    await ctx.mailer.send(mail)
+    log.info("Sent a reminder for meeting %s", message["meetingId"])
     return True
 
 

@@ -25,6 +25,7 @@ class StoredMeeting:
     erased_at: str | None = None
     buffers: tuple[timedelta, timedelta] = NO_BUFFERS  # taken when booked (section 12)
     room_assigned: bool = False  # the room was chosen by BookMe (section 13), not named by the client
+    reminder_at: str | None = None  # the next reminder to the customer (section 24, shared/rules/reminders.py)
 
 
 def document(meeting: Meeting, day: str, sequence: int, history: tuple[dict[str, Any], ...] = (),
@@ -46,7 +47,7 @@ def from_document(document: dict[str, Any]) -> StoredMeeting:
                timedelta(seconds=document.get("bufferAfter") or 0))
     return StoredMeeting(meeting, document["pk"], document.get("sequence", 0), document["_etag"],
                          tuple(document.get("history", ())), document.get("erasedAt"), buffers,
-                         bool(document.get("roomAssigned")))
+                         bool(document.get("roomAssigned")), document.get("reminderAt"))
 
 
 def latest(copies: list[StoredMeeting]) -> list[StoredMeeting]:

@@ -15,13 +15,14 @@ from typing import Any
 from shared.context import Context
 from shared.errors import InvalidRequest, NotFound
 from shared.models.common import new_id
-from shared.models.meetings import Meeting
+from shared.models.meetings import BookedBy, Meeting
 from shared.ports import BatchRejected, Op
 from shared.rules.booking import MEETING_ENTRY, Calendar, Claim, plan, release
 from shared.rules.calendar_documents import MEETING_DOC
 from shared.rules.history import SYSTEM_ACTOR, record, tombstone
 from shared.rules.notifications import Notice
 from shared.rules.personal_data import holds_personal_data
+from shared.rules.reminders import reminder_at
 from shared.rules.webhooks import event as webhook_event
 from shared.services.booking.day_batch import after_commit, keep_calendars, write_day
 from shared.services.booking.meeting_documents import (
@@ -69,6 +70,7 @@ class MeetingWrite:
     room: RoomChoice | None = None
     keep: Keep | None = None
     subscriptions: tuple[tuple[str, list[str]], ...] | None = None  # active webhooks, when the booking read them
+    reminders: tuple[timedelta, ...] = ()  # the organization's reminder offsets (section 24)
 
     @property
     def moving(self) -> bool:
@@ -124,8 +126,17 @@ def _room_assigned(write: MeetingWrite, meeting: Meeting) -> bool:
     return write.before is not None and write.before.room_assigned and meeting.room_id == write.before.meeting.room_id
 
 
-def _meeting_op(write: MeetingWrite, meeting: Meeting, history: tuple[dict[str, Any], ...]) -> Op:
+def _reminder_at(write: MeetingWrite, meeting: Meeting, now: datetime) -> str | None:
+    before = write.before
+    retimed = before is None or before.meeting.start_date != meeting.start_date
+    return reminder_at(meeting.booked_by is BookedBy.PORTAL_CUSTOMER, meeting.start_date, write.reminders, now,
+                       retimed, before.reminder_at if before else None)
+
+
+def _meeting_op(write: MeetingWrite, meeting: Meeting, history: tuple[dict[str, Any], ...], now: datetime) -> Op:
     extra = {**(write.keep.mark if write.keep else {}), "roomAssigned": _room_assigned(write, meeting)}
+    if reminder := _reminder_at(write, meeting, now):
+        extra["reminderAt"] = reminder  # in the same batch as the booking or move it belongs to
     meeting_doc = document(meeting, write.day, write.sequence, history,
                            write.before.erased_at if write.before else None, write.buffers, extra)
     if write.before is None:
@@ -167,7 +178,7 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
                                                      write.subscriptions, outbox_id)
         kept = [write.keep.answer_op(write.day, meeting.to_json())] if write.keep else []
         history = decided["history"] = history_after(write, meeting)
-        return [_meeting_op(write, meeting, history),
+        return [_meeting_op(write, meeting, history, now),
                 *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids), *outbox_ops(outbox), *kept]
 
     known = {r: write.known[r] for r in checked} if write.known is not None and checked <= set(write.known) else None
@@ -184,7 +195,7 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
     after = decided["meeting"]
     return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"], decided["history"],
                          write.before.erased_at if write.before else None, write.buffers,
-                         _room_assigned(write, after))
+                         _room_assigned(write, after), written[after.id].get("reminderAt"))
 
 
 def cancelled_document(before: StoredMeeting, at: datetime, actor: str) -> dict[str, Any]:

@@ -41,14 +41,14 @@ def client_for(ctx: Context, portal: Portal) -> Client:
 
 
 async def start(ctx: Context, provider: IdentityProvider, session: Session, portal: Portal,
-                redirect_uri: str) -> str:
+                redirect_uri: str, language: str = "da") -> str:
     """Begin a sign-in: the URL of the provider's authorization endpoint. The session's state
     is changed, not saved."""
     client = client_for(ctx, portal)
     metadata = await _metadata(provider, client)
     asked = id_tokens.Secrets(secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48))
     session.state.sign_in = PendingSignIn(state=asked.state, nonce=asked.nonce, verifier=asked.verifier,
-                                          portal_id=portal.id, started_at=ctx.clock())
+                                          portal_id=portal.id, started_at=ctx.clock(), language=language)
     return id_tokens.authorization_url(_endpoint(metadata, "authorization_endpoint"), client.client_id, redirect_uri,
                                        client.cpr_claim, asked)
 
