@@ -3,7 +3,7 @@
     python -m tools.page_catalog        # extract the messages, merge them into page.po, compile page.mo
 
 Messages are extracted from the templates (Jinja2's Babel extractor) and from
-functions/booking_page.py (the `_` marker); translations already in
+functions/page/*.py (the `_` marker); translations already in
 page.po are kept, new messages get an empty one to fill in. tests/unit/test_page_catalog.py
 fails when a message has no Danish translation or page.mo is older than page.po.
 """
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "functions" / "page"
 PO = PAGE / "locales" / "da" / "LC_MESSAGES" / "page.po"
 MO = PO.with_suffix(".mo")
-SOURCES = [(ROOT / "functions", [("page/templates/**.html", "jinja2"), ("booking_page.py", "python")])]
+SOURCES = [(ROOT / "functions", [("page/templates/**.html", "jinja2"), ("page/*.py", "python")])]
 OPTIONS = {"page/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
                                       "lstrip_blocks": "True"}}
 
@@ -44,7 +44,10 @@ def compiled(po_text: str) -> bytes:
 def main() -> None:
     template = extracted()
     existing = read_po(io.StringIO(PO.read_text(encoding="utf-8")), locale="da") if PO.exists() else None
-    catalog = Catalog(locale="da", domain="page", project="BookMe booking page")
+    # The header's dates stay as they were, so a run that changes no message changes no file.
+    catalog = Catalog(locale="da", domain="page", project="BookMe booking page", version="1",
+                      creation_date=existing.creation_date if existing else None,
+                      revision_date=existing.revision_date if existing else None)
     for message in template:
         if not message.id:
             continue
