@@ -58,9 +58,12 @@ async def load(ctx: Context, session_id: str) -> Session:
     found = (await ctx.bookings.day(id, [id])).get(id)
     if found is None:
         return Session(session_id, PageSession())
-    if parse_utc(found["expiresAt"]) <= ctx.clock():
-        return Session(session_id, PageSession(), found["_etag"])
-    return Session(session_id, PageSession.model_validate(found), found["_etag"])
+    try:
+        if parse_utc(found["expiresAt"]) > ctx.clock():
+            return Session(session_id, PageSession.model_validate(found), found["_etag"])
+    except (KeyError, ValueError):
+        pass  # a session of an older shape, or damaged: start afresh rather than fail the page
+    return Session(session_id, PageSession(), found["_etag"])
 
 
 async def save(ctx: Context, session: Session) -> Session:

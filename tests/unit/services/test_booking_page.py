@@ -261,5 +261,9 @@ async def test_sessions_keep_their_state_under_a_hash_and_refuse_a_lost_update(c
         await sessions.save(ctx, saved)  # another tab wrote in between
     ctx.clock.advance(sessions.LIFE)
     assert (await sessions.load(ctx, session.id)).state.values == {}
+    id = sessions.document_id(session.id)
+    ctx.bookings.documents[(id, id)]["hold"] = {"startDate": "not a date"}
+    ctx.clock.advance(-sessions.LIFE)
+    assert (await sessions.load(ctx, session.id)).state.hold is None  # damaged: afresh, never a failure
     assert sessions.csrf_valid(session.id, sessions.csrf_token(session.id))
     assert not sessions.csrf_valid(session.id, sessions.csrf_token(sessions.new_session_id()))
