@@ -97,7 +97,7 @@ class ServiceTrigger(ApiModel):
 
     topic_ids: Ids = []
     customer_type_ids: Ids = []
-    meeting_types: Annotated[list[MeetingType], AfterValidator(_unique)] = []
+    meeting_types: Annotated[list[MeetingType], Field(max_length=20), AfterValidator(_unique)] = []
     is_enabled: bool = True
 
 

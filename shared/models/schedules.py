@@ -31,7 +31,7 @@ class WorkdayHours(ApiModel):
     day_of_week: DayOfWeek
     from_: LocalTime = Field(alias="from", description="Start of the working day, local time (08:00:00).")
     to: LocalTime = Field(description="End of the working day, local time (16:00:00); after `from`.")
-    available_meeting_types: list[MeetingTypeOption] = []
+    available_meeting_types: list[MeetingTypeOption] = Field(default=[], max_length=len(MeetingType))
 
     @property
     def meeting_types(self) -> list[MeetingType]:
@@ -79,7 +79,7 @@ class ScheduleFlags(ApiModel):
 
 
 class EmployeeScheduleWrite(ScheduleFlags):
-    workdays: list[Workday] = []
+    workdays: list[Workday] = Field(default=[], max_length=7, description="At most one per day of the week.")
     max_meeting_time_per_day: TimeSpan | None = MaxMeetingTimePerDay
 
 
