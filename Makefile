@@ -43,11 +43,13 @@ run: setup
 test: setup lint browser
 	$(PY) -m pytest
 
-# Schemathesis against both served OpenAPI documents with a larger budget than `make test`
-# (FUZZ_EXAMPLES generated requests per operation and mode; make test uses 3).
+# Schemathesis against both served OpenAPI documents, with its default phases (examples,
+# coverage, fuzzing, stateful) and a larger budget than `make test`: FUZZ_EXAMPLES generated
+# requests per operation (make test uses 5); FUZZ_SEED=n makes generation random from seed n.
 FUZZ_EXAMPLES ?= 100
+FUZZ_SEED ?=
 fuzz: setup
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/api/test_conformance.py --timeout=3600
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest tests/api/test_conformance.py --timeout=3600
 
 token: $(VENV)/.installed
 	@$(PY) -m tools.localstack token --roles "$(ROLES)"
