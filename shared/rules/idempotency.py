@@ -9,6 +9,7 @@ import hashlib
 import json
 
 from shared.errors import Conflict, InvalidRequest, Unprocessable
+from shared.rules import json_input
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotency-Replayed"
@@ -43,7 +44,7 @@ def fingerprint(body: bytes | str | None) -> str:
     normalizes the numbers, so no walk in Python visits every value."""
     raw = body.encode() if isinstance(body, str) else (body or b"")
     try:
-        document = json.loads(raw, parse_float=_number)
+        document = json_input.loads(raw, parse_float=_number)
         canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         data = canonical.encode()
     except (ValueError, UnicodeError, RecursionError):

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from shared.errors import Conflict, InvalidRequest
@@ -33,10 +33,6 @@ MAX_DOCUMENT_BYTES = 1024 * 1024
 # hundred copies of a large member (or twenty copies of a copy) would cost a hundred times it.
 MAX_COPIED_BYTES = MAX_DOCUMENT_BYTES
 _SHOWN = 200  # characters of a pointer or library message repeated in a problem's detail
-
-# The request body of every JSON Patch endpoint; its length is checked before its operations.
-JsonPatch = Annotated[list[dict[str, Any]], Field(max_length=MAX_OPERATIONS)]
-
 
 def _shown(text: str) -> str:
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
@@ -66,6 +62,12 @@ def check_operations(operations: Any) -> list[dict[str, Any]]:
         if op["op"] in _WITH_FROM and not _is_pointer(op.get("from")):
             raise InvalidRequest(f"{where} ('{op['op']}') needs a 'from' pointer.")
     return operations
+
+
+# The request body of every JSON Patch endpoint: its length is checked before its operations,
+# and a malformed patch is a 400 before the resource is read. check_operations raises
+# InvalidRequest, not a ValueError, so pydantic lets it through with its own message.
+JsonPatch = Annotated[list[dict[str, Any]], Field(max_length=MAX_OPERATIONS), AfterValidator(check_operations)]
 
 
 def _field(pointer: str) -> str:

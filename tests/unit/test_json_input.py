@@ -235,3 +235,19 @@ def test_numbers_out_of_range_are_found_exactly_as_checking_each_one_finds_them(
 def test_numbers_in_strings_are_not_numbers():
     raw = b'{"id": "12345678901234567890", "e": "1e400", "d": "9' + b"9" * 400 + b'"}'
     assert parse_json(raw)["id"] == "12345678901234567890"
+
+
+def test_the_garbage_collector_is_paused_only_while_parsing():
+    import gc
+
+    assert gc.isenabled()
+    parse_json(b"[[1], [2]]")
+    with pytest.raises(JsonInputError):
+        parse_json(b"[[1], [2]")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_json(b"[[1], [2]]")
+        assert not gc.isenabled(), "a collector someone else paused stays paused"
+    finally:
+        gc.enable()
