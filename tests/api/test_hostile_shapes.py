@@ -6,7 +6,6 @@ tens of milliseconds, bench/bench_json_input.py). Every PATCH endpoint answers 4
 operation that is not an object, or whose op, path or from is not a string.
 """
 
-import json
 import time
 import uuid
 
@@ -17,48 +16,11 @@ import function_app  # noqa: F401 - declares every route group
 from functions import lazy_groups
 from functions.routing import GROUPS, RouteGroup
 from tests.api.test_meetings import meeting_body, new_day
+from tests.utils.hostile_shapes import MIB, PATCHES, SHAPES
 from tests.utils.tokens import bearer
 
-MIB = 1024 * 1024
 CONTRACT_SECONDS = 1.0
 REQUEST_ID = "hostile-shapes.1"
-
-
-def _mebibyte(head: bytes, unit: bytes, tail: bytes = b"") -> bytes:
-    """`head`, then `unit` repeated, then `tail`: exactly 1 MiB, the largest body the API reads."""
-    body = head + unit * ((MIB - len(head) - len(tail)) // len(unit)) + tail
-    return body + b" " * (MIB - len(body))
-
-
-def _chains(depth: int) -> bytes:
-    return _mebibyte(b"[", b"[" * depth + b"]" * depth + b",", b"1]")
-
-
-# Shapes that cost a naive reader most: backtracking, recursion, a Python step per value, or a
-# validation error per item.
-SHAPES = {
-    "unterminated string of escaped quotes": _mebibyte(b'"', b'\\"'),
-    "escaped quotes, never opened": _mebibyte(b"", b'\\"'),
-    "quotes": _mebibyte(b"", b'"'),
-    "backslashes": _mebibyte(b'"', b"\\"),
-    "opening brackets": _mebibyte(b"", b"["),
-    "object nesting": _mebibyte(b"", b'{"a":'),
-    "nesting 32 deep, many times": _chains(31),
-    "nesting 33 deep at the end": _mebibyte(b"[", b"[[]],", b"[" * 33 + b"]" * 33 + b"]"),
-    "empty arrays": _mebibyte(b"[", b"[],", b"[]]"),
-    "empty strings": _mebibyte(b"[", b'"",', b'""]'),
-    "one huge string": _mebibyte(b'{"title": "', b"x", b'"}'),
-    "one huge string of escapes": _mebibyte(b'{"title": "', b"\\u00e6", b'"}'),
-    "surrogate pairs, one lone at the end": _mebibyte(b'{"title": "', b"\\ud83d\\ude00", b'\\ud800"}'),
-    "many keys": _mebibyte(b"{", b'"k":1,', b'"k":1}'),
-    "many numbers, one beyond 2^53 at the end": _mebibyte(b"[", b"1,", b"9007199254740993]"),
-    "many floats, one infinite at the end": _mebibyte(b"[", b"1.5,", b"1e999]"),
-    "a number of a million digits": _mebibyte(b"", b"9"),
-    "a float of a million digits": _mebibyte(b"0.", b"1"),
-    "many small strings": _mebibyte(b"[", b'"a",', b'"a"]'),
-    "a list of wrong items": _mebibyte(b"[", b'{"op":{}},', b'{"op":{}}]'),
-    "invalid UTF-8 at the end": _mebibyte(b'{"title": "', b"x", b'\xff"}'),
-}
 
 
 @pytest.fixture(scope="module")
@@ -99,34 +61,6 @@ TARGETS = [("POST", "/meetings"), ("PATCH", "/meetings/{meeting}"), ("POST", "/t
 def test_a_mebibyte_of_the_worst_shapes_is_refused_within_a_second(client, meeting_id, method, path, shape):
     assert len(SHAPES[shape]) == MIB
     _answered_in_time(client, method, path.format(meeting=meeting_id), SHAPES[shape])
-
-
-def _operations(*operations: dict) -> bytes:
-    return json.dumps(list(operations)).encode()
-
-
-BIG_LIST = list(range(60_000))  # about 400 KB of JSON: copied, moved and tested again and again
-PATCHES = {
-    "100 replacements of 10 KB each": _operations(
-        *[{"op": "replace", "path": "/description", "value": "x" * 10_000} for _ in range(100)]),
-    "a large member copied 99 times": _operations(
-        {"op": "add", "path": "/big", "value": BIG_LIST},
-        *[{"op": "copy", "from": "/big", "path": f"/copy{i}"} for i in range(99)]),
-    "a large member moved 98 times, then an invalid type": _operations(
-        {"op": "add", "path": "/a", "value": BIG_LIST},
-        *[{"op": "move", "from": f"/{'a' if i % 2 == 0 else 'b'}", "path": f"/{'b' if i % 2 == 0 else 'a'}"}
-          for i in range(98)],
-        {"op": "replace", "path": "/type", "value": 5}),
-    "a large member tested 98 times, then an invalid type": _operations(
-        {"op": "add", "path": "/a", "value": BIG_LIST},
-        *[{"op": "test", "path": "/a", "value": [0]} if i == 97 else {"op": "test", "path": "/title", "value": None}
-          for i in range(98)],
-        {"op": "replace", "path": "/type", "value": 5}),
-    "deep values at deep paths": _operations(
-        {"op": "add", "path": "/a", "value": {"b": json.loads("[" * 28 + "1" + "]" * 28)}},
-        {"op": "add", "path": "/a/b" + "/0" * 28, "value": [[["x" * 1000]]]}),
-    "101 operations": _operations(*[{"op": "test", "path": "/id", "value": "x"}] * 101),
-}
 
 
 @pytest.mark.parametrize("patch", PATCHES, ids=list(PATCHES))
