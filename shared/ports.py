@@ -92,14 +92,20 @@ class Op:
     etag: str | None = None
 
 
-class BatchRejected(Exception):
-    """A day batch failed as a whole because `op` got `status` (404, 409 or 412)."""
+class BatchRejected(BookMeError):
+    """A day batch failed as a whole because `op` was refused with `error` (404, 409 or 412 as a
+    rule). The service that wrote the batch decides what that means for its caller; should one
+    ever escape untranslated, it still answers as `error` does, never as a 500."""
 
-    def __init__(self, op: Op, status: int, error: BookMeError):
-        super().__init__(f"{op.kind} {op.id}: {status}")
+    def __init__(self, op: Op, error: BookMeError):
+        super().__init__(error.detail, error.errors, error.extensions)
         self.op = op
-        self.status = status
         self.error = error
+        self.status = error.status
+        self.title = error.title
+
+    def __str__(self) -> str:
+        return f"{self.op.kind} {self.op.id}: {self.status}"
 
 
 class BookingStore(ABC):

@@ -138,10 +138,8 @@ class CosmosBookings(BookingStore):
             try:
                 results = await self._container.execute_item_batch(operations, partition_key=day)
             except cosmos_errors.CosmosBatchOperationError as error:
-                responses = error.operation_responses or []
                 index = error.error_index if 0 <= error.error_index < len(ops) else 0
-                status = responses[index].get("statusCode", 0) if index < len(responses) else 0
-                raise BatchRejected(ops[index], status, translate(error)) from None
+                raise BatchRejected(ops[index], translate(error)) from None
         return {r["resourceBody"]["id"]: r["resourceBody"] for r in results if r.get("resourceBody")}
 
     async def delete(self, day: str, id: str, etag: str | None = None) -> bool:

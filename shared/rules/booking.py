@@ -7,8 +7,7 @@ writes them back in one conditional batch; see docs/data-model.md, "Bookings".
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from shared.errors import Conflict, InvalidRequest
 
@@ -169,20 +168,6 @@ def release(calendars: Mapping[str, Calendar], refs: Iterable[str], now: datetim
         if kept != calendar.entries:
             changed[resource] = kept
     return changed
-
-
-def booking_day(start: datetime, end: datetime, zone: str, prefix: str = "") -> date:
-    """The organization-local day of a booking; 400 when it is empty or crosses local midnight.
-    `prefix` places the error fields (`timeSlot.` for a reservation body)."""
-    if end <= start:
-        raise InvalidRequest("endDate must be after startDate.", {f"{prefix}endDate": ["Must be after startDate."]})
-    tz = ZoneInfo(zone)
-    first = start.astimezone(tz).date()
-    last = (end - timedelta(microseconds=1)).astimezone(tz).date()
-    if first != last:
-        raise InvalidRequest(f"A booking must start and end on the same day in {zone}.",
-                             {f"{prefix}endDate": [f"Must be on the same day as startDate in {zone}."]})
-    return first
 
 
 def check_participants(employee_id: str, additional: list[str]) -> None:

@@ -13,10 +13,10 @@ from shared.rules import availability as engine
 from shared.rules import availability_inputs as inputs
 from shared.rules.availability_pools import Candidate
 from shared.rules.booking import employee_calendar, room_calendar
+from shared.rules.local_days import search_days
 from shared.services.organization import current_settings
 from shared.services.schedules import schedule_of
 from shared.services.slot_search import available_slots, explain_slots
-from shared.services.slot_search import local_days as _local_days
 
 __all__ = ["available_slots", "explain_slots", "time_slots"]
 
@@ -46,7 +46,7 @@ async def time_slots(ctx: Context, query: TimeSlotsQuery) -> list[TimeSlot]:
     settings = (await current_settings(ctx)).item
     resource = employee_calendar(query.employee_id) if query.employee_id else room_calendar(query.room_id)
     resources = [resource] + ([room_calendar(query.room_id)] if query.employee_id and query.room_id else [])
-    first_day, last_day = _local_days(query.start_date, query.end_date, settings.zone)
+    first_day, last_day = search_days(query.start_date, query.end_date, settings.zone)
     entries = await ctx.bookings.calendar_entries(resources, first_day, last_day)
     now = ctx.clock()
     found: list[TimeSlot] = []

@@ -10,12 +10,12 @@ from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingL
 from shared.models.organization import OrganizationSetting
 from shared.ports import BatchRejected, Versioned
 from shared.rules import ical
-from shared.rules.booking import booking_day, check_participants, not_in_past
+from shared.rules.booking import check_participants, not_in_past
 from shared.rules.history import SYSTEM_ACTOR
+from shared.rules.local_days import booking_day, day_key
 from shared.rules.notifications import notices
 from shared.rules.patching import apply_patch, check_operations
 from shared.services.booking import lookups, meeting_documents, meeting_store
-from shared.services.booking.day_batch import day_key
 from shared.services.booking.invitations import invitation
 from shared.services.booking.lookups import Parties, Wanted
 from shared.services.booking.meeting_documents import StoredMeeting

@@ -11,10 +11,11 @@ from shared.models.common import new_id
 from shared.models.reservations import Reservation, ReserveRequest, StoredReservation
 from shared.ports import BatchRejected, Op, Versioned
 from shared.rules import reservations as rules
-from shared.rules.booking import booking_day, not_in_past, plan
+from shared.rules.booking import not_in_past, plan
 from shared.rules.calendar_documents import MEETING_DOC
+from shared.rules.local_days import booking_day, day_key
 from shared.services.booking import lookups
-from shared.services.booking.day_batch import after_commit, day_key, write_day
+from shared.services.booking.day_batch import after_commit, write_day
 from shared.services.booking.offer_check import Check, customer_check
 from shared.services.booking.reservation_store import by_day, cleanup_expired, document, held_by, remove
 from shared.services.idempotency import Keep

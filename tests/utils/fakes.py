@@ -79,7 +79,7 @@ class FakeBookingStore(BookingStore):
             status = self._refusal(day, op)
             if status:
                 error = {404: NotFound, 409: Conflict, 412: PreconditionFailed}[status]("Batch refused.")
-                raise BatchRejected(op, status, error)
+                raise BatchRejected(op, error)
         written: dict[str, dict[str, Any]] = {}
         for op in ops:
             if op.kind == "delete":
