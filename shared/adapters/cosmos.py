@@ -158,8 +158,10 @@ async def ensure_layout(settings: Settings, attempts: int = 30) -> None:
                     raise
                 await asyncio.sleep(0.2)
         for spec in CONTAINERS:
+            policy = spec.indexing_policy()
             await database.create_container_if_not_exists(
-                spec.name, partition_key=PartitionKey(spec.partition_key_path), default_ttl=spec.default_ttl
+                spec.name, partition_key=PartitionKey(spec.partition_key_path), default_ttl=spec.default_ttl,
+                **({"indexing_policy": policy} if policy else {}),
             )
     finally:
         await account.close()

@@ -12,8 +12,12 @@ from shared.rules.booking import Calendar, Entry
 
 # The `type` of each document of a day partition.
 CALENDAR_DOC, MEETING_DOC, RESERVATION_DOC, OUTBOX_DOC = "calendar", "meeting", "reservation", "outbox"
-# What a cancellation leaves of a meeting: its history, no personal data (docs/data-model.md).
+# What a cancellation leaves of a meeting: its ids and times, no personal data (docs/data-model.md).
 CANCELLED_MEETING_DOC = "cancelledMeeting"
+# One record of a meeting's history, in the day partition of the change it records.
+MEETING_HISTORY_DOC = "meetingHistory"
+# The outcome of one move of a meeting to another day, in the day it moves to (shared/rules/moves.py).
+MOVE_RECORD_DOC = "moveRecord"
 
 
 def entry_from_json(raw: Mapping[str, Any]) -> Entry:

@@ -34,12 +34,16 @@ class Keep:
     status: int
     kept_until: datetime
 
-    def answer_op(self, day: str, body: Any) -> Op:
+    def answer_op(self, day: str, body: Any, meeting: Any = None) -> Op:
+        """The kept answer's write; one about a meeting names the meeting and its customer, so
+        erasure finds it with the meeting's other copies."""
         # Upsert: an expired answer of the same key may still be there locally (the emulator ignores ttl).
-        return Op("upsert", self.record_id, {
-            "id": self.record_id, "pk": day, "type": ANSWER_DOC, "fingerprint": self.fingerprint,
-            "status": self.status, "body": body, "keptUntil": format_utc(self.kept_until),
-            "ttl": rules.LIFETIME_SECONDS})
+        answer = {"id": self.record_id, "pk": day, "type": ANSWER_DOC, "fingerprint": self.fingerprint,
+                  "status": self.status, "body": body, "keptUntil": format_utc(self.kept_until),
+                  "ttl": rules.LIFETIME_SECONDS}
+        if meeting is not None:
+            answer.update(meetingId=meeting.id, customerId=meeting.customer_id)
+        return Op("upsert", self.record_id, answer)
 
     @property
     def mark(self) -> dict[str, str]:

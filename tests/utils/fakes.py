@@ -27,6 +27,7 @@ from shared.ports import (
     Documents,
     DocumentStores,
     Mailer,
+    MeetingFilters,
     Op,
     Publisher,
     Selection,
@@ -116,6 +117,21 @@ class FakeBookingStore(BookingStore):
         types = set(types)
         return self._select(lambda d: d["id"] == id and d.get("type") in types)
 
+    async def find_many(self, ids: Iterable[str], types: Iterable[str]) -> list[dict[str, Any]]:
+        wanted, types = set(ids), set(types)
+        if not wanted:
+            return []
+        return self._select(lambda d: d["id"] in wanted and d.get("type") in types)
+
+    async def history(self, meeting_id: str) -> list[dict[str, Any]]:
+        return self._select(lambda d: (d.get("type") == "meetingHistory" and d.get("meetingId") == meeting_id) or (
+            d["id"] == meeting_id and d.get("type") in ("meeting", "cancelledMeeting")))
+
+    async def marked_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
+        instant = format_utc(cutoff)
+        return self._select(lambda d: d.get("type") == "meeting" and "moving" in d
+                            and d["moving"]["since"] <= instant)[:limit]
+
     async def reservation_with_calendars(self, id: str) -> tuple[dict[str, Any] | None, dict[str, Calendar]]:
         found = self._select(lambda d: (d.get("type") == "reservation" and d["id"] == id) or (
             d.get("type") == "calendar" and any(e["ref"] == id for e in d.get("entries", []))))
@@ -131,21 +147,27 @@ class FakeBookingStore(BookingStore):
     async def reservations_with_token(self, token: str) -> list[dict[str, Any]]:
         return self._select(lambda d: d.get("type") == "reservation" and d.get("token") == token)
 
-    async def meetings(self, time_slot_id: str | None = None, employee_id: str | None = None,
-                       modified_from: datetime | None = None, modified_to: datetime | None = None
-                       ) -> list[dict[str, Any]]:
+    async def meetings(self, filters: MeetingFilters, after: tuple[str, str] | None,
+                       limit: int) -> list[dict[str, Any]]:
         def keep(d: dict[str, Any]) -> bool:
             return d.get("type") == "meeting" \
-                and (time_slot_id is None or d.get("timeSlotId") == time_slot_id) \
-                and (employee_id is None or employee_id in (d["employeeId"], *d.get("additionalEmployees", []))) \
-                and (modified_from is None or d["dateModified"] >= format_utc(modified_from)) \
-                and (modified_to is None or d["dateModified"] <= format_utc(modified_to))
+                and (filters.time_slot_id is None or d.get("timeSlotId") == filters.time_slot_id) \
+                and (filters.employee_id is None
+                     or filters.employee_id in (d["employeeId"], *d.get("additionalEmployees", []))) \
+                and (filters.modified_from is None or d["dateModified"] >= format_utc(filters.modified_from)) \
+                and (filters.modified_to is None or d["dateModified"] <= format_utc(filters.modified_to)) \
+                and (after is None or (d["startDate"], d["id"]) > after)
 
-        return self._select(keep)
+        return sorted(self._select(keep), key=lambda d: (d["startDate"], d["id"]))[:limit]
 
-    async def customer_meetings(self, customer_id: str) -> list[dict[str, Any]]:
-        return self._select(lambda d: d.get("type") in ("meeting", "cancelledMeeting")
-                            and d.get("customerId") == customer_id)
+    async def customer_documents(self, customer_id: str) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("customerId") == customer_id)
+
+    async def meeting_documents(self, meeting_ids: Iterable[str]) -> list[dict[str, Any]]:
+        wanted = set(meeting_ids)
+        if not wanted:
+            return []
+        return self._select(lambda d: d.get("meetingId") in wanted)
 
     async def personal_data_ended_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
         from shared.rules.personal_data import due_for_erasure
