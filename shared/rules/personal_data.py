@@ -124,14 +124,16 @@ def erased_copy(document: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def erased_meeting(document: dict[str, Any], at: datetime) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+def erased_meeting(document: dict[str, Any], at: datetime, version: str
+                   ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """A stored meeting (or cancelled meeting) document with its personal data erased, marked as
-    erased at `at`, with its history length raised for the Updated record that goes with it; and
-    the Meeting JSON before and after, for that record (both empty for a cancelled meeting)."""
+    erased at `at`, with its history length raised for the Updated record that goes with it and
+    its new public `version` (ETag); and the Meeting JSON before and after, for that record (both
+    empty for a cancelled meeting)."""
     legacy = document.get("history")
     stored = {k: v for k, v in document.items() if not k.startswith("_")}  # Cosmos' own properties
     position = document.get("historyLength", len(legacy or []))
-    marked = {"historyLength": position + 1, "erasedAt": format_utc(at), "personalData": False}
+    marked = {"historyLength": position + 1, "erasedAt": format_utc(at), "personalData": False, "version": version}
     if legacy:
         marked["history"] = scrub_history(legacy)
     if document.get("type") == CANCELLED_MEETING_DOC:

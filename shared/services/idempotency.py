@@ -103,7 +103,8 @@ async def _repeat(ctx: Context, record_id: str, fingerprint: str, now: datetime)
     if answer is not None:
         rules.check_repeat(answer["fingerprint"], fingerprint)
         written = next((d for d in found if d.get("idempotencyRecord") == record_id), None)
-        return Answer(answer["status"], answer["body"], written["_etag"] if written else None, replayed=True)
+        etag = (written.get("version") or written["_etag"]) if written else None  # a meeting's public ETag
+        return Answer(answer["status"], answer["body"], etag, replayed=True)
     if marker is None:
         raise rules.in_flight()  # the first attempt failed and let go of the key just now: retry
     if marker in alive:

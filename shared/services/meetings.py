@@ -36,7 +36,7 @@ _PORTAL_ONLY = {"portal_id": None, "cpr": None, "custom_fields": [], "external_a
 
 
 def _versioned(stored: StoredMeeting) -> Versioned[Meeting]:
-    return Versioned(stored.meeting, stored.etag)
+    return Versioned(stored.meeting, stored.version)
 
 
 def _without_portal_fields(meeting: Meeting) -> Meeting:
@@ -237,4 +237,4 @@ async def meeting_ical(ctx: Context, id: str, overrides: IcalRequest) -> tuple[b
     found = await lookups.load(ctx, _wanted(stored.meeting, stored.meeting))
     org = found.settings
     built = invitation(stored.meeting, stored.sequence, found, org, ctx.settings.MAIL_SENDER, overrides)
-    return ical.build(built, ical.REQUEST), stored.etag
+    return ical.build(built, ical.REQUEST), stored.version

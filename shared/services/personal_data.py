@@ -35,7 +35,7 @@ from shared.rules.personal_data import (
 from shared.rules.webhooks import event as webhook_event
 from shared.services.booking import moves
 from shared.services.booking import outbox as outboxes  # a module: webhook delivery imports this one
-from shared.services.booking.meeting_documents import meeting_of
+from shared.services.booking.meeting_documents import meeting_of, new_version
 
 log = logging.getLogger(__name__)
 # Re-reads of one batch after another writer changed one of its documents.
@@ -148,7 +148,7 @@ def _erasure_ops(day: str, documents: dict[str, Document], now: datetime, actor:
             continue
         if not meeting_needs_erasure(document):
             continue
-        erased, before, after = erased_meeting(document, now)
+        erased, before, after = erased_meeting(document, now, new_version())
         entry = record(now, actor, before, after, HistoryAction.UPDATED)
         ops += [Op("replace", id, erased, document["_etag"]),
                 history_op(id, document.get("customerId"), day, erased["historyLength"] - 1, entry)]

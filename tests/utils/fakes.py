@@ -44,6 +44,11 @@ def _etag() -> str:
     return f'"fake-{next(_etags)}"'
 
 
+class ProcessDied(BaseException):
+    """Raised by the fake store to stop a writer between two writes, as a crash would: nothing
+    of the writer runs after it (it is no BookMeError, so no handler catches it)."""
+
+
 class FakeBookingStore(BookingStore):
     """The bookings container in memory: documents by (day, id)."""
 
@@ -51,11 +56,18 @@ class FakeBookingStore(BookingStore):
         self.documents: dict[tuple[str, str], dict[str, Any]] = {}
         self.requests = 0
         self._before_commit: list[Callable[[], Awaitable[None]]] = []
+        self._before_matching: list[tuple[Callable[[str, list[Op]], bool], Callable[[], Awaitable[None]]]] = []
+        self.crash_before: Callable[[str, list[Op]], bool] | None = None
 
     def before_next_commit(self, rival: Callable[[], Awaitable[None]]) -> None:
         """Run `rival` (another writer's change) right before the next commit, so the writer
         that read first loses the race."""
         self._before_commit.append(rival)
+
+    def before_commit_of(self, match: Callable[[str, list[Op]], bool], rival: Callable[[], Awaitable[None]]) -> None:
+        """Run `rival` right before the first commit (day, ops) that `match` accepts: another
+        writer's change lands between two given steps of this one."""
+        self._before_matching.append((match, rival))
 
     def all(self, type: str | None = None) -> list[dict[str, Any]]:
         return [copy.deepcopy(d) for d in self.documents.values() if type is None or d.get("type") == type]
@@ -75,6 +87,12 @@ class FakeBookingStore(BookingStore):
     async def commit(self, day: str, ops: list[Op]) -> dict[str, dict[str, Any]]:
         while self._before_commit:
             await self._before_commit.pop(0)()
+        for hook in list(self._before_matching):
+            if hook in self._before_matching and hook[0](day, ops):
+                self._before_matching.remove(hook)
+                await hook[1]()
+        if self.crash_before is not None and self.crash_before(day, ops):
+            raise ProcessDied(f"the process died before committing {[op.id for op in ops]} on {day}")
         self.requests += 1
         for op in ops:
             status = self._refusal(day, op)

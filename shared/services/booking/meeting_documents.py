@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from shared.models.common import new_id
 from shared.models.meetings import Meeting
 from shared.rules import moves
 from shared.rules.booking import employee_calendar, room_calendar
@@ -33,6 +34,12 @@ class StoredMeeting:
     personal: bool = True  # the meeting or its history may hold personal data (false once erased)
     document: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # as read
 
+    @property
+    def version(self) -> str:
+        """The meeting's ETag as clients see it: it changes with every change of the meeting, and
+        not with the mark a move puts on its copy (`etag` is the copy's own, for conditional writes)."""
+        return self.document.get("version") or self.etag
+
 
 def document(meeting: Meeting, day: str, sequence: int, history_length: int, personal: bool,
              erased_at: str | None = None, buffers: tuple[timedelta, timedelta] = NO_BUFFERS,
@@ -43,12 +50,17 @@ def document(meeting: Meeting, day: str, sequence: int, history_length: int, per
     # and retention select on it; only an erasure sets it false).
     fields = meeting.to_json()
     stored = {**fields, "meetingType": fields.pop("type"), "pk": day, "type": MEETING_DOC, "sequence": sequence,
-              "historyLength": history_length, "personalData": personal,
+              "version": new_version(), "historyLength": history_length, "personalData": personal,
               "bufferBefore": int(buffers[0].total_seconds()), "bufferAfter": int(buffers[1].total_seconds()),
               **(extra or {})}
     if legacy_history:
         stored["history"] = list(legacy_history)
     return {**stored, "erasedAt": erased_at} if erased_at else stored
+
+
+def new_version() -> str:
+    """A fresh public ETag of a meeting (quoted, as ETags are)."""
+    return f'"{new_id()}"'
 
 
 def meeting_of(document: Mapping[str, Any]) -> Meeting:
