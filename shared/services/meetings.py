@@ -201,7 +201,9 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
         # A room the booking chose is chosen again on a move; one the client named stays.
         reassign = before.room_assigned and patched.room_id == old.room_id
         released = (id, *((consumed["id"],) if consumed else ()))
-        placed = _placement(found, patched, moved, checked, before.buffers, released, reassign)
+        # A customer's meeting that loses its room gets one again where the location adds rooms.
+        rechosen = moved or (checked and old.room_id is not None and patched.room_id is None)
+        placed = _placement(found, patched, rechosen, checked, before.buffers, released, reassign)
         if placed.get("room") is None and reassign and moved:
             patched = patched.model_copy(update={"room_id": None})
         sent = _notices(found, org, ctx.settings.MAIL_SENDER, before, patched, sequence)

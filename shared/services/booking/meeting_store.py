@@ -87,7 +87,9 @@ async def read_for_write(ctx: Context, id: str) -> StoredMeeting:
 def _checked_resources(write: MeetingWrite) -> set[str]:
     """The calendars to read and decide on: none when the time and participants stay."""
     before, after, consumed = write.before, write.after, write.consumed
-    if before is not None and not write.moving and not consumed and holds_same_time(before.meeting, after):
+    decides = write.check is not None or write.room is not None  # decided on the calendars, like a booking
+    if before is not None and not write.moving and not consumed and not decides \
+            and holds_same_time(before.meeting, after):
         return set()
     return {*resources(after), *(held_by(consumed) if consumed else ()),
             *(resources(before.meeting) if before and not write.moving else ()),

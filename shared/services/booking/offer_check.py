@@ -105,7 +105,7 @@ def customer_check(parties: Parties, employee_id: str, start: datetime, end: dat
                 return
             reasons = found
         codes = [reason.value for reason in reasons]
-        why = ", ".join(codes) if codes else "it does not start on the :00/:30 grid of the organization's time zone"
+        why = ", ".join(codes)
         raise Conflict(f"A customer can book only a time that /time-slots/available offers; this one is not "
                        f"offered: {why}.", extensions={"reasons": codes})
 
