@@ -153,6 +153,10 @@ class BookingStore(ABC):
         any day, in one request."""
 
     @abstractmethod
+    async def spilled_calendars(self) -> list[Document]:
+        """Every calendar that holds a spill (shared/rules/spills.py), in any day."""
+
+    @abstractmethod
     async def marked_before(self, cutoff: datetime, limit: int) -> list[Document]:
         """At most `limit` meeting copies marked as moving (shared/rules/moves.py) since at or before `cutoff`."""
 

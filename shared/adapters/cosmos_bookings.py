@@ -58,6 +58,10 @@ class CosmosBookings(BookingStore):
             "SELECT * FROM c WHERE (c.type = 'meetingHistory' AND c.meetingId = @id) OR "
             "(c.id = @id AND (c.type = 'meeting' OR c.type = 'cancelledMeeting'))", {"@id": meeting_id})
 
+    async def spilled_calendars(self) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE c.type = 'calendar' AND "
+                                 "ARRAY_CONTAINS(c.entries, {'kind': 'spill'}, true)", {})
+
     async def marked_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
         # Stored date-times all have the fixed format of format_utc, so strings compare as instants.
         return await self._query(

@@ -14,6 +14,8 @@ from shared.errors import Conflict, InvalidRequest
 # The kinds of calendar entry.
 MEETING_ENTRY = "meeting"
 RESERVATION_ENTRY = "reservation"
+# A copy of a late booking's employee entry in the next day's calendar (shared/rules/spills.py).
+SPILL_ENTRY = "spill"
 
 
 def employee_calendar(employee_id: str) -> str:
@@ -51,6 +53,7 @@ class Entry:
     counts_toward_cap: bool = True
     buffer_before: timedelta = timedelta(0)
     buffer_after: timedelta = timedelta(0)
+    since: datetime | None = None  # when a spill was written (its repair waits for its booking)
 
     def active(self, now: datetime) -> bool:
         """A reservation stops holding its time at expiresAt exactly; meetings never expire."""
@@ -99,10 +102,12 @@ class Claim:
     caps: Mapping[str, timedelta] = field(default_factory=dict)
     buffer_before: timedelta = timedelta(0)
     buffer_after: timedelta = timedelta(0)
+    since: datetime | None = None
 
     def entry(self) -> Entry:
+        # A spill copies time the booking counts on its own day: it never counts twice.
         return Entry(self.ref, self.kind, self.start, self.end, self.expires_at, self.token,
-                     buffer_before=self.buffer_before, buffer_after=self.buffer_after)
+                     self.kind != SPILL_ENTRY, self.buffer_before, self.buffer_after, self.since)
 
 
 def overlapping(calendar: Calendar, start: datetime, end: datetime, now: datetime,

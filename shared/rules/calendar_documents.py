@@ -22,18 +22,20 @@ MOVE_RECORD_DOC = "moveRecord"
 
 def entry_from_json(raw: Mapping[str, Any]) -> Entry:
     """Buffers are seconds; entries written before buffers existed have none."""
-    expires = raw.get("expiresAt")
+    expires, since = raw.get("expiresAt"), raw.get("since")
     return Entry(raw["ref"], raw["kind"], parse_utc(raw["start"]), parse_utc(raw["end"]),
                  parse_utc(expires) if expires else None, raw.get("token"), raw.get("countsTowardCap", True),
-                 timedelta(seconds=raw.get("bufferBefore") or 0), timedelta(seconds=raw.get("bufferAfter") or 0))
+                 timedelta(seconds=raw.get("bufferBefore") or 0), timedelta(seconds=raw.get("bufferAfter") or 0),
+                 parse_utc(since) if since else None)
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:
-    return {"ref": entry.ref, "kind": entry.kind, "start": format_utc(entry.start), "end": format_utc(entry.end),
-            "expiresAt": format_utc(entry.expires_at) if entry.expires_at else None, "token": entry.token,
-            "countsTowardCap": entry.counts_toward_cap,
-            "bufferBefore": int(entry.buffer_before.total_seconds()),
-            "bufferAfter": int(entry.buffer_after.total_seconds())}
+    raw = {"ref": entry.ref, "kind": entry.kind, "start": format_utc(entry.start), "end": format_utc(entry.end),
+           "expiresAt": format_utc(entry.expires_at) if entry.expires_at else None, "token": entry.token,
+           "countsTowardCap": entry.counts_toward_cap,
+           "bufferBefore": int(entry.buffer_before.total_seconds()),
+           "bufferAfter": int(entry.buffer_after.total_seconds())}
+    return {**raw, "since": format_utc(entry.since)} if entry.since else raw
 
 
 def calendar_from_document(document: Mapping[str, Any]) -> Calendar:

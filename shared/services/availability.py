@@ -12,7 +12,7 @@ from shared.models.time_slots import SlotStatus, TimeSlot, TimeSlotsQuery
 from shared.rules import availability as engine
 from shared.rules import availability_inputs as inputs
 from shared.rules.availability_pools import Candidate
-from shared.rules.booking import employee_calendar, room_calendar
+from shared.rules.booking import SPILL_ENTRY, employee_calendar, room_calendar
 from shared.rules.local_days import search_days
 from shared.services.organization import current_settings
 from shared.services.schedules import schedule_of
@@ -53,7 +53,8 @@ async def time_slots(ctx: Context, query: TimeSlotsQuery) -> list[TimeSlot]:
     held = entries.get(resource, [])
     for entry, busy in zip(held, inputs.busy(held), strict=True):
         expired = busy.expires_at is not None and busy.expires_at <= now
-        if expired or busy.end <= query.start_date or busy.start >= query.end_date:
+        # A spill copies an entry the neighbouring day lists already (shared/rules/spills.py).
+        if expired or busy.end <= query.start_date or busy.start >= query.end_date or entry.get("kind") == SPILL_ENTRY:
             continue
         status = SlotStatus.BOOKED if entry.get("kind") == "meeting" else SlotStatus.RESERVED
         found.append(TimeSlot(id=entry["ref"], employee_id=query.employee_id, room_id=query.room_id,

@@ -129,9 +129,9 @@ async def create_meeting(ctx: Context, body: MeetingCreate, actor: str = SYSTEM_
     released = (consumed["id"],) if consumed else ()
     placed = _placement(found, meeting, True, checked, found.buffers(), released)
     sent = _notices(found, org, ctx.settings.MAIL_SENDER, None, meeting, 0)
-    saved = await meeting_store.save(ctx, MeetingWrite(None, meeting, day, 0, sent, consumed, found.caps, calendars,
-                                                       actor=actor, buffers=found.buffers(), keep=keep,
-                                                       subscriptions=found.subscriptions, **placed))
+    saved = await meeting_store.save(ctx, MeetingWrite(
+        None, meeting, day, 0, org.zone, sent, consumed, found.caps, calendars, actor=actor, buffers=found.buffers(),
+        keep=keep, subscriptions=found.subscriptions, **placed))
     return _versioned(saved)
 
 
@@ -209,7 +209,7 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
         sent = _notices(found, org, ctx.settings.MAIL_SENDER, before, patched, sequence)
         try:
             saved = await meeting_store.save(ctx, MeetingWrite(
-                before, patched, day, sequence, sent, consumed, found.caps, calendars, actor=actor,
+                before, patched, day, sequence, org.zone, sent, consumed, found.caps, calendars, actor=actor,
                 buffers=before.buffers, keep=keep, subscriptions=found.subscriptions, **placed))
             return _versioned(saved)
         except ChangedMeanwhile:

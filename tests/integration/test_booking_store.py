@@ -173,7 +173,8 @@ async def test_a_move_interrupted_after_its_new_day_committed_is_read_as_moved_a
     original_drop = moves.drop_copy
     moves.drop_copy = _no_drop
     try:
-        await meeting_store.save(ctx, MeetingWrite(before, moved, day_of(later), before.sequence + 1))
+        await meeting_store.save(ctx, MeetingWrite(before, moved, day_of(later), before.sequence + 1,
+                                                   "Europe/Copenhagen"))
     finally:
         moves.drop_copy = original_drop
     copies = await ctx.bookings.find(created.item.id, ["meeting"])

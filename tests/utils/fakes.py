@@ -145,6 +145,10 @@ class FakeBookingStore(BookingStore):
         return self._select(lambda d: (d.get("type") == "meetingHistory" and d.get("meetingId") == meeting_id) or (
             d["id"] == meeting_id and d.get("type") in ("meeting", "cancelledMeeting")))
 
+    async def spilled_calendars(self) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("type") == "calendar"
+                            and any(e.get("kind") == "spill" for e in d.get("entries", [])))
+
     async def marked_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
         instant = format_utc(cutoff)
         return self._select(lambda d: d.get("type") == "meeting" and "moving" in d

@@ -22,7 +22,7 @@ from shared.rules.history import SYSTEM_ACTOR, history_op, record, tombstone
 from shared.rules.notifications import Notice
 from shared.rules.personal_data import holds_personal_data
 from shared.rules.webhooks import event as webhook_event
-from shared.services.booking import moves
+from shared.services.booking import moves, spills
 from shared.services.booking.day_batch import after_commit, keep_calendars, write_day
 from shared.services.booking.meeting_documents import (
     NO_BUFFERS,
@@ -36,6 +36,8 @@ from shared.services.booking.moves import ChangedMeanwhile
 from shared.services.booking.offer_check import Check, RoomChoice, with_room
 from shared.services.booking.outbox import new_outbox_id, outbox_document, outbox_ops, publish_outbox
 from shared.services.booking.reservation_store import held_by
+from shared.services.booking.spills import FIELD as SPILL_FIELD
+from shared.services.booking.spills import Spill, spill_of
 from shared.services.idempotency import Keep
 
 log = logging.getLogger(__name__)
@@ -51,12 +53,14 @@ class MeetingWrite:
     `actor`: who makes the change (the token's oid, else sub), for the history record.
     `buffers` are stored with the meeting's entries; `check` (a customer booking, section 20)
     may refuse the time, reading `check_resources` too; `room` chooses the room (section 13);
-    `keep` adds the kept answer of an Idempotency-Key (section 11) to the batch."""
+    `keep` adds the kept answer of an Idempotency-Key (section 11) to the batch; `zone` is the
+    organization's, whose local midnight a late booking's buffers may reach across."""
 
     before: StoredMeeting | None
     after: Meeting
     day: str
     sequence: int
+    zone: str
     notices: list[Notice] = field(default_factory=list)
     consumed: dict[str, Any] | None = None
     caps: dict[str, timedelta] = field(default_factory=dict)
@@ -103,13 +107,15 @@ def _room_assigned(write: MeetingWrite, meeting: Meeting) -> bool:
 
 
 def _meeting_ops(write: MeetingWrite, meeting: Meeting, history_length: int, personal: bool,
-                 move_id: str | None) -> list[Op]:
+                 move_id: str | None, spill: Spill | None) -> list[Op]:
     """The meeting's own write: a create, a replace at the ETag it was read at, or (a move) the
     create of the copy on the new day with the move record that commits the move."""
     before = write.before
     extra = {**(write.keep.mark if write.keep else {}), "roomAssigned": _room_assigned(write, meeting)}
     if move_id is not None:
         extra["moveId"] = move_id
+    if spill is not None:
+        extra[SPILL_FIELD] = spill.to_json()
     stored = document(meeting, write.day, write.sequence, history_length, personal,
                       before.erased_at if before else None, write.buffers, extra,
                       before.legacy_history if before else ())
@@ -157,20 +163,33 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
         entry = record(meeting.date_modified, write.actor, before.to_json() if before else None, meeting.to_json())
         # Personal data stays flagged once written, in the meeting or in any record, until erased.
         personal = holds_personal_data(meeting.to_json(), [entry]) or bool(write.before and write.before.personal)
-        return [*_meeting_ops(write, meeting, position + 1, personal, move_id),
+        return [*_meeting_ops(write, meeting, position + 1, personal, move_id, decided["spill"]),
                 history_op(meeting.id, meeting.customer_id, write.day, position, entry),
                 *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids), *outbox_ops(outbox), *kept]
 
     known = {r: write.known[r] for r in checked} if write.known is not None and checked <= set(write.known) else None
-    marked = await moves.mark(ctx, write.before, write.day, move_id) if move_id else None
+    old_spill = spill_of(write.before.document) if write.before else None
+    # A new time or new employees claim the next day's calendars too when buffers reach across midnight.
+    claims = bool(checked) or write.moving
+    spill = await spills.hold(ctx, Claim(write.after.id, MEETING_ENTRY, write.after.start_date, write.after.end_date,
+                                         resources(write.after), releases=frozenset(consumed_ids),
+                                         buffer_before=write.buffers[0], buffer_after=write.buffers[1]),
+                              write.zone, (old_spill, spill_of(consumed))) if claims else old_spill
+    decided["spill"] = spill
+    marked = None
     try:
+        marked = await moves.mark(ctx, write.before, write.day, move_id) if move_id else None
         written = await write_day(ctx, write.day, checked, decide if checked else keep_calendars, ops, known)
     except BookMeError as failure:
         if marked is not None:  # the move did not happen: take the mark away (the repair timer does, should this fail)
             await after_commit("undoing the mark of a failed move", moves.settle(ctx, marked.document))
+        if spill is not old_spill:
+            await after_commit("removing the spill of a failed booking", spills.release_spill(ctx, spill))
         raise _refusal(failure, write.after.id, consumed_ids) from None
-    if marked is not None:
+    if marked is not None:  # removes the old copy's spill too
         await after_commit("removing the old copy of a moved meeting", moves.drop_copy(ctx, marked))
+    elif spill is not old_spill:
+        await after_commit("removing the spill of the meeting's old time", spills.release_spill(ctx, old_spill))
     await after_commit("publishing the outbox", publish_outbox(ctx, decided["outbox"]))
     after = decided["meeting"]
     return from_document(written[after.id])
@@ -211,4 +230,6 @@ async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], act
         await write_day(ctx, before.day, resources(meeting), lambda c, at: release(c, ids, at), ops)
     except BatchRejected as rejected:
         raise _refusal(rejected, meeting.id, set()) from None
+    await after_commit("removing the spill of a cancelled meeting",
+                       spills.release_spill(ctx, spill_of(before.document)))
     await after_commit("publishing the outbox", publish_outbox(ctx, outbox))

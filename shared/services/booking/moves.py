@@ -18,6 +18,7 @@ from shared.ports import BatchRejected, Op
 from shared.rules import moves as rules
 from shared.rules.booking import release
 from shared.rules.calendar_documents import MEETING_DOC
+from shared.services.booking import spills
 from shared.services.booking.day_batch import keep_calendars, write_day
 from shared.services.booking.meeting_documents import StoredMeeting, from_document, resources
 
@@ -61,6 +62,8 @@ async def drop_copy(ctx: Context, stale: StoredMeeting) -> None:
         if rejected.status not in (404, 412):
             raise
         log.info("The old copy of meeting %s on %s was removed by another writer", stale.meeting.id, stale.day)
+        return
+    await spills.release_spill(ctx, spills.spill_of(stale.document))
 
 
 async def settle(ctx: Context, copy: dict[str, Any]) -> str:
