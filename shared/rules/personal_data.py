@@ -11,7 +11,7 @@ Erasure empties the fields (`cpr` null; the lists `[]`; the texts `""` when they
 replaces the values history recorded at those paths with "***", and keeps nothing else.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -165,11 +165,3 @@ def due_for_erasure(document: dict[str, Any], cutoff: datetime) -> bool:
     # Stored instants share one fixed format, so they compare as strings.
     return is_meeting(document) and document.get("personalData") is not False \
         and document.get("endDate", "") < format_utc(cutoff)
-
-
-def batches(ids_by_day: dict[str, list[str]], limit: int = BATCH_LIMIT) -> Iterator[tuple[str, list[str]]]:
-    """(day, ids) groups to write, one transactional batch each: per day, at most `limit` ids."""
-    for day in sorted(ids_by_day):
-        ids = ids_by_day[day]
-        for start in range(0, len(ids), limit):
-            yield day, ids[start:start + limit]

@@ -8,6 +8,8 @@ from shared.models.portals import CustomFieldValue, FieldType, Portal, PortalFie
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 _PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 _CHECKBOX = {"true", "false"}
+# What a portal accepts in one field, whatever the meeting model would store.
+MAX_VALUE_LENGTH = CustomFieldValue.model_fields["value"].metadata[0].max_length
 
 
 def visible(portal: Portal, include_hidden: bool) -> Portal:
@@ -37,6 +39,8 @@ def _problems(field: PortalField, value: str) -> list[str]:
     rules = field.validation
     if not value:
         return ["This field is required."] if rules.required else []
+    if len(value) > MAX_VALUE_LENGTH:
+        return [f"At most {MAX_VALUE_LENGTH} characters."]
     problems = []
     if field.type is FieldType.PHONE and not _PHONE.fullmatch(_PHONE_SEPARATORS.sub("", value)):
         problems.append("Not a phone number.")

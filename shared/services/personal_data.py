@@ -24,14 +24,15 @@ from shared.rules import moves as move_rules
 from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
 from shared.rules.history import history_op, record
 from shared.rules.personal_data import (
+    BATCH_LIMIT,
     RETENTION_ACTOR,
-    batches,
     erased_copy,
     erased_meeting,
     is_meeting,
     meeting_needs_erasure,
     retention_cutoff,
 )
+from shared.rules.sizes import cut_by_size, wire_bytes
 from shared.rules.webhooks import event as webhook_event
 from shared.services.booking import moves
 from shared.services.booking import outbox as outboxes  # a module: webhook delivery imports this one
@@ -95,8 +96,8 @@ async def _settle_moves(ctx: Context, documents: Iterable[Document]) -> bool:
 
 
 async def erase_documents(ctx: Context, documents: Iterable[Document], actor: str) -> set[str]:
-    """Erase these stored documents, one batch per day and at most BATCH_LIMIT documents, the days
-    that hold only copies first; returns the ids of the meetings erased."""
+    """Erase these stored documents, one batch per day and at most BATCH_LIMIT documents (and what
+    one batch may write), the days that hold only copies first; returns the ids of the meetings erased."""
     by_day: dict[str, dict[str, Document]] = defaultdict(dict)
     for document in documents:
         if _due(document):
@@ -105,8 +106,9 @@ async def erase_documents(ctx: Context, documents: Iterable[Document], actor: st
     order = sorted(by_day, key=lambda day: (any(is_meeting(d) for d in by_day[day].values()), day))
     erased: set[str] = set()
     for day in order:
-        for _, ids in batches({day: sorted(by_day[day])}):
-            erased |= await _erase_batch(ctx, day, {id: by_day[day][id] for id in ids}, actor)
+        documents = by_day[day]
+        for ids in cut_by_size(((id, wire_bytes(documents[id])) for id in sorted(documents)), count=BATCH_LIMIT):
+            erased |= await _erase_batch(ctx, day, {id: documents[id] for id in ids}, actor)
     return erased
 
 

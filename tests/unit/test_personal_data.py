@@ -6,7 +6,6 @@ from shared.rules.history import changes, history_document, record, tombstone
 from shared.rules.personal_data import (
     MASK,
     PERSONAL_MODEL_FIELDS,
-    batches,
     due_for_erasure,
     erase_fields,
     erased_copy,
@@ -71,14 +70,6 @@ def test_meetings_that_ended_before_the_retention_cutoff_and_were_not_erased_are
     assert not due_for_erasure({**ended, "type": "reservation"}, cutoff)
 
 
-def test_writes_are_cut_per_day_into_batches_under_the_operation_limit():
-    ids = {"2045-01-06": [f"b{i}" for i in range(5)], "2045-01-05": [f"a{i}" for i in range(200)]}
-    cut = list(batches(ids, limit=90))
-    assert [(day, len(group)) for day, group in cut] == [("2045-01-05", 90), ("2045-01-05", 90),
-                                                        ("2045-01-05", 20), ("2045-01-06", 5)]
-    assert [i for _, group in cut for i in group] == ids["2045-01-05"] + ids["2045-01-06"]
-
-
 AT = datetime(2045, 2, 1, 12, tzinfo=UTC)
 STORED = {**MEETING, "pk": "2045-01-05", "type": "meeting", "dateModified": "2045-01-01T00:00:00.000Z",
           "historyLength": 1, "personalData": True, "_etag": "e1", "_rid": "r"}
@@ -124,3 +115,11 @@ def test_the_models_hide_exactly_the_personal_fields_from_their_reprs():
     for model in (Meeting, MeetingCreate):
         hidden = {name for name, info in model.model_fields.items() if not info.repr}
         assert hidden == set(PERSONAL_MODEL_FIELDS), model.__name__
+
+
+def test_writes_are_cut_into_batches_under_the_operation_and_byte_limits():
+    from shared.rules.sizes import cut_by_size
+
+    assert [len(g) for g in cut_by_size([(f"a{i}", 10) for i in range(100)], budget=10_000, count=45)] == [45, 45, 10]
+    assert cut_by_size([("big", 900), ("small", 200), ("more", 100)], budget=1000) == [["big"], ["small", "more"]]
+    assert cut_by_size([("huge", 5000)], budget=1000) == [["huge"]], "alone, and the write says what is wrong"

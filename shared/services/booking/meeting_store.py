@@ -21,6 +21,7 @@ from shared.rules.booking import MEETING_ENTRY, Calendar, Claim, plan, release
 from shared.rules.history import SYSTEM_ACTOR, history_op, record, tombstone
 from shared.rules.notifications import Notice
 from shared.rules.personal_data import holds_personal_data
+from shared.rules.sizes import check_fits
 from shared.rules.webhooks import event as webhook_event
 from shared.services.booking import moves, spills
 from shared.services.booking.day_batch import after_commit, keep_calendars, write_day
@@ -169,6 +170,9 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
 
     known = {r: write.known[r] for r in checked} if write.known is not None and checked <= set(write.known) else None
     old_spill = spill_of(write.before.document) if write.before else None
+    decided["spill"] = old_spill
+    # Refused before anything is written (section 22): what this change writes must fit one batch.
+    check_fits((op.document for op in ops() if op.document), write.after.to_json())
     # A new time or new employees claim the next day's calendars too when buffers reach across midnight.
     claims = bool(checked) or write.moving
     spill = await spills.hold(ctx, Claim(write.after.id, MEETING_ENTRY, write.after.start_date, write.after.end_date,
