@@ -78,7 +78,7 @@ def test_a_cancellation_racing_a_move_to_another_day_never_brings_the_meeting_ba
 def test_an_erasure_racing_a_move_to_another_day_is_never_undone(api, clients):
     employee_id, _ = new_employee(api)
     portal = new_portal(api, fields=[{"name": "phone", "type": "Phone"}])
-    for round in range(ROUNDS):
+    for _ in range(ROUNDS):
         customer = f"race-{uuid.uuid4().hex[:8]}"
         start = round_start()
         secret = f"Talk about the loan {uuid.uuid4().hex[:6]}"
