@@ -68,9 +68,24 @@ def is_email(value: str) -> bool:
     return True
 
 
+def compile_pattern(pattern: str):
+    """A portal field's pattern compiled for RE2, which matches in time linear in the value (a
+    backtracking engine can take hours on `(a+)+$`); ValueError when RE2 cannot take it
+    (backreferences, lookaround)."""
+    import re2  # on first use, not at cold start
+
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as error:
+        message = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
+        raise ValueError(f"not a regular expression BookMe can match safely (RE2 syntax): {message}") from None
+
+
 def _matches(pattern: str, value: str) -> bool:
     try:
-        return re.fullmatch(pattern, value) is not None
-    except re.error:
+        return compile_pattern(pattern).fullmatch(value) is not None
+    except ValueError:
         # Patterns are checked when a portal is saved; an old bad one must not fail bookings.
         return True
