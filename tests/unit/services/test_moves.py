@@ -46,6 +46,14 @@ def is_old_copy_removed(day: str, ops) -> bool:
     return any(op.kind == "delete" for op in ops) and not any(op.kind == "create" for op in ops)
 
 
+async def move_dies_before(step, ctx, meeting, start) -> None:
+    """Start moving the meeting a day later; the process dies before the given step."""
+    ctx.bookings.crash_before = step
+    with pytest.raises(ProcessDied):
+        await meetings.patch_meeting(ctx, meeting.id, to_day_after(start), None)
+    ctx.bookings.crash_before = None
+
+
 async def book(ctx, **fields):
     mette = await add_employee(ctx)
     start = tomorrow_at(ctx, 9)
@@ -96,10 +104,7 @@ async def test_a_move_marks_writes_the_new_day_and_removes_the_old_copy(ctx):
 
 async def test_a_crash_after_the_mark_leaves_the_meeting_where_it_was_and_the_repair_takes_the_mark_away(ctx):
     meeting, start = await book(ctx)
-    ctx.bookings.crash_before = is_new_day
-    with pytest.raises(ProcessDied):
-        await meetings.patch_meeting(ctx, meeting.id, to_day_after(start), None)
-    ctx.bookings.crash_before = None
+    await move_dies_before(is_new_day, ctx, meeting, start)
     assert (await meetings.get_meeting(ctx, meeting.id)).item.start_date == start, "the move did not happen"
     await settled(ctx)
     assert_one_meeting_on(ctx, meeting.id, day_of(start))
@@ -108,10 +113,7 @@ async def test_a_crash_after_the_mark_leaves_the_meeting_where_it_was_and_the_re
 
 async def test_a_crash_after_the_new_day_is_written_is_read_as_moved_and_the_repair_removes_the_old_copy(ctx):
     meeting, start = await book(ctx)
-    ctx.bookings.crash_before = is_old_copy_removed
-    with pytest.raises(ProcessDied):
-        await meetings.patch_meeting(ctx, meeting.id, to_day_after(start), None)
-    ctx.bookings.crash_before = None
+    await move_dies_before(is_old_copy_removed, ctx, meeting, start)
     assert (await meetings.get_meeting(ctx, meeting.id)).item.start_date == start + timedelta(days=1)
     assert held_on(ctx, meeting.id) == {day_of(start), day_of(start + timedelta(days=1))}, "both held: safe"
     await settled(ctx)
@@ -120,10 +122,7 @@ async def test_a_crash_after_the_new_day_is_written_is_read_as_moved_and_the_rep
 
 async def test_a_crash_after_the_mark_is_settled_by_the_next_writer_without_waiting_for_the_timer(ctx):
     meeting, start = await book(ctx)
-    ctx.bookings.crash_before = is_new_day
-    with pytest.raises(ProcessDied):
-        await meetings.patch_meeting(ctx, meeting.id, to_day_after(start), None)
-    ctx.bookings.crash_before = None
+    await move_dies_before(is_new_day, ctx, meeting, start)
     retried = await meetings.patch_meeting(ctx, meeting.id, to_day_after(start, 2), None)
     assert retried.item.start_date == start + timedelta(days=2)
     assert_one_meeting_on(ctx, meeting.id, day_of(start + timedelta(days=2)))
@@ -222,10 +221,7 @@ async def test_a_move_to_a_taken_time_is_a_409_and_takes_its_mark_away(ctx):
 
 async def test_a_mark_left_by_a_crash_is_waited_for_then_settled_by_a_cancellation(ctx):
     meeting, start = await book(ctx)
-    ctx.bookings.crash_before = is_new_day
-    with pytest.raises(ProcessDied):
-        await meetings.patch_meeting(ctx, meeting.id, to_day_after(start), None)
-    ctx.bookings.crash_before = None
+    await move_dies_before(is_new_day, ctx, meeting, start)
     await meetings.cancel_meeting(ctx, meeting.id, None)
     assert_cancelled(ctx, meeting.id)
     await settled(ctx)
@@ -236,9 +232,6 @@ async def test_a_list_shows_a_meeting_caught_between_steps_once_where_its_decidi
     from shared.ports import MeetingFilters
 
     meeting, start = await book(ctx)
-    ctx.bookings.crash_before = is_old_copy_removed
-    with pytest.raises(ProcessDied):
-        await meetings.patch_meeting(ctx, meeting.id, to_day_after(start), None)
-    ctx.bookings.crash_before = None
+    await move_dies_before(is_old_copy_removed, ctx, meeting, start)
     page = await meetings.list_meetings(ctx, MeetingFilters(employee_id=meeting.employee_id))
     assert [(m.id, m.start_date) for m in page.items] == [(meeting.id, start + timedelta(days=1))]

@@ -24,34 +24,31 @@ def custom_fields(count: int, value: str) -> list[dict[str, str]]:
     return [{"key": f"f{i}", "value": value} for i in range(count)]
 
 
-async def test_a_portal_booking_too_large_to_store_is_a_400_naming_the_field_and_nothing_is_written(ctx):
+async def portal_booking(ctx, fields: int, value: str):
+    """A PortalPartner booking of a portal with `fields` fields, each given `value`."""
     mette = await add_employee(ctx)
-    portal = await add_portal(ctx, 100)
+    portal = await add_portal(ctx, fields)
+    return await meetings.create_meeting(ctx, meeting_request(
+        mette, tomorrow_at(ctx, 9), bookedBy="PortalPartner", portalId=portal,
+        customFields=custom_fields(fields, value)))
+
+
+async def test_a_portal_booking_too_large_to_store_is_a_400_naming_the_field_and_nothing_is_written(ctx):
     with pytest.raises(InvalidRequest) as refused:
-        await meetings.create_meeting(ctx, meeting_request(
-            mette, tomorrow_at(ctx, 9), bookedBy="PortalPartner", portalId=portal,
-            customFields=custom_fields(100, "æ" * 2000)))
+        await portal_booking(ctx, 100, "æ" * 2000)
     assert list(refused.value.errors) == ["customFields"]
     assert ctx.bookings.all() == [], "not a calendar, not a meeting, not an outbox entry"
 
 
 async def test_a_custom_field_value_over_the_portals_limit_is_a_400_naming_the_field(ctx):
-    mette = await add_employee(ctx)
-    portal = await add_portal(ctx, 1)
     with pytest.raises(InvalidRequest) as refused:
-        await meetings.create_meeting(ctx, meeting_request(
-            mette, tomorrow_at(ctx, 9), bookedBy="PortalPartner", portalId=portal,
-            customFields=custom_fields(1, "x" * 4000)))
+        await portal_booking(ctx, 1, "x" * 4000)
     assert refused.value.errors == {"customFields.f0": ["At most 2000 characters."]}
 
 
 async def test_the_largest_booking_that_fits_is_stored_whole(ctx):
-    mette = await add_employee(ctx)
-    portal = await add_portal(ctx, 100)
     # Plain ASCII travels one byte a character: a hundred fields of 1,500 fit with every copy of them.
-    booked = await meetings.create_meeting(ctx, meeting_request(
-        mette, tomorrow_at(ctx, 9), bookedBy="PortalPartner", portalId=portal,
-        customFields=custom_fields(100, "x" * 1500)))
+    booked = await portal_booking(ctx, 100, "x" * 1500)
     stored = (await meetings.get_meeting(ctx, booked.item.id)).item
     assert len(stored.custom_fields) == 100 and wire_bytes(stored.to_json()) < DOCUMENTS_BUDGET
 
