@@ -58,7 +58,8 @@ async def test_each_chore_of_the_app_runs_under_the_local_host_on_its_own_schedu
         monkeypatch.setenv(name, value)
     host = Host(chores_app(), storage=stack.env["AzureWebJobsStorage"])
     timers = host.triggers
-    assert len(timers) == 4
+    assert {trigger.name for trigger in timers} >= {"expire_reservations", "republish_outbox",
+                                                    "erase_personal_data_past_retention", "forget_idempotency_keys"}
     bootstrap.set_context(ctx)  # the stack's Cosmos DB
     try:
         for trigger in timers:
