@@ -4,6 +4,7 @@ from dataclasses import replace
 from typing import Any
 
 import azure.functions as func
+from pydantic import Field
 
 from functions.http import keyed_reply, quote_etag
 from functions.request_parsing import parse_body
@@ -21,10 +22,13 @@ group = RouteGroup("meetings", "meetings")
 
 
 class MeetingQuery(ApiModel):
-    time_slot_id: Uuid | None = None
-    employee_id: Uuid | None = None
-    start_date_modified: UtcDateTime | None = None
-    end_date_modified: UtcDateTime | None = None
+    time_slot_id: Uuid | None = Field(default=None, description="Only the meeting booked from this reservation.")
+    employee_id: Uuid | None = Field(default=None, description="Only meetings of this employee, as the primary or "
+                                                               "an additional employee.")
+    start_date_modified: UtcDateTime | None = Field(default=None, description=(
+        "Only meetings changed at or after this instant, ISO 8601 (without an offset it is UTC)."))
+    end_date_modified: UtcDateTime | None = Field(default=None, description=(
+        "Only meetings changed at or before this instant, ISO 8601."))
 
 
 @group.get(query=MeetingQuery, response=list[MeetingListItem])
