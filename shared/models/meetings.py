@@ -54,11 +54,15 @@ class MeetingDetails(ApiModel):
     time_slot_id: Uuid | None = Field(
         default=None, description="The id of an active reservation from POST /time-slots/reserve.")
     portal_id: Uuid | None = Field(default=None, description="Kept only for PortalPartner and PortalCustomer.")
-    custom_fields: list[CustomField] = Field(default=[], max_length=100, description="Portal bookings only.")
-    external_attendees: list[ExternalAttendee] = Field(default=[], max_length=100, description="Portal bookings only.")
+    # Personal data (shared/rules/personal_data.py) never shows in a repr, so never in a log line.
+    custom_fields: list[CustomField] = Field(default=[], max_length=100, description="Portal bookings only.",
+                                             repr=False)
+    external_attendees: list[ExternalAttendee] = Field(default=[], max_length=100, repr=False,
+                                                       description="Portal bookings only.")
     title: FreeText | None = Field(default=None, max_length=500, description="The meeting's subject.")
-    description: Text | None = Field(default=None, description="Free text for the participants.")
-    video_link: Line | None = Field(default=None, max_length=2000, description="Where an Online meeting is held.")
+    description: Text | None = Field(default=None, repr=False, description="Free text for the participants.")
+    video_link: Line | None = Field(default=None, max_length=2000, repr=False,
+                                    description="Where an Online meeting is held.")
     # One transactional batch holds at most 100 operations: one per calendar, plus a few.
     additional_employees: list[Uuid] = Field(default=[], max_length=50, description=(
         "Other employees who take part; they must be free too."))
