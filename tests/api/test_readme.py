@@ -32,6 +32,7 @@ CHECK_PATIENCE = 20  # seconds for what arrives after the block ends (a receiver
 def readme_stack(tmp_path_factory):
     """A stack of its own: the README's counts hold for a demo bank nobody else has booked."""
     running = start_stack(tmp_path_factory.mktemp("readme"))
+    # The README's local ports and this stack's own; a section that uses another local port adds it here.
     yield running, {"7071": running.env["PORT"], "9000": str(free_port())}
     stop_stack(running)
 
@@ -91,7 +92,7 @@ def test_each_readme_block_runs_and_answers_what_the_readme_says(readme_stack, b
     import json
 
     stack, ports = readme_stack
-    script = re.sub(r"\b(7071|9000)\b", lambda m: ports[m.group(1)], block.text)
+    script = re.sub(rf"\b({'|'.join(ports)})\b", lambda m: ports[m.group(1)], block.text)
     calls = tmp_path / "calls"
     calls.mkdir()
     output_file = tmp_path / "output.txt"
