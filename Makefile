@@ -5,12 +5,11 @@ PYTHON_BOOT ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 INFRA_VENV ?= .venv-infra
-ROLES ?= BookMe.Config BookMe.Admin
 LOAD_SECONDS ?= 60
 LOAD_USERS ?= 40
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test token bench load lint openapi clean browser fuzz
+.PHONY: setup run test token demo-day bench load lint openapi clean browser fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
@@ -51,8 +50,14 @@ FUZZ_SEED ?=
 fuzz: setup
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest tests/api/test_conformance.py --timeout=3600
 
+# A bearer token the local app accepts: every role, those of ROLES="BookMe.Config ..." when
+# given, none with ROLES="".
 token: $(VENV)/.installed
-	@$(PY) -m tools.localstack token --roles "$(ROLES)"
+	@$(PY) -m tools.localstack token $(if $(filter undefined,$(origin ROLES)),,--roles "$(ROLES)")
+
+# The README's sample day: the next Thursday on which the demo bank is open (YYYY-MM-DD).
+demo-day: $(VENV)/.installed
+	@$(PY) -m tools.localstack demo-day
 
 bench: setup
 	$(PY) -m bench.bench_availability

@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import azure.functions as func
 from pydantic import BaseModel
@@ -81,6 +82,12 @@ def problem(status: int, title: str, detail: str, errors: dict | None = None, he
         json.dumps(body, ensure_ascii=False), status_code=status, headers=headers or {}, mimetype=PROBLEM,
         charset="utf-8",
     )
+
+
+def asked_path(url: str) -> str:
+    """The request's path as the client sent it: percent-encoded (so no control character is
+    echoed), without the query (which may hold personal data), cut to 200 characters."""
+    return urlsplit(url).path[:200]
 
 
 def error_response(error: Exception) -> func.HttpResponse:

@@ -24,10 +24,13 @@ group = RouteGroup("meetings", "meetings")
 
 
 class MeetingQuery(ApiModel):
-    time_slot_id: Uuid | None = None
-    employee_id: Uuid | None = None
-    start_date_modified: UtcDateTime | None = None
-    end_date_modified: UtcDateTime | None = None
+    time_slot_id: Uuid | None = Field(default=None, description="Only the meeting booked from this reservation.")
+    employee_id: Uuid | None = Field(default=None, description="Only meetings of this employee, as the primary or "
+                                                               "an additional employee.")
+    start_date_modified: UtcDateTime | None = Field(default=None, description=(
+        "Only meetings changed at or after this instant, ISO 8601 (without an offset it is UTC)."))
+    end_date_modified: UtcDateTime | None = Field(default=None, description=(
+        "Only meetings changed at or before this instant, ISO 8601."))
     continuation_token: str | None = Field(
         None, max_length=200, description="Where the page starts: taken from the `Link` header's "
         "`rel=\"next\"` URL of the previous page, never built by hand.")

@@ -171,7 +171,8 @@ JSON_PATCH_SCHEMAS = {
         "type": "object",
         "required": ["op", "path"],
         "properties": {
-            "op": {"type": "string", "enum": ["add", "remove", "replace", "move", "copy", "test"]},
+            "op": {"type": "string", "enum": ["add", "remove", "replace", "move", "copy", "test"],
+                   "description": "The operation (RFC 6902): add, remove, replace, move, copy or test."},
             "path": {"type": "string", "description": "JSON Pointer (RFC 6901) to the target.",
                      "example": "/displayName"},
             "value": {"description": "The value to add, replace or test."},

@@ -10,12 +10,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
-from urllib.parse import urlsplit
 
 import azure.functions as func
 from pydantic import BaseModel
 
-from functions.http import respond
+from functions.http import asked_path, respond
 from functions.request_parsing import parse_body, parse_query, query_values, utf8_path
 from shared import bootstrap
 from shared.auth import Principal, Role, require_role
@@ -160,7 +159,7 @@ class RouteGroup:
         parts = [p for p in (req.route_params.get("rest") or "").split("/") if p]
         candidates = [(e, p) for e in self.endpoints if version in e.versions and (p := e.match(parts)) is not None]
         if not candidates:
-            raise NotFound(f"No resource at {urlsplit(req.url).path}.")
+            raise NotFound(f"No resource at {asked_path(req.url)}.")
         chosen = next(((e, p) for e, p in candidates if e.method == req.method.upper()), None)
         if chosen is None:
             raise MethodNotAllowed(f"{req.method} is not supported here.")

@@ -131,7 +131,8 @@ class Host:
         under_prefix = path == self.prefix or path.startswith(self.prefix + "/")
         matched = self.routes.match(path[len(self.prefix):], request.method) if under_prefix else None
         if matched is None:
-            return host_problem(request, 404, "Not Found", f"No function serves {request.method} {request.path!r}.")
+            # Worded as the app's catch-all function words it (functions/health.py): the path as sent.
+            return host_problem(request, 404, "Not Found", f"No resource at {request.rel_url.raw_path[:200]}.")
         route, params = matched
         body = await request.read()
         headers = {k: ", ".join(request.headers.getall(k)) for k in request.headers.keys()}
