@@ -42,11 +42,13 @@ run: setup
 test: setup lint browser
 	$(PY) -m pytest
 
-# Schemathesis against both served OpenAPI documents with a larger budget than `make test`
-# (FUZZ_EXAMPLES generated requests per operation and mode; make test uses 3).
+# Schemathesis against both served OpenAPI documents, with its default phases (examples,
+# coverage, fuzzing, stateful) and a larger budget than `make test`: FUZZ_EXAMPLES generated
+# requests per operation (make test uses 5); FUZZ_SEED=n makes generation random from seed n.
 FUZZ_EXAMPLES ?= 100
+FUZZ_SEED ?=
 fuzz: setup
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/api/test_conformance.py --timeout=3600
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest tests/api/test_conformance.py --timeout=3600
 
 # A bearer token the local app accepts: every role, those of ROLES="BookMe.Config ..." when
 # given, none with ROLES="".
@@ -62,6 +64,7 @@ bench: setup
 	$(PY) -m bench.bench_availability_http
 	$(PY) -m bench.bench_booking
 	$(PY) -m bench.bench_webhooks
+	$(PY) -m bench.bench_json_input
 	$(PY) -m bench.bench_cold_start
 
 # Many concurrent users against a fresh local stack (loopback only), then a consistency scan;

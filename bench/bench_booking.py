@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.utils.stack import start_stack, stop_stack
+from tests.utils.stack import start_stack, stop_stack, timer_schedules
 from tests.utils.tokens import bearer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,7 +239,7 @@ def main() -> None:
     advisors = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench-advisor-{n}")) for n in range(ADVISORS)]
     results: dict = {"setup": {"advisors": ADVISORS, "bookings": args.bookings, "rounds": args.rounds}, "runs": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", "RESERVATION_CLEANUP_SCHEDULE": "0 0 0 1 1 *"})
+        stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", **timer_schedules("0 0 0 1 1 *")})
         try:
             from shared.settings import Settings
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from shared.models.common import parse_utc
-from tests.utils.stack import start_stack, stop_stack
+from tests.utils.stack import start_stack, stop_stack, timer_schedules
 from tests.utils.tokens import bearer
 from tests.utils.webhook_receiver import ReceiverThread
 
@@ -137,7 +137,7 @@ def main() -> None:
     args = parser.parse_args()
     schedule = ",".join(["00:00:02"] * 60)
     with tempfile.TemporaryDirectory() as tmp:
-        stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", "RESERVATION_CLEANUP_SCHEDULE": "0 0 0 1 1 *",
+        stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", **timer_schedules("0 0 0 1 1 *"),
                                         "WEBHOOK_RETRY_SCHEDULE": schedule, "WEBHOOK_TIMEOUT": "00:00:02"})
         try:
             results = run(stack, args.bookings)

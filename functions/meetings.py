@@ -1,7 +1,6 @@
 """/meetings: book, read, list, patch (RFC 6902), cancel, and the iCal invitation."""
 
 from dataclasses import replace
-from typing import Any
 
 import azure.functions as func
 from pydantic import Field
@@ -18,6 +17,7 @@ from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingL
 from shared.ports import MeetingFilters
 from shared.rules import paging
 from shared.rules.cpr_access import check_patch_reads, shown_to
+from shared.rules.patching import JsonPatch
 from shared.services import idempotency, meeting_history, meetings
 
 group = RouteGroup("meetings", "meetings")
@@ -68,7 +68,7 @@ async def create_meeting(call: Call):
     return keyed_reply(replace(answer, body=shown_to(answer.body, call.principal.roles)))
 
 
-@group.patch("{id}", body=list[dict[str, Any]], response=Meeting, idempotent=True)
+@group.patch("{id}", body=JsonPatch, response=Meeting, idempotent=True)
 async def patch_meeting(call: Call):
     """Change a meeting with JSON Patch; time, employee and room changes are checked for conflicts.
     Accepts Idempotency-Key. Reading `/cpr` (test, or copy/move from it) needs BookMe.Admin or

@@ -16,6 +16,7 @@ from functions.openapi_examples import filled, problem_example
 from functions.openapi_schemas import JSON_PATCH, JSON_PATCH_SCHEMAS, REF, Schemas
 from functions.routing import GROUPS, PUBLIC, Endpoint, RouteGroup
 from shared.auth import Role
+from shared.rules.patching import JsonPatch
 
 OPENAPI_VERSION = "3.0.3"
 TITLES = {"v2": ("BookMe API V2", "2.0.0"), "v3": ("BookMe API V3", "3.0.0")}
@@ -147,7 +148,7 @@ def _operation(group: RouteGroup, endpoint: Endpoint, schemas: Schemas, url: str
     noun = group.tag.lower().removesuffix("s")
     operation["parameters"] = _parameters(endpoint, schemas, noun)
     if endpoint.body is not None:
-        if endpoint.method == "PATCH" and endpoint.body == list[dict[str, Any]]:
+        if endpoint.body is JsonPatch:
             schemas.components.update(JSON_PATCH_SCHEMAS)
             schema = {"$ref": REF + JSON_PATCH}
         else:

@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from shared.rules.patching import MAX_OPERATIONS
+
 REF = "#/components/schemas/"
 # Keywords of JSON Schema 2020-12 that OpenAPI 3.0 does not have and that only narrow validation.
 _DROPPED = {"$schema", "$id", "$anchor", "$comment", "contentMediaType", "contentEncoding", "propertyNames",
@@ -163,7 +165,7 @@ class Schemas:
 
 JSON_PATCH = "JsonPatch"
 JSON_PATCH_SCHEMAS = {
-    JSON_PATCH: {"type": "array", "description": "RFC 6902 JSON Patch.",
+    JSON_PATCH: {"type": "array", "description": "RFC 6902 JSON Patch.", "maxItems": MAX_OPERATIONS,
                  "items": {"$ref": REF + "JsonPatchOperation"}},
     "JsonPatchOperation": {
         "type": "object",

@@ -8,6 +8,7 @@ is read or written), then body size, path ids, query and body validation.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 import azure.functions as func
@@ -22,8 +23,16 @@ from shared.models.common import is_printable_line, is_uuid
 
 MAX_BODY = 1024 * 1024
 VERSIONS = ("v2", "v3")
-PUBLIC = "public"
 GROUPS: list["RouteGroup"] = []
+
+
+class Access(Enum):
+    """A route's access beside a Role (which needs that role) and None (any valid token)."""
+
+    PUBLIC = "public"  # no token at all
+
+
+PUBLIC = Access.PUBLIC
 
 
 @dataclass
@@ -56,7 +65,7 @@ class Endpoint:
     method: str
     path: str
     handler: Handler
-    role: Role | str | None
+    role: Role | Access | None
     body: Any
     query: type[BaseModel] | None
     response: Any
@@ -70,6 +79,12 @@ class Endpoint:
     statuses: dict[int, str] = field(default_factory=dict)
     description: str = ""  # the OpenAPI description, beyond the one-line summary
     idempotent: bool = False  # accepts Idempotency-Key (contract section 11)
+
+    def __post_init__(self) -> None:
+        # A plain string, even a role's name, would otherwise be a route that needs no role.
+        if not (self.role is None or isinstance(self.role, Role | Access)):
+            raise TypeError(f"{self.method} {self.path!r}: role must be a Role, PUBLIC or None, "
+                            f"not {self.role!r}")
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
         if len(parts) != len(self.segments):
@@ -98,7 +113,7 @@ class RouteGroup:
         self.endpoints: list[Endpoint] = []
         GROUPS.append(self)
 
-    def route(self, method: str, path: str = "", *, role: Role | str | None = None, body: Any = None,
+    def route(self, method: str, path: str = "", *, role: Role | Access | None = None, body: Any = None,
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               summary: str = "", versions: tuple[str, ...] | None = None,
               text_params: tuple[str, ...] = (), description: str = "",
@@ -150,9 +165,9 @@ class RouteGroup:
             raise MethodNotAllowed(f"{req.method} is not supported here.")
         endpoint, params = chosen
         principal = None
-        if endpoint.role != PUBLIC:
+        if endpoint.role is not PUBLIC:
             principal = bootstrap.token_validator().validate(req.headers.get("Authorization"))
-            require_role(principal, endpoint.role if isinstance(endpoint.role, Role) else None)
+            require_role(principal, endpoint.role)
         if len(req.get_body() or b"") > MAX_BODY:
             raise PayloadTooLarge("The request body is over 1 MiB.")
         if not utf8_path(req.url):

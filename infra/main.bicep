@@ -167,8 +167,17 @@ param authAudience string = 'api://bookme'
 @description('Optional. How long a time-slot reservation blocks the time (.NET TimeSpan). Defaults to 00:05:00.')
 param reservationTtl string = '00:05:00'
 
-@description('Optional. NCRONTAB schedule of the expired-reservation cleanup. Defaults to every minute.')
-param reservationCleanupSchedule string = '0 */1 * * * *'
+@description('Optional. NCRONTAB schedule of the timer that deletes expired reservations. Defaults to every minute.')
+param reservationExpirySchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the timer that re-publishes what a queue missed. Defaults to every minute.')
+param outboxRepublishSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the timer that erases personal data past retention. Defaults to every minute.')
+param personalDataRetentionSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the timer that forgets expired Idempotency-Key records. Defaults to every minute.')
+param idempotencyCleanupSchedule string = '0 */1 * * * *'
 
 @description('Optional. Sender address of the meeting e-mails. Defaults to empty (e-mail disabled).')
 param mailSender string = ''
@@ -307,7 +316,10 @@ module api './app/api.bicep' = {
     notificationsQueueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
     reservationTtl: reservationTtl
-    reservationCleanupSchedule: reservationCleanupSchedule
+    reservationExpirySchedule: reservationExpirySchedule
+    outboxRepublishSchedule: outboxRepublishSchedule
+    personalDataRetentionSchedule: personalDataRetentionSchedule
+    idempotencyCleanupSchedule: idempotencyCleanupSchedule
     authTenantId: authTenantId
     authAudience: authAudience
     mailSender: mailSender

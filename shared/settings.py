@@ -41,7 +41,12 @@ class Settings(BaseModel):
     COSMOS_MAX_CONNECTIONS: int = 64
 
     RESERVATION_TTL: Span = timedelta(minutes=5)
-    RESERVATION_CLEANUP_SCHEDULE: str = "0 */1 * * * *"
+
+    # NCRONTAB schedules of the timers, one per chore (functions/chores.py, docs/operations.md).
+    RESERVATION_EXPIRY_SCHEDULE: str = "0 */1 * * * *"
+    OUTBOX_REPUBLISH_SCHEDULE: str = "0 */1 * * * *"
+    PERSONAL_DATA_RETENTION_SCHEDULE: str = "0 */1 * * * *"
+    IDEMPOTENCY_CLEANUP_SCHEDULE: str = "0 */1 * * * *"
 
     # Service Bus, identity-based: SERVICEBUS_CONNECTION__fullyQualifiedNamespace.
     # Unset locally: notifications go to the local host's in-process queue.

@@ -180,8 +180,9 @@ def binding_defaults() -> None:
     settings' defaults apply, as the sample settings file gives them."""
     from shared.settings import Settings
 
-    for name in ("RESERVATION_CLEANUP_SCHEDULE", "NOTIFICATIONS_QUEUE", "WEBHOOKS_QUEUE"):
-        os.environ.setdefault(name, str(Settings.model_fields[name].default))
+    for name, field in Settings.model_fields.items():
+        if name.endswith(("_SCHEDULE", "_QUEUE")):  # timer schedules and queue names
+            os.environ.setdefault(name, str(field.default))
     # A developer's receiver runs on this machine: let webhooks reach loopback, over http.
     os.environ.setdefault("WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true")
 

@@ -90,8 +90,17 @@ param webhookTimeout string = '00:00:05'
 @description('Optional. Reservation lifetime as a .NET TimeSpan (RESERVATION_TTL). Defaults to 00:05:00.')
 param reservationTtl string = '00:05:00'
 
-@description('Optional. NCRONTAB schedule of the reservation cleanup (RESERVATION_CLEANUP_SCHEDULE). Defaults to every minute.')
-param reservationCleanupSchedule string = '0 */1 * * * *'
+@description('Optional. NCRONTAB schedule of the expire_reservations timer (RESERVATION_EXPIRY_SCHEDULE). Defaults to every minute.')
+param reservationExpirySchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the republish_outbox timer (OUTBOX_REPUBLISH_SCHEDULE). Defaults to every minute.')
+param outboxRepublishSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the erase_personal_data_past_retention timer (PERSONAL_DATA_RETENTION_SCHEDULE). Defaults to every minute.')
+param personalDataRetentionSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the forget_idempotency_keys timer (IDEMPOTENCY_CLEANUP_SCHEDULE). Defaults to every minute.')
+param idempotencyCleanupSchedule string = '0 */1 * * * *'
 
 @description('Required. Entra ID tenant of the accepted tokens (AUTH_TENANT_ID).')
 param authTenantId string
@@ -137,7 +146,10 @@ var appSettings = {
   WEBHOOK_RETRY_SCHEDULE: webhookRetrySchedule
   WEBHOOK_TIMEOUT: webhookTimeout
   RESERVATION_TTL: reservationTtl
-  RESERVATION_CLEANUP_SCHEDULE: reservationCleanupSchedule
+  RESERVATION_EXPIRY_SCHEDULE: reservationExpirySchedule
+  OUTBOX_REPUBLISH_SCHEDULE: outboxRepublishSchedule
+  PERSONAL_DATA_RETENTION_SCHEDULE: personalDataRetentionSchedule
+  IDEMPOTENCY_CLEANUP_SCHEDULE: idempotencyCleanupSchedule
   AUTH_TENANT_ID: authTenantId
   AUTH_AUDIENCE: authAudience
   MAIL_SENDER: mailSender

@@ -107,8 +107,8 @@ class ServiceTrigger(ApiModel):
 
     topic_ids: Ids = Field(default=[], description="Topics whose requests the group takes.")
     customer_type_ids: Ids = Field(default=[], description="Customer types whose requests the group takes.")
-    meeting_types: Annotated[list[MeetingType], AfterValidator(_unique)] = Field(default=[], description=(
-        "Meeting types the group takes."))
+    meeting_types: Annotated[list[MeetingType], AfterValidator(_unique)] = Field(
+        default=[], max_length=20, description="Meeting types the group takes.")
     is_enabled: bool = Field(default=True, description="false: the trigger qualifies no advisor. Default true.")
 
 

@@ -32,7 +32,7 @@ class FieldValidation(ApiModel):
         "backreferences or lookaround)."))
     options: Annotated[list[Annotated[Line, StringConstraints(min_length=1, max_length=200)]],
                        AfterValidator(lambda v: list(dict.fromkeys(v)))] = Field(
-        [], description="The choices of a Dropdown field.")
+        [], max_length=500, description="The choices of a Dropdown field.")
 
     @field_validator("pattern")
     @classmethod

@@ -34,7 +34,7 @@ class WorkdayHours(ApiModel):
     day_of_week: DayOfWeek = Field(description="Monday to Sunday (any letter case); at most one workday each.")
     from_: LocalTime = Field(alias="from", description="Start of the working day, local time (08:00:00).")
     to: LocalTime = Field(description="End of the working day, local time (16:00:00); after `from`.")
-    available_meeting_types: list[MeetingTypeOption] = Field(default=[], description=(
+    available_meeting_types: list[MeetingTypeOption] = Field(default=[], max_length=len(MeetingType), description=(
         "The meeting types offered that day, each at most once; none: no meetings."))
 
     @property
@@ -84,7 +84,8 @@ class ScheduleFlags(ApiModel):
 
 
 class EmployeeScheduleWrite(ScheduleFlags):
-    workdays: list[Workday] = Field(default=[], description="The working week; a weekday without one is free.")
+    workdays: list[Workday] = Field(default=[], max_length=7, description=(
+        "The working week, at most one workday per day; a weekday without one is free."))
     max_meeting_time_per_day: TimeSpan | None = MaxMeetingTimePerDay
 
 

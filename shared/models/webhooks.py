@@ -25,7 +25,7 @@ def _distinct(events: list[WebhookEvent]) -> list[WebhookEvent]:
     return list(dict.fromkeys(events))
 
 
-Events = Annotated[list[WebhookEvent], Field(min_length=1), AfterValidator(_distinct)]
+Events = Annotated[list[WebhookEvent], Field(min_length=1, max_length=20), AfterValidator(_distinct)]
 
 
 class WebhookWrite(ApiModel):

@@ -19,6 +19,25 @@ from tools import localstack
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def chores_app():
+    """The app's timers (functions/chores.py, which function_app.py registers) in a FunctionApp of
+    their own: an app indexes its functions once, and the worker (or a test) indexes the real one."""
+    import azure.functions as func
+
+    from functions import chores
+
+    app = func.FunctionApp()
+    app.register_functions(chores.bp)
+    return app
+
+
+def timer_schedules(ncrontab: str) -> dict[str, str]:
+    """Every timer's schedule setting, as its binding names it, set to `ncrontab`."""
+    from tools.devhost.host import triggers
+
+    return {trigger.binding["schedule"].strip("%"): ncrontab for trigger in triggers(chores_app())}
+
+
 class CollectingHandler:
     """An aiosmtpd handler that keeps every received message."""
 
@@ -80,7 +99,7 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
         "SMTP_PORT": str(smtp_port),
         "PORT": str(port),
         "BOOKME_DEMO_DATA": "true",
-        "RESERVATION_CLEANUP_SCHEDULE": "*/2 * * * * *",
+        **timer_schedules("*/2 * * * * *"),
         # Webhook receivers in tests listen on loopback; retries come in seconds, not hours.
         "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true",
         "WEBHOOK_RETRY_SCHEDULE": "00:00:01,00:00:01,00:00:02,00:00:02,00:00:03,00:00:03,00:00:05,00:00:05",
