@@ -9,6 +9,8 @@ chore where it is named (docs/operations.md).
   data of meetings past the organization's personalDataRetention, at most 100 a run.
 - `forget_idempotency_keys` (IDEMPOTENCY_CLEANUP_SCHEDULE): deletes Idempotency-Key records past
   their 24 hours (Azure's ttl does too; the local Cosmos server ignores ttl).
+- `repair_interrupted_writes` (INTERRUPTED_WRITES_REPAIR_SCHEDULE): finishes or undoes moves of
+  meetings to another day, and removes spills, that a process left half done when it died.
 
 Each only translates: one call into its service, imported by its first run rather than at cold
 start (bench/bench_cold_start.py). Each is safe on several instances at once: every delete is
@@ -76,3 +78,11 @@ async def forget_idempotency_keys(timer: func.TimerRequest) -> None:
 
     await run_chore("forget_idempotency_keys", idempotency.cleanup_expired,
                     "Removed %d expired Idempotency-Key record(s)")
+
+
+@bp.timer_trigger(schedule="%INTERRUPTED_WRITES_REPAIR_SCHEDULE%", arg_name="timer", run_on_startup=False)
+async def repair_interrupted_writes(timer: func.TimerRequest) -> None:
+    from shared.services import repairs
+
+    await run_chore("repair_interrupted_writes", repairs.repair_interrupted_writes,
+                    "Repaired %d move(s) and spill(s) a process left half done")

@@ -179,6 +179,9 @@ param personalDataRetentionSchedule string = '0 */1 * * * *'
 @description('Optional. NCRONTAB schedule of the timer that forgets expired Idempotency-Key records. Defaults to every minute.')
 param idempotencyCleanupSchedule string = '0 */1 * * * *'
 
+@description('Optional. NCRONTAB schedule of the timer that repairs moves and spills a process left half done. Defaults to every minute.')
+param interruptedWritesRepairSchedule string = '0 */1 * * * *'
+
 @description('Optional. Sender address of the meeting e-mails. Defaults to empty (e-mail disabled).')
 param mailSender string = ''
 
@@ -320,6 +323,7 @@ module api './app/api.bicep' = {
     outboxRepublishSchedule: outboxRepublishSchedule
     personalDataRetentionSchedule: personalDataRetentionSchedule
     idempotencyCleanupSchedule: idempotencyCleanupSchedule
+    interruptedWritesRepairSchedule: interruptedWritesRepairSchedule
     authTenantId: authTenantId
     authAudience: authAudience
     mailSender: mailSender

@@ -47,6 +47,7 @@ class Settings(BaseModel):
     OUTBOX_REPUBLISH_SCHEDULE: str = "0 */1 * * * *"
     PERSONAL_DATA_RETENTION_SCHEDULE: str = "0 */1 * * * *"
     IDEMPOTENCY_CLEANUP_SCHEDULE: str = "0 */1 * * * *"
+    INTERRUPTED_WRITES_REPAIR_SCHEDULE: str = "0 */1 * * * *"
 
     # Service Bus, identity-based: SERVICEBUS_CONNECTION__fullyQualifiedNamespace.
     # Unset locally: notifications go to the local host's in-process queue.

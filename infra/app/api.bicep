@@ -102,6 +102,9 @@ param personalDataRetentionSchedule string = '0 */1 * * * *'
 @description('Optional. NCRONTAB schedule of the forget_idempotency_keys timer (IDEMPOTENCY_CLEANUP_SCHEDULE). Defaults to every minute.')
 param idempotencyCleanupSchedule string = '0 */1 * * * *'
 
+@description('Optional. NCRONTAB schedule of the repair_interrupted_writes timer (INTERRUPTED_WRITES_REPAIR_SCHEDULE). Defaults to every minute.')
+param interruptedWritesRepairSchedule string = '0 */1 * * * *'
+
 @description('Required. Entra ID tenant of the accepted tokens (AUTH_TENANT_ID).')
 param authTenantId string
 
@@ -150,6 +153,7 @@ var appSettings = {
   OUTBOX_REPUBLISH_SCHEDULE: outboxRepublishSchedule
   PERSONAL_DATA_RETENTION_SCHEDULE: personalDataRetentionSchedule
   IDEMPOTENCY_CLEANUP_SCHEDULE: idempotencyCleanupSchedule
+  INTERRUPTED_WRITES_REPAIR_SCHEDULE: interruptedWritesRepairSchedule
   AUTH_TENANT_ID: authTenantId
   AUTH_AUDIENCE: authAudience
   MAIL_SENDER: mailSender

@@ -38,6 +38,7 @@ def test_each_chore_has_a_timer_named_for_it_on_a_schedule_setting_of_its_own():
         "republish_outbox": "%OUTBOX_REPUBLISH_SCHEDULE%",
         "erase_personal_data_past_retention": "%PERSONAL_DATA_RETENTION_SCHEDULE%",
         "forget_idempotency_keys": "%IDEMPOTENCY_CLEANUP_SCHEDULE%",
+        "repair_interrupted_writes": "%INTERRUPTED_WRITES_REPAIR_SCHEDULE%",
     }
     assert {schedule.strip("%") for schedule in timers.values()} <= set(Settings.model_fields)
     assert function_app.chores is chores, "function_app.py registers them"
@@ -82,6 +83,31 @@ async def test_forget_idempotency_keys_removes_records_past_their_lifetime(ctx, 
     ctx.clock.advance(timedelta(hours=24))
     await chores.forget_idempotency_keys(TICK)
     assert "Removed 2 expired Idempotency-Key record(s)" in caplog.text
+
+
+async def test_repair_interrupted_writes_settles_a_move_whose_process_died(ctx, caplog):
+    from shared.services.booking import moves
+
+    mette = await add_employee(ctx)
+    booked = await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9)))
+    later = tomorrow_at(ctx, 9) + timedelta(days=1)
+    original = moves.drop_copy
+    moves.drop_copy = _dies  # the process dies before removing the old copy
+    try:
+        await meetings.patch_meeting(ctx, booked.item.id, [
+            {"op": "replace", "path": "/startDate", "value": later.isoformat()},
+            {"op": "replace", "path": "/endDate", "value": (later + timedelta(hours=1)).isoformat()}], None)
+    finally:
+        moves.drop_copy = original
+    assert len(ctx.bookings.all("meeting")) == 2
+    ctx.clock.advance(timedelta(minutes=1))
+    await chores.repair_interrupted_writes(TICK)
+    assert [d["pk"] for d in ctx.bookings.all("meeting")] == [later.date().isoformat()]
+    assert "Repaired 1 move(s) and spill(s) a process left half done" in caplog.text
+
+
+async def _dies(ctx, stale) -> None:
+    return None
 
 
 async def test_a_chore_the_database_fails_is_logged_by_name_and_left_to_the_next_run(ctx, caplog):
