@@ -33,11 +33,13 @@ async def reservations_cleanup(timer: func.TimerRequest) -> None:
         erased = await _chore("erasing personal data past retention", personal_data.erase_expired(ctx))
         # Azure's ttl removes Idempotency-Key records too; the local Cosmos server ignores ttl.
         forgotten = await _chore("removing expired Idempotency-Key records", idempotency.cleanup_expired(ctx))
+        # The same for outbox documents and set-aside outbox entries.
+        expired = await _chore("removing expired outbox documents", notifications.remove_expired(ctx))
     telemetry.count("bookme.reservation_expiries", removed)
-    if removed or republished or erased or forgotten:
+    if removed or republished or erased or forgotten or expired:
         log.info("Removed %d expired reservation(s), re-published %d outbox document(s), erased the personal data "
-                 "of %d meeting(s) past retention, removed %d expired Idempotency-Key record(s)", removed,
-                 republished, erased, forgotten)
+                 "of %d meeting(s) past retention, removed %d expired Idempotency-Key record(s) and %d expired "
+                 "outbox document(s)", removed, republished, erased, forgotten, expired)
 
 
 async def _chore(what: str, work: Awaitable[int]) -> int:

@@ -114,10 +114,10 @@ param cosmosCapacityMode string = 'Serverless'
 param cosmosAutoscaleMaxThroughput int = 1000
 
 @allowed([
-  'Basic'
   'Standard'
+  'Premium'
 ])
-@description('Optional. Service Bus namespace tier. Defaults to Standard.')
+@description('Optional. Service Bus namespace tier (Basic lacks the duplicate detection the queues need). Defaults to Standard.')
 param serviceBusSku string = 'Standard'
 
 @minValue(30)
@@ -189,6 +189,7 @@ var tags = {
 var cosmosDatabaseName = 'bookme'
 var notificationsQueueName = 'notifications'
 var webhooksQueueName = 'webhooks'
+var setAsideQueueName = 'set-aside'
 var functionAppName = !empty(apiServiceName) ? apiServiceName : '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
@@ -258,6 +259,7 @@ module serviceBus './app/servicebus.bicep' = {
     skuName: serviceBusSku
     queueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
+    setAsideQueueName: setAsideQueueName
   }
 }
 
@@ -306,6 +308,7 @@ module api './app/api.bicep' = {
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     notificationsQueueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
+    setAsideQueueName: setAsideQueueName
     reservationTtl: reservationTtl
     reservationCleanupSchedule: reservationCleanupSchedule
     authTenantId: authTenantId
@@ -349,6 +352,7 @@ output COSMOS_DATABASE string = cosmosDatabaseName
 output SERVICEBUS_CONNECTION__fullyQualifiedNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output NOTIFICATIONS_QUEUE string = notificationsQueueName
 output WEBHOOKS_QUEUE string = webhooksQueueName
+output SET_ASIDE_QUEUE string = setAsideQueueName
 output AUTH_TENANT_ID string = authTenantId
 output AUTH_AUDIENCE string = authAudience
 output RESERVATION_TTL string = reservationTtl

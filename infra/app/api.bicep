@@ -81,6 +81,12 @@ param notificationsQueueName string = 'notifications'
 @description('Optional. Webhook deliveries queue name (WEBHOOKS_QUEUE). Defaults to webhooks.')
 param webhooksQueueName string = 'webhooks'
 
+@description('Optional. Queue of messages the functions could not handle (SET_ASIDE_QUEUE). Defaults to set-aside.')
+param setAsideQueueName string = 'set-aside'
+
+@description('Optional. Wait before the timer re-publishes an outbox, doubled per attempt, as a TimeSpan (OUTBOX_REPUBLISH_AFTER). Defaults to 00:00:30.')
+param outboxRepublishAfter string = '00:00:30'
+
 @description('Optional. Waits before each webhook retry, comma-separated TimeSpans (WEBHOOK_RETRY_SCHEDULE). Defaults to 27.5 hours of retries.')
 param webhookRetrySchedule string = '00:00:05,00:05:00,00:30:00,02:00:00,05:00:00,10:00:00,10:00:00'
 
@@ -132,6 +138,8 @@ var appSettings = {
   SERVICEBUS_CONNECTION__clientId: identityClientId
   NOTIFICATIONS_QUEUE: notificationsQueueName
   WEBHOOKS_QUEUE: webhooksQueueName
+  SET_ASIDE_QUEUE: setAsideQueueName
+  OUTBOX_REPUBLISH_AFTER: outboxRepublishAfter
   // Never in Azure: webhooks go to public https addresses only (SSRF).
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false'
   WEBHOOK_RETRY_SCHEDULE: webhookRetrySchedule

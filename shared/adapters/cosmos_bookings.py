@@ -8,7 +8,7 @@ such query names `c.pk` in SQL as well as passing `partition_key`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from azure.core import MatchConditions
@@ -104,9 +104,33 @@ class CosmosBookings(BookingStore):
             "SELECT * FROM c WHERE ARRAY_CONTAINS(['idempotency', 'idempotencyMarker'], c.type) "
             "AND c.keptUntil <= @now", {"@now": format_utc(now)})
 
-    async def outbox_before(self, cutoff: datetime) -> list[dict[str, Any]]:
-        return await self._query("SELECT * FROM c WHERE c.type = 'outbox' AND c.createdAt <= @cutoff",
-                                 {"@cutoff": format_utc(cutoff)})
+    async def pending_outbox(self, now: datetime, first_wait: timedelta) -> list[dict[str, Any]]:
+        # The same selection as shared.rules.outbox.due: first_wait after it was written, then as its last attempt said.
+        return await self._query(
+            "SELECT * FROM c WHERE c.type = 'outboxPending' AND ((c.nextAttemptAt = null AND c.createdAt <= @first) "
+            "OR c.nextAttemptAt <= @now)", {"@first": format_utc(now - first_wait), "@now": format_utc(now)})
+
+    async def outbox_with_personal_data(self, customer_id: str | None = None, ended_before: datetime | None = None,
+                                        limit: int | None = None) -> list[dict[str, Any]]:
+        # The same selection as shared.rules.personal_data.outbox_to_erase.
+        wanted, params = [], {}
+        if customer_id is not None:
+            wanted.append("c.customerId = @customer")
+            params["@customer"] = customer_id
+        if ended_before is not None:
+            wanted.append("c.endDate < @cutoff")
+            params["@cutoff"] = format_utc(ended_before)
+        if not wanted:
+            return []
+        top = "TOP @limit " if limit is not None else ""
+        if limit is not None:
+            params["@limit"] = limit
+        return await self._query(f"SELECT {top}* FROM c WHERE c.type = 'outbox' AND c.personalData != false AND "
+                                 f"({' OR '.join(wanted)})", params)
+
+    async def expired_outbox(self, now: datetime) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE ARRAY_CONTAINS(['outbox', 'outboxSetAside'], c.type) "
+                                 "AND c.expiresAt <= @now", {"@now": format_utc(now)})
 
     async def customer_meetings(self, customer_id: str) -> list[dict[str, Any]]:
         return await self._query("SELECT * FROM c WHERE c.customerId = @customer AND "

@@ -14,6 +14,8 @@ from shared.rules.booking import Calendar, Entry
 CALENDAR_DOC, MEETING_DOC, RESERVATION_DOC, OUTBOX_DOC = "calendar", "meeting", "reservation", "outbox"
 # What a cancellation leaves of a meeting: its history, no personal data (docs/data-model.md).
 CANCELLED_MEETING_DOC = "cancelledMeeting"
+# An outbox not yet published (its attempts), and one set aside after too many (shared/rules/outbox.py).
+OUTBOX_PENDING_DOC, OUTBOX_SET_ASIDE_DOC = "outboxPending", "outboxSetAside"
 
 
 def entry_from_json(raw: Mapping[str, Any]) -> Entry:

@@ -1,5 +1,5 @@
-"""Erasing customers' personal data from their meetings (contract section 16): on request, by
-retention, and the check queued notifications and webhooks make before sending.
+"""Erasing customers' personal data from their meetings (contract section 16), on request and
+by retention, and from the outbox documents their queued e-mails and webhooks refer to.
 
 Every erased document is replaced at the ETag it was read at, per day partition in batches
 under Cosmos DB's operation limit; calendars are not touched, so the meetings stay booked.
@@ -12,14 +12,21 @@ from datetime import datetime
 from typing import Any
 
 from shared.context import Context
-from shared.models.common import new_id, parse_utc
+from shared.models.common import new_id
 from shared.models.history import PersonalDataErasure
 from shared.models.meetings import Meeting
 from shared.ports import BatchRejected, Op
-from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
-from shared.rules.personal_data import RETENTION_ACTOR, batches, erased_document, needs_erasure, retention_cutoff
+from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC, OUTBOX_DOC
+from shared.rules.personal_data import (
+    RETENTION_ACTOR,
+    batches,
+    erased_document,
+    erased_outbox,
+    needs_erasure,
+    retention_cutoff,
+)
 from shared.rules.webhooks import event as webhook_event
-from shared.services.booking import outbox as outboxes  # a module: webhook delivery imports this one
+from shared.services.booking import outbox as outboxes
 
 log = logging.getLogger(__name__)
 MEETING_DOCS = (MEETING_DOC, CANCELLED_MEETING_DOC)
@@ -41,6 +48,8 @@ async def erase_customer(ctx: Context, customer_id: str, actor: str) -> Personal
         erased |= done
         if due <= done:
             break
+    # After the meetings: an outbox written by a change that raced the erasure is there by now.
+    await erase_outboxes(ctx, await ctx.bookings.outbox_with_personal_data(customer_id=customer_id))
     return PersonalDataErasure(meetings_erased=len(erased))
 
 
@@ -55,6 +64,10 @@ async def erase_expired(ctx: Context, limit: int = RETENTION_LIMIT) -> int:
     erased = await erase_documents(ctx, found, RETENTION_ACTOR)
     if erased:
         log.info("Erased the personal data of %d meeting(s) past retention", len(erased))
+    scrubbed = await erase_outboxes(ctx, await ctx.bookings.outbox_with_personal_data(ended_before=cutoff,
+                                                                                       limit=limit))
+    if scrubbed:
+        log.info("Erased the personal data of %d outbox document(s) past retention", scrubbed)
     return len(erased)
 
 
@@ -107,11 +120,32 @@ def _webhook_events(documents: dict[str, dict[str, Any]], changed: dict[str, dic
             if new is not None and new.get("type") == MEETING_DOC]
 
 
-async def erased_since(ctx: Context, meeting_id: str, since: datetime) -> bool:
-    """Whether the meeting's personal data was erased at or after `since` (one query by id):
-    a notification or webhook made before then must not carry the erased data."""
-    for document in await ctx.bookings.find(meeting_id, MEETING_DOCS):
-        erased_at = document.get("erasedAt")
-        if erased_at and parse_utc(erased_at) >= since:
-            return True
-    return False
+async def erase_outboxes(ctx: Context, documents: Iterable[dict[str, Any]]) -> int:
+    """Erase the personal data copied into these outbox documents (what queued e-mails and
+    webhooks read), one batch per day; returns how many were changed."""
+    by_day: dict[str, dict[str, dict[str, Any]]] = {}
+    for document in documents:
+        by_day.setdefault(document["pk"], {})[document["id"]] = document
+    erased = 0
+    for day, ids in batches({day: sorted(found) for day, found in by_day.items()}):
+        erased += await _erase_outbox_batch(ctx, day, {id: by_day[day][id] for id in ids})
+    return erased
+
+
+async def _erase_outbox_batch(ctx: Context, day: str, documents: dict[str, dict[str, Any]]) -> int:
+    for _ in range(ATTEMPTS):
+        now = ctx.clock()
+        ops = [Op("replace", id, new, d["_etag"]) for id, d in documents.items()
+               if (new := erased_outbox(d, now)) is not None]
+        if not ops:
+            return 0
+        try:
+            await ctx.bookings.commit(day, ops)
+            return len(ops)
+        except BatchRejected as rejected:
+            if rejected.status not in (404, 412):
+                raise
+        # Expired meanwhile (404), or changed: erase what is there now.
+        documents = {id: d for id, d in (await ctx.bookings.day(day, documents)).items() if d.get("type") == OUTBOX_DOC}
+    log.warning("Gave up erasing %d outbox document(s) on %s after %d attempts", len(documents), day, ATTEMPTS)
+    return 0

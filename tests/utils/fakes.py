@@ -168,8 +168,21 @@ class FakeBookingStore(BookingStore):
         return self._select(lambda d: d.get("type") in ("idempotency", "idempotencyMarker")
                             and d["keptUntil"] <= format_utc(now))
 
-    async def outbox_before(self, cutoff: datetime) -> list[dict[str, Any]]:
-        return self._select(lambda d: d.get("type") == "outbox" and d["createdAt"] <= format_utc(cutoff))
+    async def pending_outbox(self, now: datetime, first_wait: timedelta) -> list[dict[str, Any]]:
+        from shared.rules.outbox import due
+
+        return self._select(lambda d: due(d, now, first_wait))
+
+    async def outbox_with_personal_data(self, customer_id: str | None = None, ended_before: datetime | None = None,
+                                        limit: int | None = None) -> list[dict[str, Any]]:
+        from shared.rules.personal_data import outbox_to_erase
+
+        found = self._select(lambda d: outbox_to_erase(d, customer_id, ended_before))
+        return found[:limit] if limit is not None else found
+
+    async def expired_outbox(self, now: datetime) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("type") in ("outbox", "outboxSetAside")
+                            and d.get("expiresAt", "9999") <= format_utc(now))
 
     async def calendar_entries(self, resources: Iterable[str] | None, first_day: str,
                                last_day: str) -> dict[str, list[Mapping[str, Any]]]:

@@ -180,7 +180,7 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
         raise
     if write.moving:
         await after_commit("removing the old copy of a moved meeting", drop_copy(ctx, write.before))
-    await after_commit("publishing the outbox", publish_outbox(ctx, decided["outbox"]))
+    await after_commit("publishing the outbox", publish_outbox(ctx, decided["outbox"], write.subscriptions))
     after = decided["meeting"]
     return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"], decided["history"],
                          write.before.erased_at if write.before else None, write.buffers,
@@ -205,4 +205,4 @@ async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], act
     await write_day(ctx, before.day, resources(before.meeting), lambda c, at: release(c, ids, at),
                     [Op("replace", before.meeting.id, cancelled_document(before, now, actor), before.etag),
                      *outbox_ops(outbox)])
-    await after_commit("publishing the outbox", publish_outbox(ctx, outbox))
+    await after_commit("publishing the outbox", publish_outbox(ctx, outbox, subscriptions))
