@@ -99,7 +99,7 @@ class Settings(BaseModel):
 
         if value <= timedelta(0) or republish_span(value) > DUPLICATE_DETECTION_WINDOW:
             raise ValueError("the outbox's re-publishing must end within the queues' duplicate detection window "
-                             f"({DUPLICATE_DETECTION_WINDOW}): above zero and at most 00:02:49")
+                             f"({DUPLICATE_DETECTION_WINDOW}), and the first wait be longer than zero")
         return value
 
     @property

@@ -8,7 +8,9 @@ from shared.rules.personal_data import (
     due_for_erasure,
     erase_fields,
     erased_document,
+    erased_outbox,
     holds_personal_data,
+    outbox_to_erase,
     retention_cutoff,
     scrub_history,
 )
@@ -102,3 +104,49 @@ def test_a_cancelled_meeting_keeps_its_history_and_only_that_is_scrubbed():
     erased = erased_document(cancelled, AT, "oid-9")
     assert "Loan" not in str(erased) and erased["history"][-1]["changes"] == []
     assert erased_document(erased, AT, "oid-9") is None
+
+
+def _outbox(holds_personal_text: bool = True, **fields) -> dict:
+    """An outbox document as a portal booking writes it: the advisor, an external attendee (personal)."""
+    from shared.rules.ical import CANCEL, REQUEST, Invitation, Person
+    from shared.rules.notifications import Notice
+    from shared.rules.outbox import outbox_document
+
+    advisor, guest = Person("advisor@bank.example", "R"), Person("guest@example.com", "G", personal=True)
+    invitation = Invitation("m1@bookme", 0, AT, AT, AT, "Pension", Person("bookme@bank.example"), (advisor, guest),
+                            advisor.email, "Loan\n\nhttps://v/1", "https://v/1", "https://v/1", holds_personal_text)
+    notices = [Notice(REQUEST, invitation, (advisor,)), Notice(CANCEL, invitation, (guest,))]
+    event = {"id": "e1", "payload": {"type": "meeting.created", "timestamp": "t", "data": MEETING}}
+    return {**outbox_document("outbox:1", "2045-01-05", AT, notices, [event], [MEETING]), "_etag": "e", **fields}
+
+
+def test_an_outbox_loses_customer_given_addresses_the_meetings_own_text_and_its_events_personal_fields():
+    document = _outbox()
+    erased = erased_outbox(document, AT)
+    text = str(erased)
+    for secret in ("guest@example.com", "Loan", "https://v/1", "311299", "+4512345678", "Gæst"):
+        assert secret not in text
+    assert [n["method"] for n in erased["notices"]] == ["REQUEST"], "the CANCEL had nobody left to mail"
+    assert erased["notices"][0]["id"] == document["notices"][0]["id"]
+    (invitation,) = erased["invitations"]
+    assert [p["email"] for p in invitation["attendees"]] == ["advisor@bank.example"]
+    assert (invitation["description"], invitation["url"], invitation["location"]) == (None, None, None)
+    assert erased["webhookEvents"][0]["payload"]["data"] == erase_fields(MEETING)
+    assert (erased["personalData"], erased["erasedAt"], "_etag" in erased) == (False, "2045-02-01T12:00:00.000Z",
+                                                                               False)
+    assert erased_outbox(erased, AT) is None, "erasing twice writes nothing"
+
+
+def test_the_organizations_default_description_stays_in_an_erased_outbox():
+    erased = erased_outbox(_outbox(holds_personal_text=False), AT)
+    assert erased["invitations"][0]["description"] == "Loan\n\nhttps://v/1"
+
+
+def test_outboxes_of_the_customer_or_of_meetings_ended_before_the_cutoff_are_selected_until_erased():
+    document = _outbox()
+    assert outbox_to_erase(document, customer_id="c1")
+    assert not outbox_to_erase(document, customer_id="c2")
+    assert outbox_to_erase(document, ended_before=datetime(2030, 1, 1, tzinfo=UTC)) is False
+    assert outbox_to_erase({**document, "endDate": "2045-01-05T10:00:00.000Z"}, ended_before=AT)
+    assert not outbox_to_erase(erased_outbox(document, AT), customer_id="c1")
+    assert not outbox_to_erase({**document, "type": "meeting"}, customer_id="c1")

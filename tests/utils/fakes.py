@@ -282,19 +282,25 @@ class FakeConfig(ConfigReader, DocumentStores):
 
 
 class RecordingPublisher(Publisher):
-    """Keeps what it publishes; `failing` makes it refuse as a queue that is down would."""
+    """Keeps what it publishes; `failing` makes it refuse as a queue that is down would, and
+    `refused` counts the sends it refused."""
 
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []  # to the default (notifications) queue
         self.queues: dict[str, list[dict[str, Any]]] = {}  # to named queues
         self.scheduled: list[tuple[datetime, str | None, dict[str, Any]]] = []
         self.failing = False
+        self.refused = 0
+        self.losing_answers = False  # takes every message, then fails as a send whose answer was lost
 
     async def publish(self, messages: list[dict[str, Any]], queue: str | None = None) -> None:
         if self.failing:
+            self.refused += 1
             raise ServiceUnavailable("The queue is down.")
         target = self.sent if queue is None else self.queues.setdefault(queue, [])
         target += copy.deepcopy(messages)
+        if self.losing_answers:
+            raise ServiceUnavailable("The queue's answer was lost.")
 
     async def schedule(self, messages: list[dict[str, Any]], at: datetime, queue: str | None = None) -> None:
         if self.failing:
@@ -306,9 +312,11 @@ class RecordingMailer(Mailer):
     def __init__(self) -> None:
         self.sent: list[Any] = []
         self.failing = False
+        self.refused = 0
 
     async def send(self, message: Any) -> None:
         if self.failing:
+            self.refused += 1
             raise ServiceUnavailable("The mail server is down.")
         self.sent.append(message)
 
