@@ -34,6 +34,11 @@ MAX_CONCURRENT_CALLS = 16  # host.json: extensions.serviceBus.messageHandlerOpti
 MAX_REQUEST_BYTES = 100 * 1024 * 1024  # the Functions host's request size limit
 
 
+def redelivery_wait(delivery_count: int) -> float:
+    """Seconds before a failed message is delivered again (Service Bus: when its lock is released)."""
+    return min(2 ** delivery_count * 0.1, 5)
+
+
 def resolve(value: str) -> str:
     """Binding expressions `%NAME%` name app settings, as in the Functions host."""
     if value.startswith("%") and value.endswith("%"):
@@ -223,7 +228,7 @@ class Host:
                 if entry["delivery_count"] >= MAX_DELIVERY_COUNT:
                     self.dead_letter(name, entry, error)
                 else:
-                    asyncio.get_running_loop().call_later(min(2 ** entry["delivery_count"] * 0.1, 5),
+                    asyncio.get_running_loop().call_later(redelivery_wait(entry["delivery_count"]),
                                                           queue.put_nowait, entry)
         finally:
             queue.task_done()
