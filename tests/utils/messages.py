@@ -32,3 +32,11 @@ def values_found(messages: list[dict[str, Any]], values: list[str]) -> list[str]
     """The values that appear anywhere in the messages as sent (JSON, as a queue would carry them)."""
     text = json.dumps(messages, ensure_ascii=False)
     return [v for v in values if v in text]
+
+
+def service_bus_message(body: bytes, message_id: str, delivery_count: int = 1) -> Any:
+    """A Service Bus message as the Functions host hands it to a queue-triggered function."""
+    from azure.functions.servicebus import ServiceBusMessage
+
+    return ServiceBusMessage(body=body, message_id=message_id, delivery_count=delivery_count,
+                             content_type="application/json", application_properties={}, user_properties={})

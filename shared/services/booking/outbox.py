@@ -5,7 +5,7 @@ timer when the queue was down, at most MAX_ATTEMPTS times in all, then set aside
 See shared/rules/outbox.py and docs/data-model.md, "Notifications (outbox)"."""
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -70,10 +70,29 @@ async def publish_outbox(ctx: Context, outbox: dict[str, Any] | None,
 
 
 async def _publish(ctx: Context, outbox: dict[str, Any], subscriptions: Subscriptions | None) -> None:
-    """Send an outbox's messages, references all: ServiceUnavailable when a queue refuses. Every
-    message has the same id on every publication of the outbox, so the queues drop repeats."""
+    """Send an outbox's messages, references all, to each queue even when the other refuses:
+    ServiceUnavailable when either did. Every message has the same id on every publication of
+    the outbox, so the queues drop what they took before."""
+    failures = [error for error in [await _attempt(_notices(ctx, outbox)),
+                                    await _attempt(_deliveries(ctx, outbox, subscriptions))] if error]
+    if failures:
+        raise failures[0]
+
+
+async def _attempt(send: Awaitable[None]) -> ServiceUnavailable | None:
+    try:
+        await send
+    except ServiceUnavailable as error:
+        return error
+    return None
+
+
+async def _notices(ctx: Context, outbox: dict[str, Any]) -> None:
     if messages := rules.notice_messages(outbox):
         await ctx.publisher.publish(messages)
+
+
+async def _deliveries(ctx: Context, outbox: dict[str, Any], subscriptions: Subscriptions | None) -> None:
     # One message per subscription and event; the POSTs happen in the webhooks queue's function, never here.
     if events := outbox.get("webhookEvents"):
         active = list(subscriptions) if subscriptions is not None else await webhook_delivery.active(ctx)

@@ -163,13 +163,13 @@ async def test_every_publication_of_an_outbox_sends_the_same_message_ids(ctx):
     for _ in range(3):
         ctx.clock.advance(timedelta(minutes=10))
         await republish_outbox(ctx)
-    assert len(first) == 1, "one REQUEST to the advisor, the customer and the guest"
-    assert [m["id"] for m in everything_published(ctx)] == first * 4, "a de-duplicating queue takes it once"
+    assert len(first) == 2, "one REQUEST to the advisor, the customer and the guest; one webhook delivery"
+    assert sorted(m["id"] for m in everything_published(ctx)) == sorted(first * 4), \
+        "a de-duplicating queue takes each once"
     ctx.publisher.losing_answers = False
     ctx.clock.advance(timedelta(hours=1))
     assert await republish_outbox(ctx) == 1 and ctx.bookings.all("outboxPending") == []
-    (webhook,) = ctx.publisher.queues[ctx.settings.WEBHOOKS_QUEUE]
-    assert [m["id"] for m in ctx.publisher.sent] == first * 5
+    assert sorted(m["id"] for m in everything_published(ctx)) == sorted(first * 5)
 
 
 async def test_erasure_scrubs_the_outbox_so_queued_mails_and_webhooks_send_nothing_erased(ctx):
