@@ -1,6 +1,6 @@
-"""Timer: delete expired reservations and Idempotency-Key records, publish notifications the
-queue missed, and erase the personal data of meetings past the organization's
-personalDataRetention (at most 100 per run).
+"""Timer: delete expired reservations, Idempotency-Key records and outbox documents, publish
+notifications the queue missed, and erase the personal data of meetings past the
+organization's personalDataRetention (at most 100 per run).
 
 Expired reservations never block (bookings compare expiresAt with the clock); deleting them
 keeps the day calendars short. Safe on several instances at once: every delete is
