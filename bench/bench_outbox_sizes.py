@@ -4,10 +4,10 @@ against the meeting's own JSON size, for 0, 1 and 100 webhook subscribers.
     python -m bench.bench_outbox_sizes
 
 Runs the booking service over the in-memory fakes (tests/utils/fakes.py) with the queue down, so
-the pending entry stays to be counted: a typical portal booking, and the largest one the model
-allows (51 employees and 100 external attendees with 200-character names, 100 Email fields, a
-4,000-character description, a 2,000-character video link), created and then rescheduled with
-every external attendee replaced. Sizes are of the JSON as the Cosmos SDK sends it. Writes
+the pending entry stays to be counted: a typical portal booking, and one with the most people the
+model allows (51 employees and 100 external attendees with 200-character names, 100 Email fields,
+a 4,000-character description, a 2,000-character video link; about half the 400 KiB a meeting may
+take), created and then rescheduled with every external attendee replaced. Sizes are of the JSON as the Cosmos SDK sends it. Writes
 .local/bench/outbox_sizes.json.
 """
 

@@ -100,6 +100,18 @@ def error_response(error: Exception) -> func.HttpResponse:
     return problem(500, "Internal Server Error", "The server failed unexpectedly.")
 
 
+def next_page_url(url: str, token: str) -> str:
+    """The next page's URL, relative to the host (so it holds behind API Management): the request's
+    path and query with the continuation token of the next page."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    from shared.rules.paging import TOKEN_PARAMETER
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() != TOKEN_PARAMETER.lower()]
+    return f"{parts.path}?{urlencode([*query, (TOKEN_PARAMETER, token)])}"
+
+
 def keyed_reply(answer: Any) -> Reply:
     """An idempotency Answer (shared/services/idempotency.py) as a Reply; a replay says so."""
     headers = {"Idempotency-Replayed": "true"} if answer.replayed else {}

@@ -4,8 +4,9 @@ from dataclasses import replace
 from typing import Any
 
 import azure.functions as func
+from pydantic import Field
 
-from functions.http import keyed_reply, quote_etag
+from functions.http import Reply, keyed_reply, next_page_url, quote_etag
 from functions.request_parsing import parse_body
 from functions.routing import Call, RouteGroup
 from shared import telemetry
@@ -14,6 +15,8 @@ from shared.bootstrap import get_context
 from shared.models.common import ApiModel, UtcDateTime, Uuid
 from shared.models.history import HistoryRecord
 from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingListItem
+from shared.ports import MeetingFilters
+from shared.rules import paging
 from shared.rules.cpr_access import check_patch_reads, shown_to
 from shared.services import idempotency, meeting_history, meetings
 
@@ -25,14 +28,23 @@ class MeetingQuery(ApiModel):
     employee_id: Uuid | None = None
     start_date_modified: UtcDateTime | None = None
     end_date_modified: UtcDateTime | None = None
+    continuation_token: str | None = Field(
+        None, max_length=200, description="Where the page starts: taken from the `Link` header's "
+        "`rel=\"next\"` URL of the previous page, never built by hand.")
+    page_size: int = Field(paging.PAGE_LIMIT, ge=1, le=paging.PAGE_LIMIT,
+                           description=f"At most this many meetings in the answer (1 to {paging.PAGE_LIMIT}).")
 
 
-@group.get(query=MeetingQuery, response=list[MeetingListItem])
+@group.get(query=MeetingQuery, response=list[MeetingListItem],
+           description=f"Ordered by `startDate`, then `id`, at most {paging.PAGE_LIMIT} a page. When more "
+                       "match, the `Link` header gives the next page: `<url>; rel=\"next\"`.")
 async def list_meetings(call: Call):
     """List meetings; employeeId matches the primary or an additional employee. No CPR numbers."""
     q = call.query
-    return await meetings.list_meetings(await get_context(), q.time_slot_id, q.employee_id, q.start_date_modified,
-                                        q.end_date_modified)
+    filters = MeetingFilters(q.time_slot_id, q.employee_id, q.start_date_modified, q.end_date_modified)
+    page = await meetings.list_meetings(await get_context(), filters, q.continuation_token, q.page_size)
+    headers = {"Link": f'<{next_page_url(call.request.url, page.next_token)}>; rel="next"'} if page.next_token else {}
+    return Reply(page.items, headers=headers)
 
 
 @group.get("{id}", response=Meeting)

@@ -49,11 +49,14 @@ class MeetingDetails(ApiModel):
     time_slot_id: Uuid | None = Field(
         default=None, description="The id of an active reservation from POST /time-slots/reserve.")
     portal_id: Uuid | None = Field(default=None, description="Kept only for PortalPartner and PortalCustomer.")
-    custom_fields: list[CustomField] = Field(default=[], max_length=100, description="Portal bookings only.")
-    external_attendees: list[ExternalAttendee] = Field(default=[], max_length=100, description="Portal bookings only.")
+    # Personal data (shared/rules/personal_data.py) never shows in a repr, so never in a log line.
+    custom_fields: list[CustomField] = Field(default=[], max_length=100, description="Portal bookings only.",
+                                             repr=False)
+    external_attendees: list[ExternalAttendee] = Field(default=[], max_length=100, repr=False,
+                                                       description="Portal bookings only.")
     title: FreeText | None = Field(default=None, max_length=500)
-    description: Text | None = None
-    video_link: Line | None = Field(default=None, max_length=2000)
+    description: Text | None = Field(default=None, repr=False)
+    video_link: Line | None = Field(default=None, max_length=2000, repr=False)
     # One transactional batch holds at most 100 operations: one per calendar, plus a few.
     additional_employees: list[Uuid] = Field(default=[], max_length=50)
     room_id: Uuid | None = None

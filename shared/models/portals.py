@@ -1,6 +1,5 @@
 """Portals (V3): booking pages with their own form fields, styling and sign-in."""
 
-import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, field_validator, model_validator
@@ -24,7 +23,9 @@ class AuthenticationType(ApiEnum):
 
 class FieldValidation(ApiModel):
     required: bool = False
-    pattern: Line | None = Field(None, max_length=500, description="A regular expression the whole value must match.")
+    pattern: Line | None = Field(None, max_length=500, description=(
+        "A regular expression the whole value must match, in RE2 syntax (matched in linear time: no "
+        "backreferences or lookaround)."))
     options: Annotated[list[Annotated[Line, StringConstraints(min_length=1, max_length=200)]],
                        AfterValidator(lambda v: list(dict.fromkeys(v)))] = Field(
         [], description="The choices of a Dropdown field.")
@@ -33,10 +34,9 @@ class FieldValidation(ApiModel):
     @classmethod
     def _compiles(cls, pattern: str | None) -> str | None:
         if pattern is not None:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"not a valid regular expression: {error}") from None
+            from shared.rules.portal_fields import compile_pattern
+
+            compile_pattern(pattern)
         return pattern
 
 

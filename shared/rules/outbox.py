@@ -17,7 +17,6 @@ from shared.models.common import format_utc
 from shared.rules.calendar_documents import OUTBOX_DOC, OUTBOX_PENDING_DOC, OUTBOX_SET_ASIDE_DOC
 from shared.rules.messaging import MAX_ATTEMPTS, OUTBOX_LIFE, SET_ASIDE_LIFE, expiry, republish_wait
 from shared.rules.notifications import Notice, meeting_id, notice_message, stored_notices
-from shared.rules.personal_data import erased_outbox
 
 _PENDING_SUFFIX = ":pending"
 
@@ -26,22 +25,18 @@ def outbox_document(id: str, day: str, now: datetime, notices: list[Notice],
                     events: list[dict[str, Any]], about: list[dict[str, Any]]) -> dict[str, Any]:
     """The outbox document of one change: its notices and webhook events (shared.rules.webhooks.event,
     each stored once). `about`: the Meeting JSON of each meeting the change is about, which gives
-    the top-level fields erasure and retention select by (`meetingId`, `customerId`, `endDate`)."""
+    the top-level fields erasure and retention select it by (`meetingId`, `customerId`)."""
     invitations, stored = stored_notices(id, notices)
-    document = {"id": id, "pk": day, "type": OUTBOX_DOC, **_about(about, notices), "createdAt": format_utc(now),
-                **expiry(now, OUTBOX_LIFE), "invitations": invitations, "notices": stored, "webhookEvents": events}
-    return {**document, "personalData": erased_outbox(document, now) is not None}
+    return {"id": id, "pk": day, "type": OUTBOX_DOC, **_about(about, notices), "createdAt": format_utc(now),
+            **expiry(now, OUTBOX_LIFE), "invitations": invitations, "notices": stored, "webhookEvents": events}
 
 
 def _about(meetings: list[dict[str, Any]], notices: list[Notice]) -> dict[str, Any]:
     ids = list(dict.fromkeys([*(m["id"] for m in meetings), *(meeting_id(n.invitation) for n in notices)]))
-    ends = [m["endDate"] for m in meetings if m.get("endDate")] or [format_utc(n.invitation.end) for n in notices]
     # One change is about one meeting; an erasure's batch about several (with their data already erased).
     fields: dict[str, Any] = {"meetingId": ids[0]} if len(ids) == 1 else {"meetingIds": ids}
     customers = {m["customerId"] for m in meetings if m.get("customerId")}
-    if len(customers) == 1:
-        fields["customerId"] = customers.pop()
-    return {**fields, "endDate": max(ends)} if ends else fields
+    return {**fields, "customerId": customers.pop()} if len(customers) == 1 else fields
 
 
 def pending_id(outbox_id: str) -> str:

@@ -14,6 +14,7 @@ from shared.rules.messaging import (
     republish_span,
 )
 from shared.rules.notifications import Notice
+from shared.rules.personal_data import erased_copy
 from shared.settings import Settings
 
 NOW = datetime(2030, 3, 4, 7, 0, tzinfo=UTC)
@@ -33,10 +34,9 @@ def outbox() -> dict:
     return {**rules.outbox_document("outbox:1", "2030-03-05", NOW, [notice()], [event], [MEETING]), "_etag": "e"}
 
 
-def test_an_outbox_names_its_meeting_customer_and_end_and_expires_after_every_message_about_it():
+def test_an_outbox_names_its_meeting_and_customer_and_expires_after_every_message_about_it():
     document = outbox()
-    assert (document["meetingId"], document["customerId"], document["endDate"]) == ("m1", "c1", MEETING["endDate"])
-    assert document["personalData"] is True
+    assert (document["meetingId"], document["customerId"]) == ("m1", "c1")
     assert document["ttl"] == OUTBOX_LIFE.total_seconds()
     assert document["expiresAt"] == "2030-03-21T07:00:00.000Z"
     assert OUTBOX_LIFE >= DUPLICATE_DETECTION_WINDOW + MAX_RETRY_SPAN + SET_ASIDE_LIFE
@@ -47,8 +47,8 @@ def test_an_erasures_outbox_about_several_meetings_names_them_all_and_holds_no_p
     events = [{"id": f"e{n}", "payload": {"type": "meeting.updated", "timestamp": "t", "data": m}}
               for n, m in enumerate(erased)]
     document = rules.outbox_document("outbox:2", "2030-03-05", NOW, [], events, erased)
-    assert (document["meetingIds"], document["customerId"], document["endDate"]) == (["m1", "m2"], "c1", "b")
-    assert "meetingId" not in document and document["personalData"] is False
+    assert (document["meetingIds"], document["customerId"]) == (["m1", "m2"], "c1")
+    assert "meetingId" not in document and erased_copy(document) is None
 
 
 def test_a_pending_entry_is_due_after_the_first_wait_then_after_doubled_waits():

@@ -140,3 +140,25 @@ async def test_a_portal_without_ical_invites_no_customer(ctx):
                                                        customFields=[{"key": "email", "value": "kunde@example.com"}]))
     (message,) = ctx.publisher.sent
     assert [r.email for r in notice_of(ctx, message).recipients] == ["mette@bank.example"]
+
+
+async def test_a_replay_after_the_erasure_answers_the_erased_meeting_with_its_current_etag(ctx):
+    import json
+
+    from shared.services import idempotency
+
+    mette = await add_employee(ctx)
+    body = meeting_request(mette, tomorrow_at(ctx, 9), description="Loan for the summer house",
+                           customerId="cust-replay")
+    raw = json.dumps(body.model_dump(mode="json", by_alias=True)).encode()
+
+    def book(keep):
+        return meetings.create_meeting(ctx, body, keep=keep)
+
+    first = await idempotency.run(ctx, "oid-1", "POST /meetings", "key-1", raw, 201, book)
+    assert (await personal_data.erase_customer(ctx, "cust-replay", "admin")).meetings_erased == 1
+    replay = await idempotency.run(ctx, "oid-1", "POST /meetings", "key-1", raw, 201, book)
+    assert replay.replayed and replay.body["description"] == "" and replay.body["id"] == first.body.item.id
+    current = await meetings.get_meeting(ctx, first.body.item.id)
+    assert replay.etag == current.etag != first.etag
+    assert "summer house" not in str(ctx.bookings.all())

@@ -58,7 +58,7 @@ async def test_a_booking_applied_without_an_answer_is_answered_as_booked_once(ct
     ctx.bookings.fates = [fate]
     booked = await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9)))
     [stored] = ctx.bookings.all("meeting")
-    assert stored["id"] == booked.item.id and booked.etag == stored["_etag"]
+    assert stored["id"] == booked.item.id and booked.etag == stored["version"]
     [calendar] = ctx.bookings.all("calendar")
     assert [e["ref"] for e in calendar["entries"]] == [booked.item.id]
     assert len(ctx.publisher.sent) == 1
@@ -101,7 +101,7 @@ async def test_a_reschedule_applied_without_an_answer_is_applied_once(ctx):
         {"op": "add", "path": "/additionalEmployees/-", "value": await add_employee(ctx, "Lars Jensen")}], None)
     assert moved.item.start_date == later and len(moved.item.additional_employees) == 1
     [stored] = ctx.bookings.all("meeting")
-    assert stored["_etag"] == moved.etag
+    assert stored["version"] == moved.etag
 
 
 async def test_a_failure_after_the_commit_leaves_the_outbox_to_the_timer(ctx):
