@@ -7,8 +7,8 @@ Runs the booking service over the in-memory fakes (tests/utils/fakes.py) with th
 the pending entry stays to be counted: a typical portal booking, and one with the most people the
 model allows (51 employees and 100 external attendees with 200-character names, 100 Email fields,
 a 4,000-character description, a 2,000-character video link; about half the 400 KiB a meeting may
-take), created and then rescheduled with every external attendee replaced. Sizes are of the JSON as the Cosmos SDK sends it. Writes
-.local/bench/outbox_sizes.json.
+take), created and then rescheduled with every external attendee replaced. Sizes are of the JSON
+as the Cosmos SDK sends it. Writes .local/bench/outbox_sizes.json.
 """
 
 import asyncio
