@@ -65,6 +65,7 @@ bench: setup
 	$(PY) -m bench.bench_booking
 	$(PY) -m bench.bench_webhooks
 	$(PY) -m bench.bench_json_input
+	$(PY) -m bench.bench_outbox_sizes
 	$(PY) -m bench.bench_cold_start
 
 # Many concurrent users against a fresh local stack (loopback only), then a consistency scan;

@@ -5,6 +5,8 @@ chore where it is named (docs/operations.md).
   block (bookings compare expiresAt with the clock); deleting them keeps day calendars short.
 - `republish_outbox` (OUTBOX_REPUBLISH_SCHEDULE): publishes the notifications and webhook events
   a queue missed.
+- `forget_expired_outbox_documents` (OUTBOX_CLEANUP_SCHEDULE): deletes outbox documents and
+  set-aside outbox entries past their life (Azure's ttl does too; the local Cosmos server ignores ttl).
 - `erase_personal_data_past_retention` (PERSONAL_DATA_RETENTION_SCHEDULE): erases the personal
   data of meetings past the organization's personalDataRetention, at most 100 a run.
 - `forget_idempotency_keys` (IDEMPOTENCY_CLEANUP_SCHEDULE): deletes Idempotency-Key records past
@@ -62,6 +64,14 @@ async def republish_outbox(timer: func.TimerRequest) -> None:
     from shared.services import notifications
 
     await run_chore("republish_outbox", notifications.republish, "Re-published %d outbox document(s)")
+
+
+@bp.timer_trigger(schedule="%OUTBOX_CLEANUP_SCHEDULE%", arg_name="timer", run_on_startup=False)
+async def forget_expired_outbox_documents(timer: func.TimerRequest) -> None:
+    from shared.services import notifications
+
+    await run_chore("forget_expired_outbox_documents", notifications.remove_expired,
+                    "Removed %d expired outbox document(s)")
 
 
 @bp.timer_trigger(schedule="%PERSONAL_DATA_RETENTION_SCHEDULE%", arg_name="timer", run_on_startup=False)

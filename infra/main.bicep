@@ -114,10 +114,10 @@ param cosmosCapacityMode string = 'Serverless'
 param cosmosAutoscaleMaxThroughput int = 1000
 
 @allowed([
-  'Basic'
   'Standard'
+  'Premium'
 ])
-@description('Optional. Service Bus namespace tier. Defaults to Standard.')
+@description('Optional. Service Bus namespace tier (Basic lacks the duplicate detection the queues need). Defaults to Standard.')
 param serviceBusSku string = 'Standard'
 
 @minValue(30)
@@ -176,6 +176,9 @@ param outboxRepublishSchedule string = '0 */1 * * * *'
 @description('Optional. NCRONTAB schedule of the timer that erases personal data past retention. Defaults to every minute.')
 param personalDataRetentionSchedule string = '0 */1 * * * *'
 
+@description('Optional. NCRONTAB schedule of the timer that removes outbox documents past their life. Defaults to every minute.')
+param outboxCleanupSchedule string = '0 */1 * * * *'
+
 @description('Optional. NCRONTAB schedule of the timer that forgets expired Idempotency-Key records. Defaults to every minute.')
 param idempotencyCleanupSchedule string = '0 */1 * * * *'
 
@@ -201,6 +204,7 @@ var tags = {
 var cosmosDatabaseName = 'bookme'
 var notificationsQueueName = 'notifications'
 var webhooksQueueName = 'webhooks'
+var setAsideQueueName = 'set-aside'
 var functionAppName = !empty(apiServiceName) ? apiServiceName : '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
@@ -270,6 +274,7 @@ module serviceBus './app/servicebus.bicep' = {
     skuName: serviceBusSku
     queueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
+    setAsideQueueName: setAsideQueueName
   }
 }
 
@@ -318,11 +323,13 @@ module api './app/api.bicep' = {
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     notificationsQueueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
+    setAsideQueueName: setAsideQueueName
     reservationTtl: reservationTtl
     reservationExpirySchedule: reservationExpirySchedule
     outboxRepublishSchedule: outboxRepublishSchedule
     personalDataRetentionSchedule: personalDataRetentionSchedule
     idempotencyCleanupSchedule: idempotencyCleanupSchedule
+    outboxCleanupSchedule: outboxCleanupSchedule
     interruptedWritesRepairSchedule: interruptedWritesRepairSchedule
     authTenantId: authTenantId
     authAudience: authAudience
@@ -365,6 +372,7 @@ output COSMOS_DATABASE string = cosmosDatabaseName
 output SERVICEBUS_CONNECTION__fullyQualifiedNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output NOTIFICATIONS_QUEUE string = notificationsQueueName
 output WEBHOOKS_QUEUE string = webhooksQueueName
+output SET_ASIDE_QUEUE string = setAsideQueueName
 output AUTH_TENANT_ID string = authTenantId
 output AUTH_AUDIENCE string = authAudience
 output RESERVATION_TTL string = reservationTtl

@@ -6,7 +6,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from shared.errors import BookMeError
@@ -120,7 +120,7 @@ class BatchRejected(BookMeError):
 
 class BookingStore(ABC):
     """The bookings container: one partition per organization-local day (`YYYY-MM-DD`) holding
-    that day's calendars, meetings, reservations and outbox documents."""
+    that day's calendars, meetings, reservations and outbox documents (with their pending entries)."""
 
     @abstractmethod
     async def day(self, day: str, ids: Iterable[str]) -> dict[str, Document]:
@@ -212,8 +212,12 @@ class BookingStore(ABC):
         """Idempotency markers and kept answers whose keptUntil is at or before `now`."""
 
     @abstractmethod
-    async def outbox_before(self, cutoff: datetime) -> list[Document]:
-        """Outbox documents created at or before `cutoff`."""
+    async def pending_outbox(self, now: datetime, first_wait: timedelta) -> list[Document]:
+        """Pending outbox entries whose next attempt is due (shared.rules.outbox.due)."""
+
+    @abstractmethod
+    async def expired_outbox(self, now: datetime) -> list[Document]:
+        """Outbox documents and set-aside outbox entries whose expiresAt is at or before `now`."""
 
     @abstractmethod
     async def calendar_entries(self, resources: Iterable[str] | None, first_day: str,

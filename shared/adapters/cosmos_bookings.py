@@ -8,7 +8,7 @@ such query names `c.pk` in SQL as well as passing `partition_key`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from azure.core import MatchConditions
@@ -129,9 +129,15 @@ class CosmosBookings(BookingStore):
             "SELECT * FROM c WHERE ARRAY_CONTAINS(['idempotency', 'idempotencyMarker'], c.type) "
             "AND c.keptUntil <= @now", {"@now": format_utc(now)})
 
-    async def outbox_before(self, cutoff: datetime) -> list[dict[str, Any]]:
-        return await self._query("SELECT * FROM c WHERE c.type = 'outbox' AND c.createdAt <= @cutoff",
-                                 {"@cutoff": format_utc(cutoff)})
+    async def pending_outbox(self, now: datetime, first_wait: timedelta) -> list[dict[str, Any]]:
+        # The same selection as shared.rules.outbox.due: first_wait after it was written, then as its last attempt said.
+        return await self._query(
+            "SELECT * FROM c WHERE c.type = 'outboxPending' AND ((c.nextAttemptAt = null AND c.createdAt <= @first) "
+            "OR c.nextAttemptAt <= @now)", {"@first": format_utc(now - first_wait), "@now": format_utc(now)})
+
+    async def expired_outbox(self, now: datetime) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE ARRAY_CONTAINS(['outbox', 'outboxSetAside'], c.type) "
+                                 "AND c.expiresAt <= @now", {"@now": format_utc(now)})
 
     async def customer_documents(self, customer_id: str) -> list[dict[str, Any]]:
         return await self._query("SELECT * FROM c WHERE c.customerId = @customer", {"@customer": customer_id})

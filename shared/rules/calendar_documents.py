@@ -18,6 +18,8 @@ CANCELLED_MEETING_DOC = "cancelledMeeting"
 MEETING_HISTORY_DOC = "meetingHistory"
 # The outcome of one move of a meeting to another day, in the day it moves to (shared/rules/moves.py).
 MOVE_RECORD_DOC = "moveRecord"
+# An outbox not yet published (its attempts), and one set aside after too many (shared/rules/outbox.py).
+OUTBOX_PENDING_DOC, OUTBOX_SET_ASIDE_DOC = "outboxPending", "outboxSetAside"
 
 
 def entry_from_json(raw: Mapping[str, Any]) -> Entry:

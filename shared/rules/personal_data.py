@@ -6,7 +6,10 @@ and addresses customers gave), and its own `description` and `videoLink` texts.
 - Sensitive (never written to a history record, never in a log, never in a list): the CPR
   number, custom field values and attendees' e-mail addresses; a record shows them as "***".
 - Erased (by `DELETE /customers/{id}/personal-data` and by retention): all of it, in the
-  meeting, in every history record, kept answer and outbox entry that copied it.
+  meeting, in every history record, kept answer and outbox document that copied it. An outbox
+  document (what queued e-mails and webhooks refer to) also holds the addresses customers gave
+  as invitation attendees and recipients (people marked `personal`: external attendees and
+  portal Email fields) and the meeting's own text in the invitation; they go too.
 Erasure empties the fields (`cpr` null; the lists `[]`; the texts `""` when they held text),
 replaces the values history recorded at those paths with "***", and keeps nothing else.
 """
@@ -16,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.models.common import format_utc
-from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC, MEETING_HISTORY_DOC
+from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC, MEETING_HISTORY_DOC, OUTBOX_DOC
 
 MASK = "***"
 CPR = "cpr"
@@ -29,7 +32,8 @@ PERSONAL_FIELDS = (CPR, *PERSONAL_LISTS, *PERSONAL_TEXTS)
 PERSONAL_MODEL_FIELDS = ("cpr", "custom_fields", "external_attendees", "description", "video_link")
 
 RETENTION_ACTOR = "system:personal-data-retention"
-# One day batch holds at most 100 operations; leave room for an outbox document and history records.
+# One day batch holds at most 100 operations; leave room for an outbox document, its pending entry and
+# history records.
 BATCH_LIMIT = 45
 # Documents that copy a meeting's data and carry its customerId: erasure selects on it.
 ANSWER_DOC = "idempotency"
@@ -112,9 +116,11 @@ def holds_personal_data(meeting: dict[str, Any], history: Sequence[dict[str, Any
 
 
 def erased_copy(document: dict[str, Any]) -> dict[str, Any] | None:
-    """A stored copy of a meeting's data (a history record, a kept answer) with the personal data
-    erased; None when it holds none (nothing is written)."""
+    """A stored copy of a meeting's data (a history record, a kept answer, an outbox document) with
+    the personal data erased; None when it holds none (nothing is written)."""
     kind = document.get("type")
+    if kind == OUTBOX_DOC:
+        return erased_outbox(document)
     if kind == MEETING_HISTORY_DOC:
         changes = scrub_changes(document.get("changes", []))
         return {**document, "changes": changes} if changes != document.get("changes", []) else None
@@ -122,6 +128,33 @@ def erased_copy(document: dict[str, Any]) -> dict[str, Any] | None:
         body = erase_fields(document["body"])
         return {**document, "body": body} if body != document["body"] else None
     return None
+
+
+def erased_outbox(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The outbox document (shared.rules.outbox) with the personal data it copies erased, or None
+    when it holds none: customer-given addresses (people marked `personal`) leave the invitations
+    and the notices' recipients, a notice with nobody left to mail goes, the meeting's own
+    description and video link leave the invitations, and each webhook event carries the meeting
+    with its personal fields emptied (erase_fields)."""
+    invitations = [_erased_invitation(i) for i in document.get("invitations", [])]
+    notices = [{**n, "recipients": [p for p in n["recipients"] if not p.get("personal")]}
+               for n in document.get("notices", [])]
+    notices = [n for n in notices if n["recipients"]]
+    events = [{**e, "payload": {**e["payload"], "data": erase_fields(e["payload"]["data"])}}
+              for e in document.get("webhookEvents", [])]
+    if (invitations, notices, events) == (document.get("invitations", []), document.get("notices", []),
+                                          document.get("webhookEvents", [])):
+        return None
+    return {**document, "invitations": invitations, "notices": notices, "webhookEvents": events}
+
+
+def _erased_invitation(invitation: dict[str, Any]) -> dict[str, Any]:
+    erased = {**invitation, "attendees": [p for p in invitation.get("attendees", []) if not p.get("personal")]}
+    if invitation.get("holds_personal_text"):  # the meeting's own description or link, not only the defaults
+        link = invitation.get("url")
+        erased.update(description=None, url=None, holds_personal_text=False,
+                      location=None if link and invitation.get("location") == link else invitation.get("location"))
+    return erased
 
 
 def erased_meeting(document: dict[str, Any], at: datetime, version: str

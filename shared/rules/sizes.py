@@ -20,12 +20,15 @@ BATCH_LIMIT = 2 * MIB
 CALENDAR_ALLOWANCE = 384 * 1024
 ENVELOPE_ALLOWANCE = 64 * 1024
 DOCUMENTS_BUDGET = BATCH_LIMIT - CALENDAR_ALLOWANCE - ENVELOPE_ALLOWANCE
-# One change writes the meeting up to this many times: its document, the kept answer of an
-# Idempotency-Key, the webhook event in the outbox, and the history record (masked, but whole on
-# creation). A meeting is refused above its share, whether this change has a key or subscribers or
-# not, so what is accepted never depends on who is listening.
-COPIES = 4
-MEETING_BUDGET = DOCUMENTS_BUDGET // COPIES
+# One change writes the meeting up to this many times: its document (1), the kept answer of an
+# Idempotency-Key (1), the history record (the meeting before and after, at most: 2), and the
+# outbox (docs/data-model.md, "Sizes": the webhook event, the invitation, the REQUEST and the
+# CANCEL recipients: 3 after and 1 before), beside the directory's names and addresses of up to
+# 51 employees three times. A meeting is refused above its share, whether this change has a key
+# or subscribers or not, so what is accepted never depends on who is listening.
+COPIES = 8
+DIRECTORY_ALLOWANCE = 256 * 1024
+MEETING_BUDGET = (DOCUMENTS_BUDGET - DIRECTORY_ALLOWANCE) // COPIES
 
 
 def wire_bytes(document: Any) -> int:

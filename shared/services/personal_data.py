@@ -1,7 +1,9 @@
 """Erasing customers' personal data (contract sections 16 and 22): on request, and by retention.
 
 Erasure reaches every copy: the meeting (or what a cancellation left of it), its history records,
-the kept answers of Idempotency-Keys and the outbox entries that copied it. Each of those
+the kept answers of Idempotency-Keys and the outbox documents that copied it (what queued e-mails
+and webhooks read: a message queued or set aside before the erasure sends the erased form, so
+the delivery functions need no check of their own). Each of those
 documents carries the meeting's customerId, so one query finds them; every one is replaced at the
 ETag it was read at, per day partition in batches under Cosmos DB's operation limit, copies before
 the meeting, so an erasure that dies half way is found unfinished by the next one. Calendars are
@@ -17,11 +19,11 @@ from datetime import datetime
 from typing import Any
 
 from shared.context import Context
-from shared.models.common import new_id, parse_utc
+from shared.models.common import new_id
 from shared.models.history import HistoryAction, PersonalDataErasure
 from shared.ports import BatchRejected, Op
 from shared.rules import moves as move_rules
-from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
+from shared.rules.calendar_documents import MEETING_DOC
 from shared.rules.history import history_op, record
 from shared.rules.personal_data import (
     BATCH_LIMIT,
@@ -35,7 +37,7 @@ from shared.rules.personal_data import (
 from shared.rules.sizes import cut_by_size, wire_bytes
 from shared.rules.webhooks import event as webhook_event
 from shared.services.booking import moves
-from shared.services.booking import outbox as outboxes  # a module: webhook delivery imports this one
+from shared.services.booking import outbox as outboxes
 from shared.services.booking.meeting_documents import meeting_of, new_version
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,6 @@ ROUNDS = 4
 RETENTION_LIMIT = 100
 
 Document = dict[str, Any]
-MEETING_DOCS = (MEETING_DOC, CANCELLED_MEETING_DOC)
 
 
 async def erase_customer(ctx: Context, customer_id: str, actor: str) -> PersonalDataErasure:
@@ -159,13 +160,3 @@ def _erasure_ops(day: str, documents: dict[str, Document], now: datetime, actor:
             # Subscribers (a CRM) learn to erase their copy too.
             events.append(webhook_event(meeting_of(document), meeting_of(erased), now, new_id()))
     return ops, events, meetings
-
-
-async def erased_since(ctx: Context, meeting_id: str, since: datetime) -> bool:
-    """Whether the meeting's personal data was erased at or after `since` (one query by id):
-    a notification or webhook made before then must not carry the erased data."""
-    for document in await ctx.bookings.find(meeting_id, MEETING_DOCS):
-        erased_at = document.get("erasedAt")
-        if erased_at and parse_utc(erased_at) >= since:
-            return True
-    return False

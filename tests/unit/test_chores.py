@@ -39,6 +39,7 @@ def test_each_chore_has_a_timer_named_for_it_on_a_schedule_setting_of_its_own():
         "erase_personal_data_past_retention": "%PERSONAL_DATA_RETENTION_SCHEDULE%",
         "forget_idempotency_keys": "%IDEMPOTENCY_CLEANUP_SCHEDULE%",
         "repair_interrupted_writes": "%INTERRUPTED_WRITES_REPAIR_SCHEDULE%",
+        "forget_expired_outbox_documents": "%OUTBOX_CLEANUP_SCHEDULE%",
     }
     assert {schedule.strip("%") for schedule in timers.values()} <= set(Settings.model_fields)
     assert function_app.chores is chores, "function_app.py registers them"
@@ -62,8 +63,20 @@ async def test_republish_outbox_sends_what_the_queue_missed(ctx, caplog):
     ctx.publisher.failing = False
     ctx.clock.advance(timedelta(minutes=1))
     await chores.republish_outbox(TICK)
-    assert ctx.bookings.all("outbox") == [] and len(ctx.publisher.sent) == 1
+    assert ctx.bookings.all("outboxPending") == [] and len(ctx.publisher.sent) == 1
     assert "Re-published 1 outbox document(s)" in caplog.text
+
+
+async def test_forget_expired_outbox_documents_removes_them_after_their_life(ctx, caplog):
+    mette = await add_employee(ctx)
+    await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9)))
+    assert len(ctx.bookings.all("outbox")) == 1, "kept after publishing: messages refer to it"
+    await chores.forget_expired_outbox_documents(TICK)
+    assert len(ctx.bookings.all("outbox")) == 1
+    ctx.clock.advance(timedelta(days=18))
+    await chores.forget_expired_outbox_documents(TICK)
+    assert ctx.bookings.all("outbox") == []
+    assert "Removed 1 expired outbox document(s)" in caplog.text
 
 
 async def test_erase_personal_data_past_retention_erases_old_meetings(ctx, caplog):

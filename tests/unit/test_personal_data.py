@@ -123,3 +123,38 @@ def test_writes_are_cut_into_batches_under_the_operation_and_byte_limits():
     assert [len(g) for g in cut_by_size([(f"a{i}", 10) for i in range(100)], budget=10_000, count=45)] == [45, 45, 10]
     assert cut_by_size([("big", 900), ("small", 200), ("more", 100)], budget=1000) == [["big"], ["small", "more"]]
     assert cut_by_size([("huge", 5000)], budget=1000) == [["huge"]], "alone, and the write says what is wrong"
+
+
+def _outbox(holds_personal_text: bool = True) -> dict:
+    """An outbox document as a portal booking writes it: the advisor, an external attendee (personal)."""
+    from shared.rules.ical import CANCEL, REQUEST, Invitation, Person
+    from shared.rules.notifications import Notice
+    from shared.rules.outbox import outbox_document
+
+    advisor, guest = Person("advisor@bank.example", "R"), Person("guest@example.com", "G", personal=True)
+    invitation = Invitation("m1@bookme", 0, AT, AT, AT, "Pension", Person("bookme@bank.example"), (advisor, guest),
+                            advisor.email, "Loan\n\nhttps://v/1", "https://v/1", "https://v/1", holds_personal_text)
+    notices = [Notice(REQUEST, invitation, (advisor,)), Notice(CANCEL, invitation, (guest,))]
+    event = {"id": "e1", "payload": {"type": "meeting.created", "timestamp": "t", "data": MEETING}}
+    return outbox_document("outbox:1", "2045-01-05", AT, notices, [event], [MEETING])
+
+
+def test_an_outbox_loses_customer_given_addresses_the_meetings_own_text_and_its_events_personal_fields():
+    document = _outbox()
+    assert document["customerId"] == "c1" and document["meetingId"] == "m1", "what erasure selects it by"
+    erased = erased_copy(document)
+    text = str(erased)
+    for secret in ("guest@example.com", "Loan", "https://v/1", "311299", "+4512345678", "Gæst"):
+        assert secret not in text
+    assert [n["method"] for n in erased["notices"]] == ["REQUEST"], "the CANCEL had nobody left to mail"
+    assert erased["notices"][0]["id"] == document["notices"][0]["id"]
+    (invitation,) = erased["invitations"]
+    assert [p["email"] for p in invitation["attendees"]] == ["advisor@bank.example"]
+    assert (invitation["description"], invitation["url"], invitation["location"]) == (None, None, None)
+    assert erased["webhookEvents"][0]["payload"]["data"] == erase_fields(MEETING)
+    assert erased_copy(erased) is None, "erasing twice writes nothing"
+
+
+def test_the_organizations_default_description_stays_in_an_erased_outbox():
+    erased = erased_copy(_outbox(holds_personal_text=False))
+    assert erased["invitations"][0]["description"] == "Loan\n\nhttps://v/1"

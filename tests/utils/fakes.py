@@ -212,8 +212,14 @@ class FakeBookingStore(BookingStore):
         return self._select(lambda d: d.get("type") in ("idempotency", "idempotencyMarker")
                             and d["keptUntil"] <= format_utc(now))
 
-    async def outbox_before(self, cutoff: datetime) -> list[dict[str, Any]]:
-        return self._select(lambda d: d.get("type") == "outbox" and d["createdAt"] <= format_utc(cutoff))
+    async def pending_outbox(self, now: datetime, first_wait: timedelta) -> list[dict[str, Any]]:
+        from shared.rules.outbox import due
+
+        return self._select(lambda d: due(d, now, first_wait))
+
+    async def expired_outbox(self, now: datetime) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("type") in ("outbox", "outboxSetAside")
+                            and d.get("expiresAt", "9999") <= format_utc(now))
 
     async def calendar_entries(self, resources: Iterable[str] | None, first_day: str,
                                last_day: str) -> dict[str, list[Mapping[str, Any]]]:
@@ -313,19 +319,25 @@ class FakeConfig(ConfigReader, DocumentStores):
 
 
 class RecordingPublisher(Publisher):
-    """Keeps what it publishes; `failing` makes it refuse as a queue that is down would."""
+    """Keeps what it publishes; `failing` makes it refuse as a queue that is down would, and
+    `refused` counts the sends it refused."""
 
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []  # to the default (notifications) queue
         self.queues: dict[str, list[dict[str, Any]]] = {}  # to named queues
         self.scheduled: list[tuple[datetime, str | None, dict[str, Any]]] = []
         self.failing = False
+        self.refused = 0
+        self.losing_answers = False  # takes every message, then fails as a send whose answer was lost
 
     async def publish(self, messages: list[dict[str, Any]], queue: str | None = None) -> None:
         if self.failing:
+            self.refused += 1
             raise ServiceUnavailable("The queue is down.")
         target = self.sent if queue is None else self.queues.setdefault(queue, [])
         target += copy.deepcopy(messages)
+        if self.losing_answers:
+            raise ServiceUnavailable("The queue's answer was lost.")
 
     async def schedule(self, messages: list[dict[str, Any]], at: datetime, queue: str | None = None) -> None:
         if self.failing:
@@ -337,9 +349,11 @@ class RecordingMailer(Mailer):
     def __init__(self) -> None:
         self.sent: list[Any] = []
         self.failing = False
+        self.refused = 0
 
     async def send(self, message: Any) -> None:
         if self.failing:
+            self.refused += 1
             raise ServiceUnavailable("The mail server is down.")
         self.sent.append(message)
 

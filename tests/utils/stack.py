@@ -65,6 +65,11 @@ class Stack:
     # Everything the local host wrote (stdout and stderr), for tests that read the logs.
     log_file: Path | None = None
 
+    def queue_fault(self, fault: str) -> None:
+        """Make the host's local queues fail from now on: "refuse" (nothing is enqueued), "lose-answers"
+        (enqueued, then the send fails), or "" (healthy again). See shared/adapters/local_queue.py."""
+        Path(self.env["DEVHOST_QUEUE_FAULTS"]).write_text(fault)
+
     def wait_for_mail(self, count: int, timeout: float = 15, predicate=lambda m: True) -> list[Message]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -104,6 +109,10 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
         "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true",
         "WEBHOOK_RETRY_SCHEDULE": "00:00:01,00:00:01,00:00:02,00:00:02,00:00:03,00:00:03,00:00:05,00:00:05",
         "WEBHOOK_TIMEOUT": "00:00:02",
+        # The timer re-publishes an outbox the queue refused after 1 s, 2 s, 4 s... instead of 30 s, 1 min...
+        "OUTBOX_REPUBLISH_AFTER": "00:00:01",
+        # Stack.queue_fault(...) writes this file: the local queues refuse, or lose their answers.
+        "DEVHOST_QUEUE_FAULTS": str(tmp / "queue-faults"),
         "PYTHONUNBUFFERED": "1",
         **(extra_env or {}),
     }

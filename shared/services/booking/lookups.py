@@ -55,8 +55,8 @@ class Parties:
     schedules: dict[str, EmployeeSchedule] = field(default_factory=dict)
     locations: list[Location] = field(default_factory=list)
     topic: MeetingTopic | None = None
-    # (id, events) of every active webhook subscription: the booking's outbox carries one
-    # delivery per subscriber, so publishing it reads nothing.
+    # (id, events) of every active webhook subscription: the booking's outbox keeps only the
+    # events someone subscribes to, and publishing it fans them out without reading them again.
     subscriptions: tuple[tuple[str, list[str]], ...] = ()
 
     def buffers(self) -> tuple[timedelta, timedelta]:

@@ -194,7 +194,7 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
         await after_commit("removing the old copy of a moved meeting", moves.drop_copy(ctx, marked))
     elif spill is not old_spill:
         await after_commit("removing the spill of the meeting's old time", spills.release_spill(ctx, old_spill))
-    await after_commit("publishing the outbox", publish_outbox(ctx, decided["outbox"]))
+    await after_commit("publishing the outbox", publish_outbox(ctx, decided["outbox"], write.subscriptions))
     after = decided["meeting"]
     return from_document(written[after.id])
 
@@ -236,4 +236,4 @@ async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], act
         raise _refusal(rejected, meeting.id, set()) from None
     await after_commit("removing the spill of a cancelled meeting",
                        spills.release_spill(ctx, spill_of(before.document)))
-    await after_commit("publishing the outbox", publish_outbox(ctx, outbox))
+    await after_commit("publishing the outbox", publish_outbox(ctx, outbox, subscriptions))

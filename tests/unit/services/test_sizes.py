@@ -8,7 +8,7 @@ import pytest
 from shared import kinds
 from shared.errors import InvalidRequest
 from shared.models.portals import Portal
-from shared.rules.sizes import DOCUMENTS_BUDGET, wire_bytes
+from shared.rules.sizes import MEETING_BUDGET, wire_bytes
 from shared.services import meeting_history, meetings
 from tests.utils.booking_builders import add_employee, meeting_request, tomorrow_at
 
@@ -47,10 +47,10 @@ async def test_a_custom_field_value_over_the_portals_limit_is_a_400_naming_the_f
 
 
 async def test_the_largest_booking_that_fits_is_stored_whole(ctx):
-    # Plain ASCII travels one byte a character: a hundred fields of 1,500 fit with every copy of them.
-    booked = await portal_booking(ctx, 100, "x" * 1500)
+    # Plain ASCII travels one byte a character: a hundred fields of 1,000 fit with every copy of them.
+    booked = await portal_booking(ctx, 100, "x" * 1000)
     stored = (await meetings.get_meeting(ctx, booked.item.id)).item
-    assert len(stored.custom_fields) == 100 and wire_bytes(stored.to_json()) < DOCUMENTS_BUDGET
+    assert len(stored.custom_fields) == 100 and wire_bytes(stored.to_json()) < MEETING_BUDGET
 
 
 async def test_a_long_history_never_blocks_a_change_or_the_cancellation(ctx):
