@@ -2,15 +2,7 @@
 
 import azure.functions as func
 
-from functions import (
-    booking_reminders,
-    health,
-    lazy_groups,
-    notifications,
-    openapi,
-    reservations_cleanup,
-    webhook_delivery,
-)
+from functions import chores, health, lazy_groups, notifications, openapi, webhook_delivery
 from shared import telemetry
 
 # (function name, route base, module) of every route group. A group's module is imported by its
@@ -48,7 +40,7 @@ telemetry.configure()
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for module in (health, reservations_cleanup, booking_reminders, notifications, webhook_delivery, openapi):
+for module in (health, chores, notifications, webhook_delivery, openapi):
     app.register_functions(module.bp)
 for name, base, module in ROUTE_GROUPS:
     app.register_functions(lazy_groups.blueprint(name, base, module))

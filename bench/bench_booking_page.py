@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from tests.utils.page_client import DEMO_PORTAL
-from tests.utils.stack import start_stack, stop_stack
+from tests.utils.stack import start_stack, stop_stack, timer_schedules
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / ".local" / "bench" / "booking_page.json"
@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        stack = start_stack(Path(tmp), {"RESERVATION_CLEANUP_SCHEDULE": "0 0 3 1 1 *"})
+        stack = start_stack(Path(tmp), timer_schedules("0 0 3 1 1 *"))
         try:
             found = measure(stack.base_url, args.runs)
         finally:

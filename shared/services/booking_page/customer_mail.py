@@ -13,11 +13,10 @@ from shared.context import Context
 from shared.errors import NotFound
 from shared.models.common import parse_utc
 from shared.models.meetings import BookedBy, Meeting
-from shared.rules.calendar_documents import MEETING_DOC
 from shared.rules.customer_invitation import email_field_addresses
 from shared.rules.ical import REQUEST, Person
 from shared.rules.notifications import Notice, email_for
-from shared.services.booking.meeting_documents import from_document, latest
+from shared.services.booking import meeting_store
 from shared.services.booking_page import manage
 
 log = logging.getLogger(__name__)
@@ -26,8 +25,10 @@ _TYPES = {"Physical": ("Fysisk mÃ¸de", "In-person meeting"), "Online": ("VideomÃ
 
 
 async def current_meeting(ctx: Context, meeting_id: str) -> Meeting | None:
-    found = latest([from_document(d) for d in await ctx.bookings.find(meeting_id, [MEETING_DOC])])
-    return found[0].meeting if found else None
+    try:
+        return (await meeting_store.read(ctx, meeting_id)).meeting
+    except NotFound:
+        return None
 
 
 def manage_url(ctx: Context, token: str) -> str | None:

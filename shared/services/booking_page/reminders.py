@@ -10,10 +10,11 @@ from typing import Any
 from shared.context import Context
 from shared.models.common import format_utc, parse_utc
 from shared.ports import BatchRejected, Op
-from shared.rules.calendar_documents import OUTBOX_DOC
+from shared.rules import moves as move_rules
+from shared.rules.outbox import reminder_outbox
 from shared.rules.reminders import next_reminder, reminder_message
 from shared.services.booking.day_batch import after_commit
-from shared.services.booking.outbox import new_outbox_id, publish_outbox
+from shared.services.booking.outbox import new_outbox_id, outbox_ops, publish_outbox
 from shared.services.organization import current_settings
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ async def send_due(ctx: Context, limit: int = PER_RUN) -> int:
 
 
 async def _advance(ctx: Context, document: dict[str, Any], offsets, now) -> int:
+    if move_rules.mark_of(document) is not None:
+        return 0  # being moved: the move sets the reminder of the new time
     start = parse_utc(document["startDate"])
     due = document["reminderAt"]
     following = next_reminder(start, offsets, max(now, parse_utc(due)))
@@ -43,9 +46,9 @@ async def _advance(ctx: Context, document: dict[str, Any], offsets, now) -> int:
     ops = [Op("replace", document["id"], stored, document["_etag"])]
     outbox = None
     if start > now:  # a meeting that has begun is past reminding: only advance it
-        outbox = {"id": new_outbox_id(), "pk": document["pk"], "type": OUTBOX_DOC, "createdAt": format_utc(now),
-                  "messages": [reminder_message(document["id"], document["startDate"], due, now)]}
-        ops.append(Op("create", outbox["id"], outbox))
+        outbox = reminder_outbox(new_outbox_id(), document["pk"], now,
+                                 reminder_message(document["id"], document["startDate"], due, now), document)
+        ops += outbox_ops(outbox)
     try:
         await ctx.bookings.commit(document["pk"], ops)
     except BatchRejected:
