@@ -44,6 +44,7 @@ LOCAL_ONLY_SETTINGS = FORBIDDEN_IN_AZURE | {
     "BOOKME_DEMO_DATA",
     "FUNCTIONS_WORKER_RUNTIME",
     "PORT",
+    "OIDC_PORT",
     "SMTP_HOST",
     "SMTP_PORT",
     # Local telemetry without Application Insights (console or an OTLP collector).
