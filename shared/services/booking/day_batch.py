@@ -6,16 +6,20 @@ writers that read the same calendar only one can commit; the other re-reads and 
 again. See docs/data-model.md, "Bookings".
 
 A commit whose answer is lost (a timeout, or a 503 after Cosmos DB may have applied it; the
-SDK may even have sent it twice) is ambiguous. It is resolved by reading the batch's own
-documents back: the re-read that every retry does anyway includes them, so a batch found
-applied is answered as committed, and one found not applied is decided again. Only when
-the database stays unreachable is the caller told 503, and then nothing was written.
+SDK may even have sent it twice) is ambiguous. Every batch therefore creates a *witness*, a
+tiny document whose id is new for each attempt and which nobody else ever writes: the re-read
+that every retry does anyway includes it, so a batch whose witness is there was applied and is
+answered as committed, and one whose witness is not was not and is decided again. (Its other
+documents prove nothing: the re-publishing timer, an erasure or a later change may have
+changed them in the meantime.) Only when the database stays unreachable is the caller told
+503, and then nothing was written.
 """
 
 import asyncio
 import json
 import logging
 import random
+import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -47,21 +51,21 @@ def as_stored(document: Document) -> Document:
     return json.loads(json.dumps(document))
 
 
-def applied(ops: list[Op], current: Mapping[str, Document]) -> bool:
-    """Whether `current` (the day's documents by id) shows this batch committed: every document
-    it writes is there as written and every one it deletes is gone. A batch that only deletes
-    proves nothing (someone else may have deleted the same documents), so it is never taken
-    as applied here."""
-    if not any(op.kind != "delete" for op in ops):
-        return False
-    for op in ops:
-        found = current.get(op.id)
-        if op.kind == "delete":
-            if found is not None:
-                return False
-        elif found is None or as_stored({k: found.get(k) for k in op.document}) != as_stored(op.document):
-            return False
-    return True
+WITNESS_DOC = "commitWitness"
+# Witnesses only answer the question "was this attempt applied?", asked within seconds.
+WITNESS_TTL_SECONDS = 3600
+
+
+def witness(day: str) -> Op:
+    """The create that proves a batch was applied: a document of a new id, written by no one else."""
+    id = f"commit:{uuid.uuid4()}"
+    return Op("create", id, {"id": id, "pk": day, "type": WITNESS_DOC, "ttl": WITNESS_TTL_SECONDS})
+
+
+def applied(batch: list[Op], current: Mapping[str, Document]) -> bool:
+    """Whether `current` (the day's documents by id) shows this batch committed: its witness is there."""
+    return any(op.kind == "create" and op.document and op.document.get("type") == WITNESS_DOC and op.id in current
+               for op in batch)
 
 
 async def read_back(ctx: Context, day: str, ids: set[str]) -> dict[str, Document]:
@@ -107,7 +111,7 @@ async def write_day(ctx: Context, day: str, resources: Iterable[str], decide: De
                 return {id: current[id] for id in own if id in current}
             calendars = calendars_in(current, resources)
         planned = decide(calendars, ctx.clock())
-        batch = make()
+        batch = [*make(), witness(day)]
         own = {op.id for op in batch}
         try:
             return await ctx.bookings.commit(day, calendar_ops(day, calendars, planned) + batch)

@@ -43,7 +43,8 @@ def is_new_day(day: str, ops) -> bool:
 
 def is_old_copy_removed(day: str, ops) -> bool:
     """Step 3: the marked copy deleted."""
-    return any(op.kind == "delete" for op in ops) and not any(op.kind == "create" for op in ops)
+    return any(op.kind == "delete" and op.id != "" and not op.id.startswith(("outbox:", "commit:")) for op in ops) \
+        and not any(op.kind == "create" and not op.id.startswith("commit:") for op in ops)
 
 
 async def move_dies_before(step, ctx, meeting, start) -> None:

@@ -10,7 +10,7 @@ import pytest
 from shared.errors import ServiceUnavailable
 from shared.ports import Op
 from shared.services import meetings, reservations
-from shared.services.booking.day_batch import applied
+from shared.services.booking.day_batch import applied, witness
 from shared.services.booking.outbox import republish_outbox
 from tests.utils.booking_builders import add_employee, meeting_request, reserve_request
 from tests.utils.fakes import FakeBookingStore, fake_context
@@ -123,11 +123,12 @@ async def test_an_outbox_that_cannot_be_marked_published_does_not_fail_the_booki
     assert len(ctx.publisher.sent) == 1 and len(ctx.bookings.all("outboxPending")) == 1, "left for the timer"
 
 
-def test_a_batch_is_applied_when_its_writes_are_there_as_written_and_its_deletes_gone():
+def test_a_batch_is_applied_exactly_when_its_witness_is_there_whatever_happened_to_its_other_documents():
     meeting = {"id": "m1", "title": "Rådgivning"}
-    ops = [Op("create", "m1", meeting), Op("delete", "r1")]
-    assert applied(ops, {"m1": {**meeting, "_etag": "e"}})
-    assert not applied(ops, {"m1": {**meeting, "_etag": "e"}, "r1": {"id": "r1"}})
-    assert not applied(ops, {"m1": {**meeting, "title": "changed"}})
+    proof = witness("2030-03-05")
+    ops = [Op("create", "m1", meeting), Op("delete", "r1"), proof]
+    assert applied(ops, {proof.id: proof.document, "m1": {**meeting, "title": "changed since by another writer"}})
+    assert applied([Op("delete", "r1"), proof], {proof.id: proof.document}), "a batch of deletes too"
+    assert not applied(ops, {"m1": {**meeting, "_etag": "e"}}), "another writer's meeting of the same id"
     assert not applied(ops, {})
-    assert not applied([Op("delete", "r1")], {}), "a batch of deletes proves nothing"
+    assert witness("2030-03-05").id != proof.id, "a new witness for every attempt"
