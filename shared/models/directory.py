@@ -16,6 +16,9 @@ class EmployeeUpsert(ApiModel):
     title: Line | None = Field(default=None, max_length=200)
     location: Line | None = Field(default=None, max_length=200)
     is_active: bool = True
+    outlook_sync: bool = Field(
+        default=True, description="BookMe addition: false keeps this employee's Outlook calendar out of the sync "
+                                  "that organization settings `outlookSync` turns on.")
 
 
 class Employee(EmployeeUpsert):

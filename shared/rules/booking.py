@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 
 from shared.errors import Conflict, InvalidRequest
 
-# The kinds of calendar entry.
+# The kinds of calendar entry. Outlook entries live in calendars of their own, written only by the
+# Outlook sync (shared/rules/outlook_blocks.py); a booking never writes or checks them.
 MEETING_ENTRY = "meeting"
 RESERVATION_ENTRY = "reservation"
+OUTLOOK_ENTRY = "outlook"
 
 
 def employee_calendar(employee_id: str) -> str:
@@ -35,6 +37,15 @@ def is_employee(resource: str) -> bool:
     return resource.startswith("employee:")
 
 
+def outlook_calendar(employee_id: str) -> str:
+    """The id of an employee's Outlook time in a day partition, beside their calendar `employee:<id>`."""
+    return f"outlook:{employee_calendar(employee_id)}"
+
+
+def is_outlook(resource: str) -> bool:
+    return resource.startswith("outlook:")
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One meeting or reservation holding a resource over [start, end).
@@ -52,6 +63,7 @@ class Entry:
     counts_toward_cap: bool = True
     buffer_before: timedelta = timedelta(0)
     buffer_after: timedelta = timedelta(0)
+    show_as: str | None = None  # Outlook entries only: the event's showAs
 
     def active(self, now: datetime) -> bool:
         """A reservation stops holding its time at expiresAt exactly; meetings never expire."""
@@ -141,6 +153,8 @@ def plan(claim: Claim, calendars: Mapping[str, Calendar], now: datetime) -> dict
     """
     excluded = claim.releases | claim.ignores | {claim.ref}
     wanted = claim.entry()
+    # Employees may book over their Outlook time (contract section 23); only customers are held to it.
+    calendars = {resource: calendar for resource, calendar in calendars.items() if not is_outlook(resource)}
     for resource in claim.resources:
         calendar = calendars.get(resource, Calendar(resource))
         taken = colliding(calendar, wanted, now, excluded)

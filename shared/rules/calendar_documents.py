@@ -21,7 +21,8 @@ def entry_from_json(raw: Mapping[str, Any]) -> Entry:
     expires = raw.get("expiresAt")
     return Entry(raw["ref"], raw["kind"], parse_utc(raw["start"]), parse_utc(raw["end"]),
                  parse_utc(expires) if expires else None, raw.get("token"), raw.get("countsTowardCap", True),
-                 timedelta(seconds=raw.get("bufferBefore") or 0), timedelta(seconds=raw.get("bufferAfter") or 0))
+                 timedelta(seconds=raw.get("bufferBefore") or 0), timedelta(seconds=raw.get("bufferAfter") or 0),
+                 raw.get("showAs"))
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:

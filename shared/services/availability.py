@@ -53,7 +53,9 @@ async def time_slots(ctx: Context, query: TimeSlotsQuery) -> list[TimeSlot]:
     held = entries.get(resource, [])
     for entry, busy in zip(held, inputs.busy(held), strict=True):
         expired = busy.expires_at is not None and busy.expires_at <= now
-        if expired or busy.end <= query.start_date or busy.start >= query.end_date:
+        # Outlook time is not a BookMe slot: it only keeps slots from being Available.
+        if expired or busy.kind is not engine.BusyKind.BOOKED or busy.end <= query.start_date \
+                or busy.start >= query.end_date:
             continue
         status = SlotStatus.BOOKED if entry.get("kind") == "meeting" else SlotStatus.RESERVED
         found.append(TimeSlot(id=entry["ref"], employee_id=query.employee_id, room_id=query.room_id,
