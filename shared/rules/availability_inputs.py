@@ -51,8 +51,14 @@ def busy_of(entries: Iterable[Entry]) -> tuple[Busy, ...]:
                       busy_kind(e.kind, e.show_as)) for e in entries)
 
 
+def without_outlook(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Calendar entries of an employee whose Outlook calendar is not followed (any more)."""
+    return [e for e in entries if e["kind"] != OUTLOOK_ENTRY]
+
+
 def advisor(schedule: EmployeeSchedule, candidate: Candidate, group_caps: Sequence[timedelta | None],
-            org_cap: timedelta, entries: Iterable[dict[str, Any]]) -> Advisor:
+            org_cap: timedelta, entries: Iterable[dict[str, Any]], outlook: bool = True) -> Advisor:
+    """`outlook`: whether the employee's Outlook time counts (rules/outlook_sync.follows)."""
     return Advisor(
         employee_id=schedule.employee_id,
         workdays=tuple(
@@ -60,7 +66,7 @@ def advisor(schedule: EmployeeSchedule, candidate: Candidate, group_caps: Sequen
             for w in schedule.workdays
         ),
         daily_cap=resolve_daily_cap(schedule.max_meeting_time_per_day, group_caps, org_cap),
-        busy=busy(entries),
+        busy=busy(entries if outlook else without_outlook(entries)),
         can_be_booked=schedule.can_be_booked,
         only_explicitly_available=schedule.is_only_explicitly_available,
         local_only=candidate.local_only,

@@ -63,8 +63,9 @@ async def time_slots(ctx: Context, query: TimeSlotsQuery) -> list[TimeSlot]:
 
     if query.employee_id:
         schedule = await schedule_of(ctx, query.employee_id)
+        # Whether the employee opted out is not read here: the subscriptions timer removes their Outlook time.
         advisors = [inputs.advisor(schedule, Candidate(query.employee_id), [], settings.max_meeting_time_per_day,
-                                   entries.get(resource, []))] if schedule else []
+                                   entries.get(resource, []), settings.outlook_sync.reads_outlook)] if schedule else []
         rooms = [engine.Room(query.room_id, inputs.busy(entries.get(room_calendar(query.room_id), [])))] \
             if query.room_id else []
     else:

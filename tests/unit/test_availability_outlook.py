@@ -98,7 +98,8 @@ def test_a_customer_booking_over_outlook_time_is_refused_with_outlook_busy():
 
 
 def test_a_customer_booking_over_booked_and_outlook_time_names_both():
-    alice = advisor(busy=(outlook("2025-10-06 10:00", "2025-10-06 11:00"), busy("2025-10-06 10:30", "2025-10-06 11:30")))
+    alice = advisor(busy=(outlook("2025-10-06 10:00", "2025-10-06 11:00"),
+                          busy("2025-10-06 10:30", "2025-10-06 11:30")))
     assert why("2025-10-06 10:00", alice) == ["Booked", "OutlookBusy"]
 
 

@@ -20,6 +20,7 @@ from shared.rules.availability_pools import Candidate
 from shared.rules.booking import Calendar, employee_calendar, outlook_calendar, room_calendar
 from shared.rules.customer_offer import CustomerBooking, refusal
 from shared.rules.locations import meeting_location, same_location
+from shared.rules.outlook_sync import follows
 from shared.rules.rooms import choose_room, rooms_at
 from shared.services.booking.lookups import Parties
 
@@ -86,6 +87,8 @@ def customer_check(parties: Parties, employee_id: str, start: datetime, end: dat
     skip = set(ignores)
     schedule = parties.schedules.get(employee_id)
     org = inputs.organization(parties.settings)
+    outlook = outlook_calendar(employee_id) if follows(parties.settings.outlook_sync,
+                                                       parties.employees.get(employee_id)) else None
 
     def busy(*calendars: Calendar | None) -> tuple[engine.Busy, ...]:
         return inputs.busy_of(e for calendar in calendars if calendar for e in calendar.entries if e.ref not in skip)
@@ -97,7 +100,7 @@ def customer_check(parties: Parties, employee_id: str, start: datetime, end: dat
             advisor = dataclasses.replace(
                 inputs.advisor(schedule, Candidate(employee_id), [], parties.settings.max_meeting_time_per_day, []),
                 daily_cap=parties.employee_caps.get(employee_id, parties.settings.max_meeting_time_per_day),
-                busy=busy(calendars.get(employee_calendar(employee_id)), calendars.get(outlook_calendar(employee_id))))
+                busy=busy(calendars.get(employee_calendar(employee_id)), calendars.get(outlook) if outlook else None))
             engine_rooms = [engine.Room(r.id, busy(calendars.get(room_calendar(r.id)))) for r in rooms]
             found = refusal(org, advisor, engine_rooms,
                             CustomerBooking(start, end, meeting_type, needs_room, *buffers), at)
@@ -110,4 +113,4 @@ def customer_check(parties: Parties, employee_id: str, start: datetime, end: dat
                        f"offered: {why}.", extensions={"reasons": codes})
 
     # The employee's Outlook time is read in the same query as the calendars (contract section 23).
-    return check, frozenset({outlook_calendar(employee_id), *(room_calendar(r.id) for r in rooms)})
+    return check, frozenset({*([outlook] if outlook else []), *(room_calendar(r.id) for r in rooms)})

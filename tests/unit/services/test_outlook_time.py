@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from shared import kinds
 from shared.errors import Conflict
+from shared.models.organization import OutlookSync
 from shared.models.reservations import ReserveRequest
 from shared.models.time_slots import AvailableSlotsQuery, TimeSlotsQuery
-from shared.services import availability, meetings, reservations
+from shared.services import availability, meetings, organization, reservations
 from tests.utils.booking_builders import add_employee, add_schedule, meeting_request, reserve_request, tomorrow_at
 from tests.utils.outlook_builders import graph_event, put_outlook_time
 
@@ -21,8 +23,15 @@ def search(ctx, employee_id: str, **fields) -> AvailableSlotsQuery:
         "meetingTypes": ["Online"], "startDate": start.isoformat(), "lookForwardTime": "1.00:00:00", **fields})
 
 
-async def advisor_busy_at_nine(ctx) -> str:
-    mette = await add_employee(ctx)
+async def set_outlook_sync(ctx, value: OutlookSync) -> None:
+    current = await organization.current_settings(ctx)
+    await ctx.store(kinds.ORGANIZATION_SETTING).replace(current.item.model_copy(update={"outlook_sync": value}),
+                                                        current)
+
+
+async def advisor_busy_at_nine(ctx, **employee) -> str:
+    await set_outlook_sync(ctx, OutlookSync.FREE_BUSY)
+    mette = await add_employee(ctx, **employee)
     await add_schedule(ctx, mette)
     nine = tomorrow_at(ctx, 9)
     await put_outlook_time(ctx, mette, graph_event("AAMk-training", nine, nine + timedelta(hours=1)))
@@ -92,3 +101,18 @@ async def test_time_slots_of_an_employee_leave_outlook_time_out_of_booked_and_av
         "endDate": (nine + timedelta(hours=2)).isoformat()}))
     assert [(s.start_time.hour, s.start_time.minute, s.status.value) for s in found] == [
         (8, 0, "Available"), (8, 30, "Available"), (10, 0, "Available"), (10, 30, "Available")]
+
+
+async def test_outlook_time_counts_for_nothing_once_the_sync_is_off_or_the_employee_opted_out(ctx):
+    mette = await advisor_busy_at_nine(ctx)
+    lars = await advisor_busy_at_nine(ctx, name="Lars Jensen", outlook_sync=False)
+    nine = tomorrow_at(ctx, 9)
+    await meetings.create_meeting(ctx, meeting_request(lars, nine, bookedBy="Customer"))
+    explained = await availability.explain_slots(ctx, search(ctx, lars))
+    assert [day["reasons"] for day in explained["employees"][0]["days"] if day["date"] == "2030-03-05"] == [["Booked"]]
+    anna = await advisor_busy_at_nine(ctx, name="Anna Holm")
+    await set_outlook_sync(ctx, OutlookSync.OFF)
+    await meetings.create_meeting(ctx, meeting_request(mette, nine, bookedBy="Customer"))
+    slots = await availability.time_slots(ctx, TimeSlotsQuery.model_validate({
+        "employeeId": anna, "startDate": nine.isoformat(), "endDate": (nine + timedelta(hours=1)).isoformat()}))
+    assert [s.status.value for s in slots] == ["Available", "Available"]
