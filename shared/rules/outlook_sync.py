@@ -51,3 +51,12 @@ def needs_subscription(state: MailboxSync, client_state: str, now: datetime) -> 
     """No subscription yet, one made with another client state, or one that expires soon."""
     return (state.subscription_id is None or state.client_state_tag != client_state_tag(client_state)
             or state.subscription_expires is None or state.subscription_expires - now < RENEW_WHEN_LEFT)
+
+
+def retry_wait(schedule: tuple[timedelta, ...], attempt: int, retry_after: int, limit: int) -> timedelta | None:
+    """The wait before retry number `attempt` (1: the first) while Graph is down or throttling: the
+    schedule's, its last wait repeating up to `limit` attempts, never shorter than Graph's
+    Retry-After; None once they are used up."""
+    if attempt > limit or not schedule:
+        return None
+    return max(schedule[min(attempt, len(schedule)) - 1], timedelta(seconds=retry_after))

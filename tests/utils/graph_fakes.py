@@ -37,6 +37,7 @@ class FakeGraph(Graph):
         self.most_in_flight: Counter[str] = Counter()
         self._faults: list[Fault] = []
         self._ids = 0
+        self.lost_answers = 0  # creations that happen but whose answer never comes (a timeout)
 
     def fail(self, error: Exception, count: int = 1, mailbox: str | None = None, calls: tuple[str, ...] = ()) -> None:
         """The next `count` calls (of `calls`, on `mailbox`) raise `error`."""
@@ -71,9 +72,13 @@ class FakeGraph(Graph):
     async def create_event(self, mailbox: str, event: Document) -> Document:
         await self._enter("create_event", mailbox)
         try:
-            return self.calendars.mailbox(mailbox).create(copy.deepcopy(event), self.now)[0]
+            created = self.calendars.mailbox(mailbox).create(copy.deepcopy(event), self.now)[0]
         finally:
             self._leave(mailbox)
+        if self.lost_answers:
+            self.lost_answers -= 1
+            raise GraphUnavailable("The answer timed out")
+        return created
 
     async def update_event(self, mailbox: str, event_id: str, changes: Document) -> Document:
         await self._enter("update_event", mailbox)

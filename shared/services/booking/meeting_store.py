@@ -69,6 +69,7 @@ class MeetingWrite:
     room: RoomChoice | None = None
     keep: Keep | None = None
     subscriptions: tuple[tuple[str, list[str]], ...] | None = None  # active webhooks, when the booking read them
+    outlook: bool = False  # the change goes to the employees' Outlook calendars (outlookSync TwoWay)
 
     @property
     def moving(self) -> bool:
@@ -164,7 +165,8 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
         # One outbox id on every attempt: a lost answer is read back by its ids.
         outbox = decided["outbox"] = outbox_document(write.day, write.notices, now,
                                                      [webhook_event(before, meeting, now, event_id)],
-                                                     write.subscriptions, outbox_id)
+                                                     write.subscriptions, outbox_id,
+                                                     meeting.id if write.outlook else None)
         kept = [write.keep.answer_op(write.day, meeting.to_json())] if write.keep else []
         history = decided["history"] = history_after(write, meeting)
         return [_meeting_op(write, meeting, history),
@@ -195,12 +197,12 @@ def cancelled_document(before: StoredMeeting, at: datetime, actor: str) -> dict[
 
 
 async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], actor: str = SYSTEM_ACTOR,
-                 subscriptions: tuple[tuple[str, list[str]], ...] | None = None) -> None:
+                 subscriptions: tuple[tuple[str, list[str]], ...] | None = None, outlook: bool = False) -> None:
     """Replace the meeting with its tombstone (which keeps the history) and free its time, in
-    one batch with its cancellation notices and webhook event."""
+    one batch with its cancellation notices, webhook event and (`outlook`) Outlook reference."""
     now = ctx.clock()
     outbox = outbox_document(before.day, notices, now, [webhook_event(before.meeting, None, now, new_id())],
-                             subscriptions)
+                             subscriptions, outlook_meeting=before.meeting.id if outlook else None)
     ids = {before.meeting.id}
     await write_day(ctx, before.day, resources(before.meeting), lambda c, at: release(c, ids, at),
                     [Op("replace", before.meeting.id, cancelled_document(before, now, actor), before.etag),

@@ -13,6 +13,7 @@ from shared.models.common import format_utc, new_id
 from shared.ports import Op
 from shared.rules.calendar_documents import OUTBOX_DOC
 from shared.rules.notifications import Notice, to_message
+from shared.rules.outlook_events import write_message
 from shared.rules.webhooks import delivery_messages
 from shared.services import webhook_delivery
 
@@ -23,18 +24,21 @@ REPUBLISH_AFTER = timedelta(seconds=30)
 def outbox_document(day: str, notices: list[Notice], now: datetime,
                     webhook_events: list[dict[str, Any]] | None = None,
                     subscriptions: Sequence[tuple[str, list[str]]] | None = None,
-                    id: str | None = None) -> dict[str, Any] | None:
+                    id: str | None = None, outlook_meeting: str | None = None) -> dict[str, Any] | None:
     """The outbox document carrying a booking's notification messages and webhook events
     (shared.rules.webhooks.event), or None for none.
 
     With the active `subscriptions` known (the booking read them with its configuration), the
     events are fanned out here into one delivery message per subscriber, and an event nobody
-    subscribes to writes nothing; otherwise publishing the outbox fans them out."""
+    subscribes to writes nothing; otherwise publishing the outbox fans them out. `outlook_meeting`:
+    the meeting whose Outlook events the change touches (outlookSync TwoWay), a reference for the
+    Outlook events queue (shared/services/outlook/event_writes.py)."""
     deliveries: list[dict[str, Any]] = []
     if subscriptions is not None:
         deliveries = delivery_messages(webhook_events or [], list(subscriptions))
         webhook_events = []
-    if not notices and not webhook_events and not deliveries:
+    outlook = [write_message(outlook_meeting)] if outlook_meeting else []
+    if not notices and not webhook_events and not deliveries and not outlook:
         return None
     outbox = {"id": id or new_outbox_id(), "pk": day, "type": OUTBOX_DOC, "createdAt": format_utc(now),
               "messages": [to_message(n, now) for n in notices]}
@@ -42,6 +46,8 @@ def outbox_document(day: str, notices: list[Notice], now: datetime,
         outbox["webhookEvents"] = webhook_events
     if deliveries:
         outbox["webhookDeliveries"] = deliveries
+    if outlook:
+        outbox["outlookWrites"] = outlook
     return outbox
 
 
@@ -65,6 +71,8 @@ async def publish_outbox(ctx: Context, outbox: dict[str, Any] | None, etag: str 
         if outbox.get("webhookDeliveries"):
             await ctx.publisher.publish(outbox["webhookDeliveries"], queue=ctx.settings.WEBHOOKS_QUEUE)
         await webhook_delivery.fan_out(ctx, outbox.get("webhookEvents", []))
+        if outbox.get("outlookWrites"):
+            await ctx.publisher.publish(outbox["outlookWrites"], queue=ctx.settings.OUTLOOK_EVENTS_QUEUE)
     except ServiceUnavailable as error:
         log.warning("Notification queue unavailable, outbox %s kept for retry: %s", outbox["id"], error.detail)
         return False

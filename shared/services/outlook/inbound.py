@@ -4,13 +4,12 @@ reconciliation timer (every followed mailbox from its stored state, repairing wh
 notification missed).
 
 While Graph is down or throttling, a mailbox's message is scheduled again after the next wait of
-OUTLOOK_RETRY_SCHEDULE (the last wait repeats up to the schedule's length once more); after that
+OUTLOOK_RETRY_SCHEDULE (its last wait repeating, twice the schedule's length in all); after that
 the reconciliation timer takes the mailbox up again, so nothing is lost.
 """
 
 import json
 import logging
-from datetime import timedelta
 from typing import Any
 
 from shared import kinds
@@ -18,7 +17,8 @@ from shared.context import Context
 from shared.errors import GraphUnavailable, NotFound, UnreadableMessage
 from shared.ports import Graph
 from shared.rules import outlook_notifications as notices
-from shared.rules.webhooks import next_wait, parse_schedule
+from shared.rules.outlook_sync import retry_wait
+from shared.rules.webhooks import parse_schedule
 from shared.services.outlook import leases, subscriptions
 from shared.services.outlook.mailbox_sync import Synced, sync_mailbox
 
@@ -78,12 +78,11 @@ async def _sync(ctx: Context, graph: Graph, message: dict[str, Any]) -> Synced:
         outcome = await sync_mailbox(ctx, graph, employee_id, full)
     except GraphUnavailable as error:
         schedule = parse_schedule(ctx.settings.OUTLOOK_RETRY_SCHEDULE)
-        wait = next_wait(schedule, attempt + 1) or (schedule[-1] if attempt < 2 * len(schedule) else None)
+        wait = retry_wait(schedule, attempt + 1, error.retry_after, 2 * len(schedule))
         if wait is None:
             log.warning("Outlook: mailbox of employee %s left to the reconciliation timer: %s", employee_id,
                         error.detail)
             return Synced.BUSY
-        wait = max(wait, timedelta(seconds=error.retry_after))
         log.info("Outlook: mailbox of employee %s again in %s: %s", employee_id, wait, error.detail)
         await ctx.publisher.schedule([notices.mailbox_message(employee_id, full, attempt + 1)], ctx.clock() + wait,
                                      queue=ctx.settings.OUTLOOK_SYNC_QUEUE)
