@@ -176,6 +176,12 @@ param mailSender string = ''
 @description('Optional. Azure Communication Services endpoint used to send e-mail with the app identity. Defaults to empty (e-mail disabled).')
 param acsEndpoint string = ''
 
+// Kept by azd in the environment (azd env set OUTLOOK_CLIENT_STATE ...): a new value makes every
+// Graph subscription anew at the next run of the subscriptions timer (docs/deploy.md, "Outlook").
+@secure()
+@description('Required. Secret Graph returns with every Outlook notification; empty: no subscriptions (reconciliation only).')
+param outlookClientState string
+
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -189,6 +195,8 @@ var tags = {
 var cosmosDatabaseName = 'bookme'
 var notificationsQueueName = 'notifications'
 var webhooksQueueName = 'webhooks'
+var outlookSyncQueueName = 'outlook-sync'
+var outlookEventsQueueName = 'outlook-events'
 var functionAppName = !empty(apiServiceName) ? apiServiceName : '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
@@ -258,6 +266,8 @@ module serviceBus './app/servicebus.bicep' = {
     skuName: serviceBusSku
     queueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
+    outlookSyncQueueName: outlookSyncQueueName
+    outlookEventsQueueName: outlookEventsQueueName
   }
 }
 
@@ -306,6 +316,10 @@ module api './app/api.bicep' = {
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     notificationsQueueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
+    outlookNotificationUrl: apim.outputs.outlookNotificationUrl
+    outlookClientState: outlookClientState
+    outlookSyncQueueName: outlookSyncQueueName
+    outlookEventsQueueName: outlookEventsQueueName
     reservationTtl: reservationTtl
     reservationCleanupSchedule: reservationCleanupSchedule
     authTenantId: authTenantId
@@ -355,3 +369,4 @@ output RESERVATION_TTL string = reservationTtl
 // Not named AZURE_CLIENT_ID: in a local shell that name would steer DefaultAzureCredential.
 output SERVICE_API_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
+output OUTLOOK_NOTIFICATION_URL string = apim.outputs.outlookNotificationUrl

@@ -79,6 +79,7 @@ def test_after_delete_the_next_get_recreates_the_defaults_with_the_same_id(api):
         "iCalMeetingTitle": "Meeting with ",
         "iCalMeetingDescription": "Your scheduled meeting",
         "personalDataRetention": "365.00:00:00",
+        "outlookSync": "Off",
     }
 
 

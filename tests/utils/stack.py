@@ -1,5 +1,5 @@
-"""The real local stack for integration and API tests: the Cosmos DB API server, Azurite,
-an SMTP server and the local Functions host, each on a free loopback port."""
+"""The real local stack for integration and API tests: the Cosmos DB API server, Azurite, the
+Microsoft Graph stand-in, an SMTP server and the local Functions host, each on a free loopback port."""
 
 import email
 import os
@@ -46,6 +46,11 @@ class Stack:
     # Everything the local host wrote (stdout and stderr), for tests that read the logs.
     log_file: Path | None = None
 
+    @property
+    def graph_url(self) -> str:
+        """The Microsoft Graph stand-in's v1.0 base URL."""
+        return self.env["GRAPH_BASE_URL"]
+
     def wait_for_mail(self, count: int, timeout: float = 15, predicate=lambda m: True) -> list[Message]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -85,6 +90,9 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
         "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true",
         "WEBHOOK_RETRY_SCHEDULE": "00:00:01,00:00:01,00:00:02,00:00:02,00:00:03,00:00:03,00:00:05,00:00:05",
         "WEBHOOK_TIMEOUT": "00:00:02",
+        # The demo bank syncs its advisors' Outlook calendars with the stand-in; retries come in seconds.
+        "OUTLOOK_SUBSCRIPTIONS_SCHEDULE": "*/2 * * * * *",
+        "OUTLOOK_RETRY_SCHEDULE": "00:00:01,00:00:01,00:00:02,00:00:02,00:00:03",
         "PYTHONUNBUFFERED": "1",
         **(extra_env or {}),
     }
