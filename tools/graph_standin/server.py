@@ -18,6 +18,7 @@ The control endpoint (not Graph's) switches faults on and off for tests and benc
 """
 
 import asyncio
+import json
 import logging
 import secrets
 import time
@@ -71,11 +72,17 @@ class Stats:
                 "notifications": dict(self.notifications)}
 
 
+def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """JSON in UTF-8, as Graph writes it."""
+    return web.json_response(body, status=status, headers=headers,
+                             dumps=lambda value: json.dumps(value, ensure_ascii=False))
+
+
 def error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> web.Response:
     """Graph's error shape: {"error": {"code", "message", "innerError"}}."""
     body = {"error": {"code": code, "message": message, "innerError": {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"), "request-id": str(uuid.uuid4())}}}
-    return web.json_response(body, status=status, headers=headers)
+    return answer(body, status, headers)
 
 
 class StandIn:
@@ -174,7 +181,7 @@ class StandIn:
             self.notify(box.address, "created", event["id"])
         else:
             self.stats.deduplicated += 1
-        return web.json_response(event, status=201)
+        return answer(event, status=201)
 
     async def list_events(self, request: web.Request) -> web.Response:
         box = self.calendars.mailbox(request.match_info["user"])
@@ -182,7 +189,7 @@ class StandIn:
 
     async def get_event(self, request: web.Request) -> web.Response:
         found = self.calendars.mailbox(request.match_info["user"]).get(request.match_info["id"])
-        return web.json_response(found) if found else self._missing()
+        return answer(found) if found else self._missing()
 
     async def update_event(self, request: web.Request) -> web.Response:
         box = self.calendars.mailbox(request.match_info["user"])
@@ -193,7 +200,7 @@ class StandIn:
         if found is None:
             return self._missing()
         self.notify(box.address, "updated", found["id"])
-        return web.json_response(found)
+        return answer(found)
 
     async def delete_event(self, request: web.Request) -> web.Response:
         box = self.calendars.mailbox(request.match_info["user"])
@@ -213,7 +220,7 @@ class StandIn:
         if skip + size < len(items):
             extra = "".join(f"&{k}={quote(v)}" for k, v in request.query.items() if k not in ("$skip", "$top"))
             body["@odata.nextLink"] = f"{link}?$top={size}&$skip={skip + size}{extra}"
-        return web.json_response(body)
+        return answer(body)
 
     async def calendar_view(self, request: web.Request) -> web.Response:
         box = self.calendars.mailbox(request.match_info["user"])
@@ -243,7 +250,7 @@ class StandIn:
             body["@odata.nextLink"] = f"{link}?$skiptoken={skip}"
         else:
             body["@odata.deltaLink"] = f"{link}?$deltatoken={delta}"
-        return web.json_response(body)
+        return answer(body)
 
     # --- subscriptions and notifications --------------------------------------------------------
 
@@ -270,7 +277,7 @@ class StandIn:
             "expirationDateTime": expires.strftime("%Y-%m-%dT%H:%M:%S.0000000Z"), "creatorId": box.user_id,
             "latestSupportedTlsVersion": body.get("latestSupportedTlsVersion", "v1_2"),
             "notificationContentType": "application/json", "_mailbox": box.address}
-        return web.json_response(self._subscription(id), status=201)
+        return answer(self._subscription(id), status=201)
 
     def _subscription(self, id: str) -> dict[str, Any]:
         return {k: v for k, v in self.subscriptions[id].items() if not k.startswith("_")}
@@ -297,7 +304,7 @@ class StandIn:
 
     async def get_subscription(self, request: web.Request) -> web.Response:
         id = request.match_info["id"]
-        return web.json_response(self._subscription(id)) if self._live(id) else self._missing_subscription()
+        return answer(self._subscription(id)) if self._live(id) else self._missing_subscription()
 
     async def update_subscription(self, request: web.Request) -> web.Response:
         id = request.match_info["id"]
@@ -308,7 +315,7 @@ class StandIn:
         except (Invalid, KeyError, ValueError, TypeError, AttributeError):
             return error(400, "InvalidRequest", "expirationDateTime is required.")
         self.subscriptions[id]["expirationDateTime"] = expires.strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
-        return web.json_response(self._subscription(id))
+        return answer(self._subscription(id))
 
     async def delete_subscription(self, request: web.Request) -> web.Response:
         if self.subscriptions.pop(request.match_info["id"], None) is None:
@@ -367,7 +374,7 @@ class StandIn:
             faults.delay = float(body["delay"] or 0)
         if "loseNotifications" in body:
             faults.lose_notifications = bool(body["loseNotifications"])
-        return web.json_response({"faults": faults.__dict__})
+        return answer({"faults": faults.__dict__})
 
     async def control_lifecycle(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -383,19 +390,19 @@ class StandIn:
                 del self.subscriptions[id]
             await self._send(subscription.get("lifecycleNotificationUrl") or subscription["notificationUrl"],
                              notification)
-        return web.json_response({"sent": len(chosen)})
+        return answer({"sent": len(chosen)})
 
     async def control_expire_delta(self, request: web.Request) -> web.Response:
         self.calendars.mailbox((await request.json())["mailbox"]).forget_delta_state()
-        return web.json_response({"expired": True})
+        return answer({"expired": True})
 
     async def control_stats(self, request: web.Request) -> web.Response:
-        return web.json_response({**self.stats.json(), "faults": self.faults.__dict__,
+        return answer({**self.stats.json(), "faults": self.faults.__dict__,
                                   "subscriptions": [self._subscription(id) for id in self.subscriptions]})
 
     async def control_reset(self, request: web.Request) -> web.Response:
         self.faults, self.stats = Faults(), Stats()
-        return web.json_response({"reset": True})
+        return answer({"reset": True})
 
 
 def build_app(standin: StandIn | None = None) -> web.Application:
