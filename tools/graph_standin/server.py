@@ -15,6 +15,7 @@ The control endpoint (not Graph's) switches faults on and off for tests and benc
     POST /_control/lifecycle  {"mailbox" | "subscriptionId", "event": "missed" | "subscriptionRemoved" |
                                "reauthorizationRequired"}
     POST /_control/expire-delta  {"mailbox"}      GET /_control/stats      POST /_control/reset
+    POST /_control/users/{user}/events   an event made in Outlook itself, whatever faults are on
 """
 
 import asyncio
@@ -421,6 +422,8 @@ def build_app(standin: StandIn | None = None) -> web.Application:
         ("GET", "/v1.0/subscriptions/{id}", standin.get_subscription),
         ("PATCH", "/v1.0/subscriptions/{id}", standin.update_subscription),
         ("DELETE", "/v1.0/subscriptions/{id}", standin.delete_subscription),
+        # A person's own change in Outlook, which Graph's faults do not stop.
+        ("POST", "/_control/users/{user}/events", standin.create_event),
         ("POST", "/_control/faults", standin.control_faults),
         ("POST", "/_control/lifecycle", standin.control_lifecycle),
         ("POST", "/_control/expire-delta", standin.control_expire_delta),
