@@ -57,6 +57,7 @@ bench: setup
 	$(PY) -m bench.bench_availability_http
 	$(PY) -m bench.bench_booking
 	$(PY) -m bench.bench_webhooks
+	$(PY) -m bench.bench_outlook
 	$(PY) -m bench.bench_cold_start
 
 # Many concurrent users against a fresh local stack (loopback only), then a consistency scan;
