@@ -19,7 +19,7 @@ from shared.context import Context
 from shared.errors import BookMeError, Conflict, NotFound
 from shared.models.meetings import Meeting
 from shared.models.outlook import MeetingEvents, OutlookEvent
-from shared.ports import Graph, Versioned
+from shared.ports import Documents, Graph, Versioned
 from shared.rules import outlook_events as rules
 from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
 from shared.services import meetings
@@ -40,9 +40,11 @@ class Written(Enum):
 
 @dataclass
 class _Run:
+    """One worker's run over a meeting's events, holding their lease."""
+
     ctx: Context
     graph: Graph
-    store: object
+    store: Documents[MeetingEvents]
     held: Versioned[MeetingEvents]
 
     async def save(self, change) -> MeetingEvents:
