@@ -123,7 +123,8 @@ async def _once(run: _Run, stored: StoredMeeting | None) -> None:
                                rules.fields(meeting, subject, place, primary_teams, join_url), primary_teams)
         if primary_teams:
             join_url = event.join_url
-    if teams and join_url:
+    # An erased meeting (contract section 16) is not given a link again.
+    if teams and join_url and not stored.erased_at:
         await _give_video_link(run, meeting, join_url)
 
 
@@ -131,6 +132,9 @@ async def _in_line(run: _Run, meeting: Meeting, employee_id: str, mailbox: str, 
                    teams: bool) -> OutlookEvent:
     """One employee's event as it should be: created (once), or changed where it differs."""
     kept = next((e for e in run.held.item.events if e.employee_id == employee_id), None)
+    if kept is not None and kept.teams and kept.event_id is not None and not kept.join_url:
+        # Graph may add the Teams meeting after it answered the POST: ask for it once more.
+        kept = await _with_join_url(run, kept)
     if kept is not None and kept.event_id is not None:
         patch = rules.changes(kept, wanted)
         if not patch:
@@ -154,6 +158,18 @@ async def _in_line(run: _Run, meeting: Meeting, employee_id: str, mailbox: str, 
     event = rules.written(kept, wanted, answer)
     await run.keep(event)
     return event
+
+
+async def _with_join_url(run: _Run, kept: OutlookEvent) -> OutlookEvent:
+    try:
+        found = await run.graph.get_event(kept.mailbox, kept.event_id)
+    except NotFound:
+        return kept  # deleted in Outlook: written again below
+    join_url = (found.get("onlineMeeting") or {}).get("joinUrl")
+    if join_url:
+        kept = kept.model_copy(update={"join_url": join_url})
+        await run.keep(kept)
+    return kept
 
 
 async def _delete(run: _Run, event: OutlookEvent) -> None:

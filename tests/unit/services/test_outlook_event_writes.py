@@ -240,3 +240,37 @@ async def test_bookmes_own_events_never_come_back_as_outlook_time(ctx, graph):
     await sync_mailbox(ctx, graph, mette)
     (outlook,) = [d for d in ctx.bookings.all("calendar") if d["id"].startswith("outlook:")]
     assert [e["start"] for e in outlook["entries"]] == ["2030-03-05T13:00:00.000Z"]
+
+
+async def test_a_teams_link_graph_adds_after_its_answer_is_read_at_the_next_run(ctx, graph):
+    mette, _ = await two_way(ctx)
+    booked = await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9)))
+    original = graph.create_event
+
+    async def without_link(mailbox, event):
+        made = await original(mailbox, event)
+        return {**made, "onlineMeeting": None}
+
+    graph.create_event = without_link
+    await drain(ctx, graph)
+    assert (await meetings.get_meeting(ctx, booked.item.id)).item.video_link is None
+    await meetings.patch_meeting(ctx, booked.item.id, [{"op": "replace", "path": "/title", "value": "Pension"}],
+                                 None)
+    await drain(ctx, graph)
+    (event,) = events(graph, METTE)
+    assert (await meetings.get_meeting(ctx, booked.item.id)).item.video_link == event["onlineMeeting"]["joinUrl"]
+
+
+async def test_an_erased_meeting_is_not_given_its_teams_link_again(ctx, graph):
+    from shared.services import personal_data
+
+    mette, _ = await two_way(ctx)
+    booked = await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9), customerId="c-erased"))
+    await drain(ctx, graph)
+    assert (await meetings.get_meeting(ctx, booked.item.id)).item.video_link
+    await personal_data.erase_customer(ctx, "c-erased", "admin")
+    await meetings.patch_meeting(ctx, booked.item.id, [{"op": "replace", "path": "/title", "value": "Pension"}],
+                                 None)
+    await drain(ctx, graph)
+    assert (await meetings.get_meeting(ctx, booked.item.id)).item.video_link == ""
+    assert events(graph, METTE)[0]["subject"] == "Pension"
