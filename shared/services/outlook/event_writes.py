@@ -21,11 +21,10 @@ from shared.models.meetings import Meeting
 from shared.models.outlook import MeetingEvents, OutlookEvent
 from shared.ports import Documents, Graph, Versioned
 from shared.rules import outlook_events as rules
-from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
 from shared.services import meetings
-from shared.services.booking import lookups
+from shared.services.booking import lookups, meeting_store
 from shared.services.booking.invitations import invitation
-from shared.services.booking.meeting_documents import StoredMeeting, from_document, latest
+from shared.services.booking.meeting_documents import StoredMeeting
 from shared.services.outlook import leases
 
 log = logging.getLogger(__name__)
@@ -62,12 +61,11 @@ class _Run:
 
 
 async def current_meeting(ctx: Context, meeting_id: str) -> StoredMeeting | None:
-    """The meeting as it is now; None once it is cancelled (its tombstone) or gone."""
-    found = await ctx.bookings.find(meeting_id, [MEETING_DOC, CANCELLED_MEETING_DOC])
-    if any(d["type"] == CANCELLED_MEETING_DOC for d in found):
+    """The meeting as it is now; None once it is cancelled or gone."""
+    try:
+        return await meeting_store.read(ctx, meeting_id)
+    except NotFound:
         return None
-    copies = latest([from_document(d) for d in found])
-    return copies[0] if copies else None
 
 
 async def bring_in_line(ctx: Context, graph: Graph, meeting_id: str) -> Written:
