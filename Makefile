@@ -67,6 +67,7 @@ bench: setup
 	$(PY) -m bench.bench_webhooks
 	$(PY) -m bench.bench_json_input
 	$(PY) -m bench.bench_outbox_sizes
+	$(PY) -m bench.bench_outlook
 	$(PY) -m bench.bench_booking_page
 	$(PY) -m bench.bench_cold_start
 

@@ -2,7 +2,17 @@
 
 import azure.functions as func
 
-from functions import chores, health, lazy_groups, notifications, openapi, webhook_delivery
+from functions import (
+    chores,
+    health,
+    lazy_groups,
+    notifications,
+    openapi,
+    outlook_events,
+    outlook_notifications,
+    outlook_sync,
+    webhook_delivery,
+)
 from shared import telemetry
 
 # (function name, route base, module) of every route group. A group's module is imported by its
@@ -40,7 +50,8 @@ telemetry.configure()
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for module in (health, chores, notifications, webhook_delivery, openapi):
+for module in (health, chores, notifications, webhook_delivery, openapi, outlook_notifications, outlook_sync,
+               outlook_events):
     app.register_functions(module.bp)
 for name, base, module in ROUTE_GROUPS:
     app.register_functions(lazy_groups.blueprint(name, base, module))

@@ -23,8 +23,9 @@ Otherwise one entry per organization-local date of the search window with `slotC
 day in /time-slots/available, every meeting type; in a requireEmployeeParticipation search each joint slot counts for
 every listed employee) and `reasons`, each rule that removed a :00/:30 start inside one of the employee's workdays
 that day, in this order: ClosingDay, NotAWorkday, MeetingTypeNotOffered, NotLocal, InThePast, BeforeMinimumNotice,
-BeyondBookingHorizon, OutsideOpeningHours, Booked (meetings, reservations or their buffers), DailyCapReached,
-NoRoomAvailable, OutsideSearchWindow. Of the time bounds (now, notice, opening hours, horizon, search window) each is
+BeyondBookingHorizon, OutsideOpeningHours, Booked (meetings, reservations or their buffers), OutlookBusy (the
+employee's Outlook calendar, organization settings `outlookSync`), DailyCapReached, NoRoomAvailable,
+OutsideSearchWindow. Of the time bounds (now, notice, opening hours, horizon, search window) each is
 named only where it cuts deeper than those before it in that order. The answer holds codes and counts only: no
 meeting titles, customers or other personal data."""
 

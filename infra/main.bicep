@@ -215,6 +215,12 @@ param mailSender string = ''
 @description('Optional. Azure Communication Services endpoint used to send e-mail with the app identity. Defaults to empty (e-mail disabled).')
 param acsEndpoint string = ''
 
+// Kept by azd in the environment (azd env set OUTLOOK_CLIENT_STATE ...): a new value makes every
+// Graph subscription anew at the next run of the subscriptions timer (docs/deploy.md, "Outlook").
+@secure()
+@description('Required. Secret Graph returns with every Outlook notification; empty: no subscriptions (reconciliation only).')
+param outlookClientState string
+
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -229,6 +235,8 @@ var cosmosDatabaseName = 'bookme'
 var notificationsQueueName = 'notifications'
 var webhooksQueueName = 'webhooks'
 var setAsideQueueName = 'set-aside'
+var outlookSyncQueueName = 'outlook-sync'
+var outlookEventsQueueName = 'outlook-events'
 var functionAppName = !empty(apiServiceName) ? apiServiceName : '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
@@ -299,6 +307,8 @@ module serviceBus './app/servicebus.bicep' = {
     queueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
     setAsideQueueName: setAsideQueueName
+    outlookSyncQueueName: outlookSyncQueueName
+    outlookEventsQueueName: outlookEventsQueueName
   }
 }
 
@@ -348,6 +358,10 @@ module api './app/api.bicep' = {
     notificationsQueueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
     setAsideQueueName: setAsideQueueName
+    outlookNotificationUrl: apim.outputs.outlookNotificationUrl
+    outlookClientState: outlookClientState
+    outlookSyncQueueName: outlookSyncQueueName
+    outlookEventsQueueName: outlookEventsQueueName
     reservationTtl: reservationTtl
     reservationExpirySchedule: reservationExpirySchedule
     outboxRepublishSchedule: outboxRepublishSchedule
@@ -414,3 +428,4 @@ output RESERVATION_TTL string = reservationTtl
 // Not named AZURE_CLIENT_ID: in a local shell that name would steer DefaultAzureCredential.
 output SERVICE_API_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
+output OUTLOOK_NOTIFICATION_URL string = apim.outputs.outlookNotificationUrl

@@ -15,7 +15,7 @@ from shared.adapters.cosmos_layout import BOOKINGS, CONFIG
 from shared.auth import TokenValidator
 from shared.context import Context
 from shared.models.common import utc_now
-from shared.ports import AddressResolver, IdentityProvider, Mailer, WebhookSender
+from shared.ports import AddressResolver, Graph, IdentityProvider, Mailer, WebhookSender
 from shared.settings import Settings, get_settings
 
 
@@ -68,13 +68,16 @@ def set_context(context: Context | None) -> None:
 
 async def close() -> None:
     """Close the process-wide connections (the local host's shutdown)."""
-    global _runtime, _sender
+    global _runtime, _sender, _graph
     runtime, _runtime = _runtime, None
     if runtime is not None:
         await runtime.close()
     sender, _sender = _sender, None
     if sender is not None:
         await sender.close()
+    gated, _graph = _graph, None
+    if gated is not None:
+        await gated.graph.close()
     global _identity
     identity, _identity = _identity, None
     if identity is not None:
@@ -82,6 +85,20 @@ async def close() -> None:
 
 
 _sender = None
+_graph = None
+
+
+def graph() -> Graph:
+    """The process-wide Microsoft Graph client behind the per-mailbox gate: used by the Outlook sync
+    functions only, so the HTTP route groups never import it."""
+    from shared.adapters.graph_http import GraphClient
+    from shared.services.outlook.graph_gate import GatedGraph
+
+    global _graph
+    if _graph is None:
+        settings = get_settings()
+        _graph = GatedGraph(GraphClient(settings.GRAPH_BASE_URL, settings.GRAPH_TIMEOUT))
+    return _graph
 
 
 def webhook_sender() -> WebhookSender:

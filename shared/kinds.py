@@ -11,6 +11,7 @@ from shared.models.groups import CompetenceGroupDoc, ServiceGroupDoc
 from shared.models.labels import Label
 from shared.models.locations import Location
 from shared.models.organization import OrganizationSetting
+from shared.models.outlook import MailboxSync, MeetingEvents
 from shared.models.portals import Portal
 from shared.models.schedules import EmployeeSchedule
 from shared.models.webhooks import StoredWebhook
@@ -45,6 +46,10 @@ SERVICE_GROUP = Kind("serviceGroup", ServiceGroupDoc, "service group")
 ORGANIZATION_SETTING = Kind("organizationSetting", OrganizationSetting, "organization settings")
 # Webhook subscriptions, stored with their signing secrets (see docs/api-decisions.md, "Webhooks").
 WEBHOOK = Kind("webhook", StoredWebhook, "webhook")
+# The Outlook sync's own state (contract section 23; docs/data-model.md, "Outlook calendars").
+OUTLOOK_MAILBOX = Kind("outlookMailbox", MailboxSync, "Outlook mailbox")
+OUTLOOK_EVENTS = Kind("outlookEvents", MeetingEvents, "Outlook events of a meeting")
 
 ALL: tuple[Kind, ...] = (EMPLOYEE, ROOM, TOPIC, CUSTOMER_TYPE, LABEL, LOCATION, PORTAL, EMPLOYEE_SCHEDULE,
-                         COMPETENCE_GROUP, SERVICE_GROUP, ORGANIZATION_SETTING, WEBHOOK)
+                         COMPETENCE_GROUP, SERVICE_GROUP, ORGANIZATION_SETTING, WEBHOOK, OUTLOOK_MAILBOX,
+                         OUTLOOK_EVENTS)

@@ -285,3 +285,53 @@ class IdentityProvider(ABC):
     async def redeem(self, token_endpoint: str, form: dict[str, str]) -> dict[str, Any]:
         """POST the token request; the token response. BadGateway when the provider refuses the
         code, ServiceUnavailable when it cannot be reached."""
+
+
+@dataclass(frozen=True)
+class DeltaPage:
+    """One page of a calendarView delta round: its events (or @removed stubs) and where to go on,
+    `next_link` while the round goes on, `delta_link` (the start of the next round) when it ends."""
+
+    events: list[Document]
+    next_link: str | None = None
+    delta_link: str | None = None
+
+
+class Graph(ABC):
+    """The Microsoft Graph v1.0 calls of the Outlook sync, on a mailbox given by its e-mail address.
+    Errors: NotFound, GraphThrottled (with retry_after), GraphUnavailable, GraphRefused, DeltaExpired."""
+
+    @abstractmethod
+    async def create_event(self, mailbox: str, event: Document) -> Document:
+        """POST /users/{mailbox}/events; a repeated transactionId gives back the event made the first time."""
+
+    @abstractmethod
+    async def update_event(self, mailbox: str, event_id: str, changes: Document) -> Document:
+        """PATCH the given properties of an event; NotFound when it is gone."""
+
+    @abstractmethod
+    async def delete_event(self, mailbox: str, event_id: str) -> None:
+        """DELETE an event; one already gone is fine."""
+
+    @abstractmethod
+    async def get_event(self, mailbox: str, event_id: str) -> Document:
+        """One event (a series master, for its occurrences' showAs); NotFound when it is gone."""
+
+    @abstractmethod
+    async def delta(self, mailbox: str, link: str | None, start: datetime, end: datetime) -> DeltaPage:
+        """One page of calendarView/delta over [start, end) in UTC: a new round when `link` is None,
+        else the page at a nextLink or deltaLink of an earlier page; DeltaExpired on 410."""
+
+    @abstractmethod
+    async def subscribe(self, mailbox: str, notification_url: str, client_state: str,
+                        expires: datetime) -> Document:
+        """A subscription to the mailbox's events (created, updated, deleted), with lifecycle
+        notifications to the same URL; Graph validates the URL before it answers."""
+
+    @abstractmethod
+    async def renew(self, subscription_id: str, expires: datetime) -> Document:
+        """Move a subscription's expiry; NotFound when Graph removed it."""
+
+    @abstractmethod
+    async def unsubscribe(self, subscription_id: str) -> None:
+        """Delete a subscription; one already gone is fine."""

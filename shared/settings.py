@@ -72,6 +72,24 @@ class Settings(BaseModel):
     WEBHOOK_RETRY_SCHEDULE: str = "00:00:05,00:05:00,00:30:00,02:00:00,05:00:00,10:00:00,10:00:00"
     WEBHOOK_TIMEOUT: Span = timedelta(seconds=5)
 
+    # The advisors' Outlook calendars (contract section 23; docs/operations.md, "Outlook").
+    # Microsoft Graph v1.0, or the local stand-in (tools/graph_standin) on loopback.
+    GRAPH_BASE_URL: str = "https://graph.microsoft.com/v1.0"
+    GRAPH_TIMEOUT: Span = timedelta(seconds=10)
+    # Where Graph posts change notifications (the function outlook_notifications); empty: no
+    # subscriptions, the reconciliation timer alone keeps Outlook time up to date.
+    OUTLOOK_NOTIFICATION_URL: str = ""
+    # A secret Graph sends back with every notification (clientState); a new value renews every subscription.
+    OUTLOOK_CLIENT_STATE: str = ""
+    OUTLOOK_SYNC_QUEUE: str = "outlook-sync"
+    OUTLOOK_EVENTS_QUEUE: str = "outlook-events"
+    OUTLOOK_RECONCILE_SCHEDULE: str = "0 */15 * * * *"
+    OUTLOOK_SUBSCRIPTIONS_SCHEDULE: str = "0 7 * * * *"
+    # How far ahead Outlook time is mirrored (the delta query's window, from yesterday).
+    OUTLOOK_SYNC_WINDOW: Span = timedelta(days=120)
+    # The waits before each retry while Graph is down or throttling; the last one repeats.
+    OUTLOOK_RETRY_SCHEDULE: str = "00:00:05,00:00:30,00:02:00,00:05:00,00:15:00,00:30:00"
+
     AUTH_TENANT_ID: str = ""
     AUTH_AUDIENCE: str = "api://bookme"
     # Local development only: the PEM file of the development signing key.
@@ -116,7 +134,7 @@ class Settings(BaseModel):
     BOOKME_TRACES: Literal["", "console", "otlp"] = ""
     OTEL_EXPORTER_OTLP_ENDPOINT: str = ""
 
-    @field_validator("WEBHOOK_RETRY_SCHEDULE")
+    @field_validator("WEBHOOK_RETRY_SCHEDULE", "OUTLOOK_RETRY_SCHEDULE")
     @classmethod
     def _schedule_parses(cls, value: str) -> str:
         from shared.rules.webhooks import parse_schedule

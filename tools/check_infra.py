@@ -45,6 +45,8 @@ LOCAL_ONLY_SETTINGS = FORBIDDEN_IN_AZURE | {
     "FUNCTIONS_WORKER_RUNTIME",
     "PORT",
     "OIDC_PORT",
+    # The local Microsoft Graph stand-in's port (tools/graph_standin).
+    "GRAPH_PORT",
     "SMTP_HOST",
     "SMTP_PORT",
     # Local telemetry without Application Insights (console or an OTLP collector).

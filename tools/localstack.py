@@ -1,8 +1,9 @@
 """The local stack behind `make run`, `make test` and `make token`.
 
-`run`: start Azurite, the Cosmos DB API server and an SMTP sink on loopback (each only
-when its setting does not already name one), create the database and containers, load
-the demo bank, and serve function_app.py with the local host. Ctrl-C stops all of it.
+`run`: start Azurite, the Cosmos DB API server, the Microsoft Graph stand-in and an SMTP sink
+on loopback (each only when its setting does not already name one), create the database and
+containers, load the demo bank, and serve function_app.py with the local host. Ctrl-C stops
+all of it.
 """
 
 import argparse
@@ -25,6 +26,7 @@ DEV_KEY = LOCAL / "dev-signing-key.pem"
 # The Cosmos API server accepts any key; this one only has to be well-formed.
 EMULATOR_COSMOS_KEY = base64.b64encode(b"bookme-local-cosmos-emulator-key").decode()
 log = logging.getLogger("localstack")
+LOCAL_SUBSCRIPTIONS_SCHEDULE = "*/15 * * * * *"
 
 
 def port_is_free(port: int) -> bool:
@@ -77,6 +79,13 @@ def start_cosmos(port: int, logs: Path) -> subprocess.Popen:
     process = _spawn("cosmosdb-server", ["node", str(ROOT / "tools" / "cosmosdb-server.js"), "--port", str(port)],
                      logs)
     wait_for_port(port, process, "The Cosmos DB API server")
+    return process
+
+
+def start_graph(port: int, logs: Path) -> subprocess.Popen:
+    """The Microsoft Graph stand-in (tools/graph_standin): the advisors' mailboxes, locally."""
+    process = _spawn("graph-standin", [sys.executable, "-m", "tools.graph_standin", "--port", str(port)], logs)
+    wait_for_port(port, process, "The Microsoft Graph stand-in")
     return process
 
 
@@ -134,6 +143,11 @@ def start_emulators(workdir: Path = LOCAL, usual_ports: bool = True) -> list[sub
             os.environ["COSMOS_ENDPOINT"] = f"https://127.0.0.1:{cosmos_port}"
             os.environ["COSMOS_KEY"] = EMULATOR_COSMOS_KEY
             log.info("Cosmos DB API server on https://127.0.0.1:%d", cosmos_port)
+        if not os.environ.get("GRAPH_BASE_URL"):
+            graph_port = port(int(os.environ.get("GRAPH_PORT", "7073")))
+            processes.append(start_graph(graph_port, workdir / "logs"))
+            os.environ["GRAPH_BASE_URL"] = f"http://127.0.0.1:{graph_port}/v1.0"
+            log.info("Microsoft Graph stand-in on http://localhost:%d/v1.0", graph_port)
         if os.environ.get("AzureWebJobsStorage", "UseDevelopmentStorage=true") == "UseDevelopmentStorage=true":
             ports = (port(10000), port(10001), port(10002))
             key = new_azurite_key()
@@ -148,14 +162,14 @@ def start_emulators(workdir: Path = LOCAL, usual_ports: bool = True) -> list[sub
 
 def emulator_settings() -> dict[str, str]:
     """The settings start_emulators put in the environment."""
-    names = ("COSMOS_ENDPOINT", "COSMOS_KEY", "AzureWebJobsStorage")
+    names = ("COSMOS_ENDPOINT", "COSMOS_KEY", "AzureWebJobsStorage", "GRAPH_BASE_URL")
     return {name: os.environ[name] for name in names if name in os.environ}
 
 
 def start_emulators_for_tests(data_dir: Path) -> list[subprocess.Popen]:
     """Fresh emulators for a test session, whatever the developer's environment names, on ports
     the system picks, so test sessions side by side never race for the usual ones."""
-    for name in ("COSMOS_ENDPOINT", "COSMOS_KEY", "AzureWebJobsStorage"):
+    for name in ("COSMOS_ENDPOINT", "COSMOS_KEY", "AzureWebJobsStorage", "GRAPH_BASE_URL"):
         os.environ.pop(name, None)
     return start_emulators(data_dir, usual_ports=False)
 
@@ -180,11 +194,19 @@ def binding_defaults() -> None:
     settings' defaults apply, as the sample settings file gives them."""
     from shared.settings import Settings
 
+    # Locally the mailboxes are followed within seconds of start-up (in Azure the timer runs hourly).
+    os.environ.setdefault("OUTLOOK_SUBSCRIPTIONS_SCHEDULE", LOCAL_SUBSCRIPTIONS_SCHEDULE)
     for name, field in Settings.model_fields.items():
         if name.endswith(("_SCHEDULE", "_QUEUE")):  # timer schedules and queue names
             os.environ.setdefault(name, str(field.default))
     # A developer's receiver runs on this machine: let webhooks reach loopback, over http.
     os.environ.setdefault("WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true")
+
+
+def configure_outlook(port: int) -> None:
+    """Graph notifies this host; the client state is a fresh secret per run, like the stand-in's mailboxes."""
+    os.environ.setdefault("OUTLOOK_NOTIFICATION_URL", f"http://127.0.0.1:{port}/api/outlook/notifications")
+    os.environ.setdefault("OUTLOOK_CLIENT_STATE", secrets.token_urlsafe(32))
 
 
 def oidc_port() -> int:
@@ -266,6 +288,7 @@ def run() -> None:
     if not port_is_free(oidc_port()):
         raise SystemExit(f"OIDC_PORT {oidc_port()} is taken: stop what uses it, or run with OIDC_PORT=<free port>.")
     booking_page_defaults(port)
+    configure_outlook(port)
     processes = start_emulators()
     controller = start_smtp_sink() if not os.environ.get("SMTP_HOST") else None
     try:

@@ -114,6 +114,34 @@ param outboxCleanupSchedule string = '0 */1 * * * *'
 @description('Optional. NCRONTAB schedule of the repair_interrupted_writes timer (INTERRUPTED_WRITES_REPAIR_SCHEDULE). Defaults to every minute.')
 param interruptedWritesRepairSchedule string = '0 */1 * * * *'
 
+@description('Optional. Microsoft Graph base address (GRAPH_BASE_URL). Defaults to the global cloud\'s v1.0.')
+param graphBaseUrl string = 'https://graph.microsoft.com/v1.0'
+
+@description('Optional. Where Graph posts Outlook notifications (OUTLOOK_NOTIFICATION_URL); empty: no subscriptions, reconciliation only. Defaults to empty.')
+param outlookNotificationUrl string = ''
+
+@secure()
+@description('Optional. Secret Graph returns with every notification (OUTLOOK_CLIENT_STATE); a new value renews every subscription. Defaults to empty (no subscriptions).')
+param outlookClientState string = ''
+
+@description('Optional. Queue of Outlook mailboxes to sync (OUTLOOK_SYNC_QUEUE). Defaults to outlook-sync.')
+param outlookSyncQueueName string = 'outlook-sync'
+
+@description('Optional. Queue of meetings whose Outlook events to write (OUTLOOK_EVENTS_QUEUE). Defaults to outlook-events.')
+param outlookEventsQueueName string = 'outlook-events'
+
+@description('Optional. NCRONTAB schedule of the Outlook reconciliation (OUTLOOK_RECONCILE_SCHEDULE). Defaults to every 15 minutes.')
+param outlookReconcileSchedule string = '0 */15 * * * *'
+
+@description('Optional. NCRONTAB schedule of the Outlook subscriptions chore (OUTLOOK_SUBSCRIPTIONS_SCHEDULE). Defaults to hourly.')
+param outlookSubscriptionsSchedule string = '0 7 * * * *'
+
+@description('Optional. How far ahead Outlook time is mirrored, as a TimeSpan (OUTLOOK_SYNC_WINDOW). Defaults to 120.00:00:00.')
+param outlookSyncWindow string = '120.00:00:00'
+
+@description('Optional. Waits before each retry while Graph is down, comma-separated TimeSpans (OUTLOOK_RETRY_SCHEDULE). Defaults to 5 s up to 30 min.')
+param outlookRetrySchedule string = '00:00:05,00:00:30,00:02:00,00:05:00,00:15:00,00:30:00'
+
 @description('Required. Entra ID tenant of the accepted tokens (AUTH_TENANT_ID).')
 param authTenantId string
 
@@ -197,6 +225,17 @@ var appSettings = {
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false'
   WEBHOOK_RETRY_SCHEDULE: webhookRetrySchedule
   WEBHOOK_TIMEOUT: webhookTimeout
+  // The advisors' Outlook calendars (docs/deploy.md, "Outlook"): Graph with the app's identity.
+  GRAPH_BASE_URL: graphBaseUrl
+  GRAPH_TIMEOUT: '00:00:10'
+  OUTLOOK_NOTIFICATION_URL: outlookNotificationUrl
+  OUTLOOK_CLIENT_STATE: outlookClientState
+  OUTLOOK_SYNC_QUEUE: outlookSyncQueueName
+  OUTLOOK_EVENTS_QUEUE: outlookEventsQueueName
+  OUTLOOK_RECONCILE_SCHEDULE: outlookReconcileSchedule
+  OUTLOOK_SUBSCRIPTIONS_SCHEDULE: outlookSubscriptionsSchedule
+  OUTLOOK_SYNC_WINDOW: outlookSyncWindow
+  OUTLOOK_RETRY_SCHEDULE: outlookRetrySchedule
   RESERVATION_TTL: reservationTtl
   RESERVATION_EXPIRY_SCHEDULE: reservationExpirySchedule
   OUTBOX_REPUBLISH_SCHEDULE: outboxRepublishSchedule

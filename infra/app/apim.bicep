@@ -1,6 +1,8 @@
 // API Management in front of the Function App: the V3 and V2 APIs imported from the committed
 // OpenAPI documents, a subscription key on every call, an Entra ID token check and a
-// per-subscription rate limit.
+// per-subscription rate limit; and the one endpoint Microsoft Graph posts Outlook change
+// notifications to, which carries no key or token (Graph sends neither) and is checked by the
+// app against the subscriptions' clientState.
 
 @description('Required. API Management service name.')
 param name string
@@ -198,6 +200,42 @@ resource apiV2Policy 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' 
   }
 }
 
+// Microsoft Graph reaches the Function App through the gateway, whose address the app admits: the
+// app's own network rules stay as they are. POST only, small bodies; Graph's validation request
+// (a validationToken query parameter) and its notifications pass to the app unchanged.
+resource apiOutlook 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
+  parent: apim
+  name: 'bookme-outlook-notifications'
+  properties: {
+    displayName: 'BookMe Outlook notifications (Microsoft Graph)'
+    path: 'outlook'
+    protocols: [
+      'https'
+    ]
+    serviceUrl: 'https://${backendHostName}/api/outlook'
+    subscriptionRequired: false
+  }
+}
+
+resource apiOutlookNotifications 'Microsoft.ApiManagement/service/apis/operations@2022-08-01' = {
+  parent: apiOutlook
+  name: 'post-notifications'
+  properties: {
+    displayName: 'Graph change and lifecycle notifications'
+    method: 'POST'
+    urlTemplate: '/notifications'
+  }
+}
+
+resource apiOutlookPolicy 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {
+  parent: apiOutlook
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: loadTextContent('./apim-outlook-policy.xml')
+  }
+}
+
 // Callers get their subscription keys through this product; an administrator creates and
 // approves each subscription (see docs/deploy.md).
 resource product 'Microsoft.ApiManagement/service/products@2022-08-01' = {
@@ -244,3 +282,6 @@ output outboundAddresses array = isConsumption ? [] : apim.properties.publicIPAd
 output outboundServiceTags array = isConsumption ? [
   'AzureCloud.${location}'
 ] : []
+
+@description('Where Microsoft Graph posts Outlook notifications (OUTLOOK_NOTIFICATION_URL).')
+output outlookNotificationUrl string = '${apim.properties.gatewayUrl}/outlook/notifications'

@@ -1,7 +1,8 @@
 // Service Bus namespace (Entra ID auth only) and its queues: meeting notifications from the
 // booking functions to the Service Bus-triggered mailer, webhook deliveries (with their
-// scheduled retries) to the Service Bus-triggered webhook sender, and the messages either
-// function set aside.
+// scheduled retries) to the Service Bus-triggered webhook sender, the messages either function
+// set aside, and the Outlook sync's two queues (mailboxes to sync, meetings whose Outlook events
+// to write).
 
 @description('Required. Service Bus namespace name.')
 param name string
@@ -28,6 +29,12 @@ param webhooksQueueName string = 'webhooks'
 
 @description('Optional. Name of the queue of set-aside messages. Defaults to set-aside.')
 param setAsideQueueName string = 'set-aside'
+
+@description('Optional. Name of the queue of Outlook mailboxes to sync (Graph notifications, reconciliation). Defaults to outlook-sync.')
+param outlookSyncQueueName string = 'outlook-sync'
+
+@description('Optional. Name of the queue of meetings whose Outlook events to write. Defaults to outlook-events.')
+param outlookEventsQueueName string = 'outlook-events'
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   name: name
@@ -85,6 +92,25 @@ resource setAsideQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-previe
   properties: queueProperties
 }
 
+// Outlook: Graph outages and throttling are retried by messages the functions schedule themselves;
+// the delivery count covers function failures only. A mailbox's delta round may take a few
+// minutes of pages and Retry-After waits, hence the longer locks.
+resource outlookSyncQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: namespace
+  name: outlookSyncQueueName
+  properties: union(queueProperties, {
+    lockDuration: 'PT5M'
+  })
+}
+
+resource outlookEventsQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: namespace
+  name: outlookEventsQueueName
+  properties: union(queueProperties, {
+    lockDuration: 'PT2M'
+  })
+}
+
 @description('The name of the namespace.')
 output name string = namespace.name
 
@@ -102,3 +128,9 @@ output webhooksQueueName string = webhooksQueue.name
 
 @description('The name of the queue of set-aside messages.')
 output setAsideQueueName string = setAsideQueue.name
+
+@description('The name of the queue of Outlook mailboxes to sync.')
+output outlookSyncQueueName string = outlookSyncQueue.name
+
+@description('The name of the queue of meetings whose Outlook events to write.')
+output outlookEventsQueueName string = outlookEventsQueue.name

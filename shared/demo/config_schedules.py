@@ -9,6 +9,7 @@ from shared.demo.patience import patiently
 from shared.errors import Conflict
 from shared.models.common import MeetingType
 from shared.models.locations import Location
+from shared.models.organization import OutlookSync
 from shared.models.schedules import DayOfWeek, EmployeeSchedule, MeetingTypeOption, Workday
 from shared.services import crud, locations, organization, schedules
 
@@ -113,6 +114,9 @@ async def load_config_and_schedules(ctx: Context) -> None:
     """Organization settings, locations and schedules; existing ones are updated, never duplicated."""
     settings = await patiently(lambda: organization.current_settings(ctx))
     await patiently(lambda: organization.add_closing_days(ctx, settings.item.id, coming_holidays(ctx.clock().date())))
+    # The demo advisors' mailboxes live in the local Microsoft Graph stand-in (contract section 23).
+    await patiently(lambda: crud.update(organization.settings_store(ctx), settings.item.id, organization.WHAT,
+                                        lambda s: s.model_copy(update={"outlook_sync": OutlookSync.TWO_WAY})))
     for location in LOCATIONS:
         await _upsert(locations.locations(ctx), location, "location")
     for schedule in SCHEDULES:

@@ -16,6 +16,9 @@ class EmployeeUpsert(ApiModel):
     location: Line | None = Field(default=None, max_length=200, description=(
         "Home location identifier (`CPH-HQ`): where the employee meets customers on a workday that names none."))
     is_active: bool = Field(default=True, description="Inactive employees are never offered or booked. Default true.")
+    outlook_sync: bool = Field(
+        default=True, description="BookMe addition: false keeps this employee's Outlook calendar out of the sync "
+                                  "that organization settings `outlookSync` turns on. Default true.")
 
 
 class Employee(EmployeeUpsert):

@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from shared.models.common import (
+    ApiEnum,
     ApiModel,
     Buffer,
     Email,
@@ -66,6 +67,22 @@ class EmployeeLabel(ApiModel):
 
 
 DEFAULT_ZONE = "Europe/Copenhagen"
+
+
+class OutlookSync(ApiEnum):
+    """How BookMe and the advisors' Outlook calendars see each other (contract section 23)."""
+
+    OFF = "Off"
+    FREE_BUSY = "FreeBusy"  # Outlook to BookMe: Outlook time blocks the search
+    TWO_WAY = "TwoWay"  # also BookMe to Outlook: every meeting is an event in its employees' calendars
+
+    @property
+    def reads_outlook(self) -> bool:
+        return self is not OutlookSync.OFF
+
+    @property
+    def writes_outlook(self) -> bool:
+        return self is OutlookSync.TWO_WAY
 
 
 def _default_meeting_type_labels() -> list[MeetingTypeLabel]:
@@ -126,6 +143,13 @@ class OrganizationSetting(ApiModel):
     personal_data_retention: TimeSpan = Field(
         default=timedelta(days=365),
         description="How long after a meeting ends its personal data is kept; a timer then erases it.")
+    outlook_sync: OutlookSync = Field(
+        default=OutlookSync.OFF,
+        description="BookMe addition: the advisors' Outlook calendars (Microsoft Graph). `Off`; `FreeBusy`: an "
+                    "advisor's Outlook time blocks the search and customer bookings; `TwoWay`: also every meeting "
+                    "appears as an event in its employees' calendars, with a Teams meeting for Online ones. "
+                    "Active employees with an `email` are synced unless their directory entry sets "
+                    "`outlookSync: false`.")
 
     @field_validator("time_zone_id")
     @classmethod

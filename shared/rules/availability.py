@@ -18,6 +18,7 @@ from shared.rules.availability_model import (
     TYPE_ORDER,
     Advisor,
     Busy,
+    BusyKind,
     MeetingType,
     Organization,
     Room,
@@ -32,6 +33,7 @@ from shared.rules.availability_time import from_us
 __all__ = [
     "Advisor",
     "Busy",
+    "BusyKind",
     "MeetingType",
     "Notes",
     "Organization",

@@ -4,8 +4,9 @@ engine takes while it finds the slots (pass `Notes()` to `find_slots`; None cost
 A day's reasons name every rule that removed some :00/:30 start inside one of the employee's
 workdays that day: the day-level rules (closing day, no workday, workday dropped for its
 meeting types or location), each time bound on its own (search window, now, notice, horizon,
-opening hours), then, within what the bounds leave, busy time with its buffers, the daily cap
-and missing rooms. Time outside the workdays is not "removed": it was never offered.
+opening hours), then, within what the bounds leave, busy time with its buffers (BookMe's own
+bookings and the advisor's Outlook time named apart), the daily cap and missing rooms. Time
+outside the workdays is not "removed": it was never offered.
 """
 
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ class Reason(StrEnum):
     BEYOND_BOOKING_HORIZON = "BeyondBookingHorizon"
     OUTSIDE_OPENING_HOURS = "OutsideOpeningHours"
     BOOKED = "Booked"
+    OUTLOOK_BUSY = "OutlookBusy"  # the advisor's Outlook calendar (contract section 23)
     DAILY_CAP_REACHED = "DailyCapReached"
     NO_ROOM_AVAILABLE = "NoRoomAvailable"
     OUTSIDE_SEARCH_WINDOW = "OutsideSearchWindow"

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import Enum
 
 from shared.models.common import MeetingType
 
@@ -25,12 +26,30 @@ class Workday:
             raise ValueError(f"day_of_week must be 0 (Monday) to 6 (Sunday), not {self.day_of_week}")
 
 
+class BusyKind(Enum):
+    """What holds the time: BookMe's own booking, or an event of the advisor's Outlook calendar
+    (contract section 23), which the search and customers respect and the advisor may book over."""
+
+    BOOKED = "booked"  # a meeting or reservation
+    OUTLOOK = "outlook"  # an Outlook event that shows the advisor busy, away, tentative or unknown
+    OUTLOOK_ELSEWHERE = "outlookElsewhere"  # Outlook's workingElsewhere: the advisor is not at the branch
+
+    def blocks(self, meeting_type: MeetingType) -> bool:
+        """Working elsewhere keeps Physical meetings out only; every other kind holds every type."""
+        return self is not BusyKind.OUTLOOK_ELSEWHERE or meeting_type is MeetingType.PHYSICAL
+
+    @property
+    def blocks_every_type(self) -> bool:
+        return self is not BusyKind.OUTLOOK_ELSEWHERE
+
+
 @dataclass(frozen=True, slots=True)
 class Busy:
-    """A meeting or reservation holding an advisor or a room over [start, end), aware datetimes.
+    """A meeting, reservation or Outlook event holding an advisor or a room over [start, end), aware datetimes.
 
     An advisor is also held for the buffers around it (contract section 12); a room is not,
-    and buffers never count toward the daily cap.
+    and buffers never count toward the daily cap. Outlook time has no buffers of its own and
+    never counts toward the cap, but a searched meeting's buffers keep clear of it.
     """
 
     start: datetime
@@ -39,6 +58,7 @@ class Busy:
     expires_at: datetime | None = None  # a reservation stops blocking and counting once now >= expires_at
     buffer_before: timedelta = timedelta(0)
     buffer_after: timedelta = timedelta(0)
+    kind: BusyKind = BusyKind.BOOKED
 
 
 @dataclass(frozen=True, slots=True)

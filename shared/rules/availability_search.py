@@ -12,6 +12,7 @@ from shared.rules.availability_model import (
     TYPE_ORDER,
     Advisor,
     Busy,
+    BusyKind,
     MeetingType,
     Organization,
     Room,
@@ -38,6 +39,68 @@ class _WindowDay:
 
 def _grid_count(grid: Sequence[int], low: int, high: int) -> int:
     return bisect_right(grid, high) - bisect_left(grid, low) if low <= high else 0
+
+
+def _free_count(blocked: BlockedStarts, grid: Sequence[int], low: int, high: int) -> int:
+    return sum(len(grid_in(grid, first, last)) for first, last in blocked.free_pieces(low, high))
+
+
+class _Blocking:
+    """One advisor's busy time as blocked slot starts per meeting type: Outlook's workingElsewhere
+    holds Physical meetings only (contract section 23); everything else holds every type, so for
+    most advisors both are one and the same."""
+
+    __slots__ = ("search", "busy", "physical", "other", "outlook", "_by_kind")
+
+    def __init__(self, search: "Search", busy: Sequence[Busy]) -> None:
+        self.search, self.busy = search, busy
+        self.physical = BlockedStarts(search.held(busy), search.duration)
+        partial = any(not item.kind.blocks_every_type for item in busy)
+        self.other = BlockedStarts(search.held(item for item in busy if item.kind.blocks_every_type),
+                                   search.duration) if partial else self.physical
+        self.outlook = any(item.kind is not BusyKind.BOOKED for item in busy)
+        # Without Outlook time, BookMe's own bookings are all the busy time there is.
+        self._by_kind: dict[tuple[bool, bool], BlockedStarts] = {} if self.outlook else {(False, False): self.physical}
+
+    def groups(self, types: tuple[MeetingType, ...]) -> list[tuple[tuple[MeetingType, ...], BlockedStarts]]:
+        """The searched types split by what blocks them, each group in type order."""
+        if self.other is self.physical or MeetingType.PHYSICAL not in types:
+            return [(types, self.other)]
+        rest = tuple(kind for kind in types if kind is not MeetingType.PHYSICAL)
+        return [((MeetingType.PHYSICAL,), self.physical), *([(rest, self.other)] if rest else [])]
+
+    def _of(self, outlook: bool, physical: bool) -> BlockedStarts:
+        """BookMe's own bookings alone, or the Outlook time alone (that holds Physical meetings, or the other types)."""
+        key = (outlook, physical and outlook)
+        found = self._by_kind.get(key)
+        if found is None:
+            items = (item for item in self.busy if (item.kind is not BusyKind.BOOKED) == outlook
+                     and (physical or item.kind.blocks_every_type))
+            found = self._by_kind[key] = BlockedStarts(self.search.held(items), self.search.duration)
+        return found
+
+    def note(self, grid: Sequence[int], low: int, high: int, types: tuple[MeetingType, ...],
+             reasons: set[Reason], free: int) -> None:
+        """Name each kind of busy time that, on its own, removes a grid start in [low, high] for some
+        searched type; `free`: the starts all busy time together leaves."""
+        total = _grid_count(grid, low, high)
+        if not self.outlook:
+            if free < total:
+                reasons.add(Reason.BOOKED)
+            return
+        if _free_count(self._of(False, False), grid, low, high) < total:
+            reasons.add(Reason.BOOKED)
+        if _free_count(self._of(True, MeetingType.PHYSICAL in types), grid, low, high) < total:
+            reasons.add(Reason.OUTLOOK_BUSY)
+
+    def forbidding(self, start_us: int, types: Iterable[MeetingType]) -> set[Reason]:
+        """The kinds of busy time that on their own forbid a slot starting at `start_us` for every one of `types`."""
+        reasons = set()
+        if self._of(False, False).is_blocked(start_us):
+            reasons.add(Reason.BOOKED)
+        if all(self._of(True, kind is MeetingType.PHYSICAL).is_blocked(start_us) for kind in types):
+            reasons.add(Reason.OUTLOOK_BUSY)
+        return reasons
 
 
 class Search:
@@ -127,7 +190,7 @@ class Search:
         options, dropped = self._workday_options(advisor, notes is not None)
         if notes is None and not any(options):
             return []
-        blocked = BlockedStarts(self.held(advisor.busy), self.duration)
+        blocking = _Blocking(self, advisor.busy)
         booked = totals_per_day(self.active(advisor.busy, counting_only=True), *self.bounds[id(days)])
         allowed = span_us(advisor.daily_cap) - self.duration
         wall = self.calendar.wall_us
@@ -153,26 +216,34 @@ class Search:
                 start_low, start_high = max(item.low, first), min(item.high, last)
                 if start_low > start_high:
                     continue
-                pieces = [grid_in(day.grid, low, high) for low, high in blocked.free_pieces(start_low, start_high)]
+                groups = blocking.groups(types)
+                free = 0
+                for kinds, blocked in groups:
+                    pieces = [grid_in(day.grid, low, high) for low, high in blocked.free_pieces(start_low, start_high)]
+                    if reasons is not None:
+                        free += sum(len(starts) for starts in pieces)
+                        if capped:
+                            continue
+                    for starts in pieces:
+                        if not starts:
+                            continue
+                        if len(choices) == 1 and len(groups) == 1:
+                            chunks.append((day.day, starts, kinds))
+                        else:
+                            for start in starts:
+                                merged.setdefault(start, set()).update(kinds)
                 if reasons is not None:
-                    free = sum(len(starts) for starts in pieces)
-                    if free < _grid_count(day.grid, start_low, start_high):
-                        reasons.add(Reason.BOOKED)
-                    if capped:
-                        if free:
-                            reasons.add(Reason.DAILY_CAP_REACHED)
-                        continue
-                for starts in pieces:
-                    if not starts:
-                        continue
-                    if len(choices) == 1:
-                        chunks.append((day.day, starts, types))
-                    else:
-                        for start in starts:
-                            merged.setdefault(start, set()).update(types)
+                    blocking.note(day.grid, start_low, start_high, types, reasons, free)
+                    if capped and free:
+                        reasons.add(Reason.DAILY_CAP_REACHED)
             for start in sorted(merged):
                 chunks.append((day.day, (start,), tuple(kind for kind in TYPE_ORDER if kind in merged[start])))
         return chunks
+
+    def busy_forbidding(self, advisor: Advisor, start_us: int, types: Iterable[MeetingType]) -> set[Reason]:
+        """`Booked` and `OutlookBusy`: each kind of the advisor's busy time that on its own forbids
+        a slot starting at `start_us` for every one of `types`."""
+        return _Blocking(self, advisor.busy).forbidding(start_us, types)
 
     def dropped_for(self, advisor: Advisor, workday: Workday) -> Reason | None:
         """Why an available workday offers nothing to this search, if it does not."""

@@ -11,11 +11,13 @@ from datetime import datetime, timedelta
 
 from shared.errors import Conflict, InvalidRequest
 
-# The kinds of calendar entry.
+# The kinds of calendar entry. Outlook entries live in calendars of their own, written only by the
+# Outlook sync (shared/rules/outlook_blocks.py); a booking never writes or checks them.
 MEETING_ENTRY = "meeting"
 RESERVATION_ENTRY = "reservation"
 # A copy of a late booking's employee entry in the next day's calendar (shared/rules/spills.py).
 SPILL_ENTRY = "spill"
+OUTLOOK_ENTRY = "outlook"
 
 
 def employee_calendar(employee_id: str) -> str:
@@ -36,6 +38,15 @@ def is_employee(resource: str) -> bool:
     return resource.startswith("employee:")
 
 
+def outlook_calendar(employee_id: str) -> str:
+    """The id of an employee's Outlook time in a day partition, beside their calendar `employee:<id>`."""
+    return f"outlook:{employee_calendar(employee_id)}"
+
+
+def is_outlook(resource: str) -> bool:
+    return resource.startswith("outlook:")
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One meeting or reservation holding a resource over [start, end).
@@ -54,6 +65,7 @@ class Entry:
     buffer_before: timedelta = timedelta(0)
     buffer_after: timedelta = timedelta(0)
     since: datetime | None = None  # when a spill was written (its repair waits for its booking)
+    show_as: str | None = None  # Outlook entries only: the event's showAs
 
     def active(self, now: datetime) -> bool:
         """A reservation stops holding its time at expiresAt exactly; meetings never expire."""
@@ -145,6 +157,8 @@ def plan(claim: Claim, calendars: Mapping[str, Calendar], now: datetime) -> dict
     """
     excluded = claim.releases | claim.ignores | {claim.ref}
     wanted = claim.entry()
+    # Employees may book over their Outlook time (contract section 23); only customers are held to it.
+    calendars = {resource: calendar for resource, calendar in calendars.items() if not is_outlook(resource)}
     for resource in claim.resources:
         calendar = calendars.get(resource, Calendar(resource))
         taken = colliding(calendar, wanted, now, excluded)

@@ -28,7 +28,7 @@ def entry_from_json(raw: Mapping[str, Any]) -> Entry:
     return Entry(raw["ref"], raw["kind"], parse_utc(raw["start"]), parse_utc(raw["end"]),
                  parse_utc(expires) if expires else None, raw.get("token"), raw.get("countsTowardCap", True),
                  timedelta(seconds=raw.get("bufferBefore") or 0), timedelta(seconds=raw.get("bufferAfter") or 0),
-                 parse_utc(since) if since else None)
+                 parse_utc(since) if since else None, raw.get("showAs"))
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:

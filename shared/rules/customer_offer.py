@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from shared.rules.availability import find_slots
 from shared.rules.availability_explain import Exclusion, Notes, Reason, ordered
-from shared.rules.availability_intervals import BlockedStarts, totals_per_day
+from shared.rules.availability_intervals import totals_per_day
 from shared.rules.availability_model import Advisor, MeetingType, Organization, Room, SlotQuery
 from shared.rules.availability_search import Search
 from shared.rules.availability_time import span_us, to_us
@@ -72,8 +72,10 @@ def _forbidding(search: Search, advisor: Advisor, start_us: int) -> set[Reason]:
     # As in the notes of a search: of the time bounds on one side, the first that forbids it.
     reasons.update(next(([reason] for reason, bound in item.lows if start_us < bound), []))
     reasons.update(next(([reason] for reason, bound in item.highs if start_us > bound), []))
-    if BlockedStarts(search.held(advisor.busy), length).is_blocked(start_us):
-        reasons.add(Reason.BOOKED)
+    # Booked or Outlook time forbids the start when it holds every type the customer could have there.
+    offered = {kind for workday in covering if search.dropped_for(advisor, workday) is None
+               for kind in workday.meeting_types} & search.types
+    reasons |= search.busy_forbidding(advisor, start_us, offered or search.types)
     booked = totals_per_day(search.active(advisor.busy, counting_only=True), [day.start_us], [day.end_us])[0]
     if booked > span_us(advisor.daily_cap) - length:
         reasons.add(Reason.DAILY_CAP_REACHED)

@@ -43,13 +43,14 @@ def recipients(invitation: Invitation | None) -> dict[str, Person]:
 
 
 def notices(before: Invitation | None, after: Invitation | None) -> list[Notice]:
-    """Created: REQUEST to all. Cancelled: CANCEL to all. Rescheduled (sequence raised):
-    REQUEST to all. Otherwise REQUEST to new participants, CANCEL to removed ones."""
+    """Created: REQUEST to all. Cancelled: CANCEL to all. Rescheduled (sequence raised) or given
+    another link (a Teams meeting's, contract section 23): REQUEST to all. Otherwise REQUEST to new
+    participants, CANCEL to removed ones."""
     old, new = recipients(before), recipients(after)
     if after is None:
         return [Notice(CANCEL, before, tuple(old.values()))] if before is not None and old else []
     sent: list[Notice] = []
-    if before is None or after.sequence != before.sequence:
+    if before is None or after.sequence != before.sequence or after.url != before.url:
         if new:
             sent.append(Notice(REQUEST, after, tuple(new.values())))
     elif added := [p for k, p in new.items() if k not in old]:

@@ -53,8 +53,10 @@ async def time_slots(ctx: Context, query: TimeSlotsQuery) -> list[TimeSlot]:
     held = entries.get(resource, [])
     for entry, busy in zip(held, inputs.busy(held), strict=True):
         expired = busy.expires_at is not None and busy.expires_at <= now
-        # A spill copies an entry the neighbouring day lists already (shared/rules/spills.py).
-        if expired or busy.end <= query.start_date or busy.start >= query.end_date or entry.get("kind") == SPILL_ENTRY:
+        # A spill copies an entry the neighbouring day lists already (shared/rules/spills.py); Outlook
+        # time is not a BookMe slot: it only keeps slots from being Available.
+        if expired or busy.end <= query.start_date or busy.start >= query.end_date or entry.get("kind") == SPILL_ENTRY \
+                or busy.kind is not engine.BusyKind.BOOKED:
             continue
         status = SlotStatus.BOOKED if entry.get("kind") == "meeting" else SlotStatus.RESERVED
         found.append(TimeSlot(id=entry["ref"], employee_id=query.employee_id, room_id=query.room_id,
@@ -62,8 +64,9 @@ async def time_slots(ctx: Context, query: TimeSlotsQuery) -> list[TimeSlot]:
 
     if query.employee_id:
         schedule = await schedule_of(ctx, query.employee_id)
+        # Whether the employee opted out is not read here: the subscriptions timer removes their Outlook time.
         advisors = [inputs.advisor(schedule, Candidate(query.employee_id), [], settings.max_meeting_time_per_day,
-                                   entries.get(resource, []))] if schedule else []
+                                   entries.get(resource, []), settings.outlook_sync.reads_outlook)] if schedule else []
         rooms = [engine.Room(query.room_id, inputs.busy(entries.get(room_calendar(query.room_id), [])))] \
             if query.room_id else []
     else:

@@ -18,6 +18,7 @@ from shared.rules.calendar_documents import MEETING_DOC
 from shared.rules.history import SYSTEM_ACTOR
 from shared.rules.local_days import booking_day, day_key
 from shared.rules.notifications import notices
+from shared.rules.outlook_events import writes_outlook
 from shared.rules.patching import apply_patch, check_operations
 from shared.services.booking import lookups, meeting_documents, meeting_store
 from shared.services.booking.invitations import invitation
@@ -94,6 +95,12 @@ def _placement(found: Parties, meeting: Meeting, moved: bool, customer_checked: 
     return placed
 
 
+def _to_outlook(found: Parties, *versions: Meeting) -> bool:
+    """Whether the change goes to Outlook: TwoWay, and an employee of the meeting (before or after) is followed."""
+    ids = {id for meeting in versions for id in (meeting.employee_id, *meeting.additional_employees)}
+    return writes_outlook(found.settings.outlook_sync, (found.employees.get(id) for id in ids))
+
+
 def _notices(found: Parties, org: OrganizationSetting, sender: str, before: StoredMeeting | None,
              after: Meeting | None, sequence: int):
     old = invitation(before.meeting, before.sequence, found, org, sender) if before else None
@@ -131,7 +138,8 @@ async def create_meeting(ctx: Context, body: MeetingCreate, actor: str = SYSTEM_
     sent = _notices(found, org, ctx.settings.MAIL_SENDER, None, meeting, 0)
     saved = await meeting_store.save(ctx, MeetingWrite(
         None, meeting, day, 0, org.zone, sent, consumed, found.caps, calendars, actor=actor, buffers=found.buffers(),
-        keep=keep, subscriptions=found.subscriptions, reminders=tuple(org.reminders), **placed))
+        keep=keep, subscriptions=found.subscriptions, reminders=tuple(org.reminders),
+        outlook=_to_outlook(found, meeting), **placed))
     return _versioned(saved)
 
 
@@ -211,7 +219,7 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
             saved = await meeting_store.save(ctx, MeetingWrite(
                 before, patched, day, sequence, org.zone, sent, consumed, found.caps, calendars, actor=actor,
                 buffers=before.buffers, keep=keep, subscriptions=found.subscriptions,
-                reminders=tuple(org.reminders), **placed))
+                reminders=tuple(org.reminders), outlook=_to_outlook(found, before.meeting, patched), **placed))
             return _versioned(saved)
         except ChangedMeanwhile:
             if if_match is not None:
@@ -227,7 +235,8 @@ async def cancel_meeting(ctx: Context, id: str, if_match: str | None, actor: str
         found = await lookups.load(ctx, _wanted(before.meeting, before.meeting))
         try:
             notices = _notices(found, found.settings, ctx.settings.MAIL_SENDER, before, None, before.sequence)
-            return await meeting_store.cancel(ctx, before, notices, actor, found.subscriptions)
+            return await meeting_store.cancel(ctx, before, notices, actor, found.subscriptions,
+                                              _to_outlook(found, before.meeting))
         except ChangedMeanwhile:
             if if_match is not None:
                 raise PreconditionFailed("The meeting was changed by someone else.") from None

@@ -23,6 +23,7 @@ from shared.rules.buffers import meeting_buffers
 from shared.rules.daily_caps import group_caps_by_employee
 from shared.rules.local_days import search_days
 from shared.rules.locations import same_location
+from shared.rules.outlook_sync import follows
 from shared.services.organization import current_settings
 from shared.services.schedules import schedules_for
 
@@ -107,9 +108,11 @@ async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
         ctx.bookings.calendar_entries(resources, first_day, last_day))
     schedules = {s.employee_id: s for s in found_schedules}
     loaded.excluded.update({c.employee_id: Exclusion.NO_SCHEDULE for c in candidates if c.employee_id not in schedules})
+    directory = {e.id: e for e in employees}
     loaded.advisors = [
         inputs.advisor(schedules[c.employee_id], c, group_caps.get(c.employee_id, []),
-                       settings.max_meeting_time_per_day, entries.get(employee_calendar(c.employee_id), []))
+                       settings.max_meeting_time_per_day, entries.get(employee_calendar(c.employee_id), []),
+                       follows(settings.outlook_sync, directory.get(c.employee_id)))
         for c in candidates if c.employee_id in schedules
     ]
     loaded.rooms = [engine.Room(r.id, inputs.busy(entries.get(room_calendar(r.id), []))) for r in rooms]

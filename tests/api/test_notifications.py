@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar
 
 from shared.models.common import format_utc as iso
+from tests.utils.http_builders import NOT_IN_OUTLOOK
 from tests.utils.messages import service_bus_message
 
 _days = itertools.count()
@@ -22,7 +23,7 @@ def new_employee(api) -> tuple[str, str]:
     employee_id = str(uuid.uuid4())
     email = f"advisor-{employee_id[:8]}@nordhavnbank.example"
     assert api.put(f"/employees/{employee_id}", json={"name": "Rådgiver Test", "email": email,
-                                                      "location": "CPH-HQ"}).status_code == 201
+                                                      "location": "CPH-HQ", **NOT_IN_OUTLOOK}).status_code == 201
     return employee_id, email
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from shared.models.common import format_utc
 from shared.settings import Settings
+from tests.utils.http_builders import NOT_IN_OUTLOOK
 from tests.utils.stack import start_stack, stop_stack
 from tests.utils.tokens import ALL_ROLES, bearer, token
 
@@ -58,7 +59,7 @@ def portal_meeting(traced):
     with _client(traced) as api:
         employee_id = str(uuid.uuid4())
         assert api.put(f"/employees/{employee_id}", json={"name": "Rådgiver Log", "email": ADVISOR,
-                                                          "location": "CPH-HQ"}).status_code == 201
+                                                          "location": "CPH-HQ", **NOT_IN_OUTLOOK}).status_code == 201
         portal = api.post("/bookme/config/portals", json={
             "name": f"Portal {uuid.uuid4().hex[:6]}", "location": "CPH-HQ", "authenticationType": "MitID",
             "icalEnabled": True,

@@ -3,8 +3,9 @@ with the demo bank, on whatever day the tests run (README, "The README is tested
 
 Each block runs as written in `bash -e -o pipefail` from the repository, with `make` as it is
 and `curl` wrapped (tests/utils/readme_bin/curl) to keep every answer and refuse any status but
-2xx. The only change to a block's text: the local ports 7071 (the API) and 9000 (the webhook
-receiver) become this stack's own, since other stacks may be using them on this machine.
+2xx. The only change to a block's text: the local ports 7071 (the API), 7073 (the Graph stand-in)
+and 9000 (the webhook receiver) become this stack's own, since other stacks may be using them on
+this machine.
 """
 
 import os
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -33,7 +35,8 @@ def readme_stack(tmp_path_factory):
     """A stack of its own: the README's counts hold for a demo bank nobody else has booked."""
     running = start_stack(tmp_path_factory.mktemp("readme"))
     # The README's local ports and this stack's own; a section that uses another local port adds it here.
-    yield running, {"7071": running.env["PORT"], "9000": str(free_port())}
+    yield running, {"7071": running.env["PORT"], "9000": str(free_port()),
+                    "7073": str(urlparse(running.graph_url).port)}
     stop_stack(running)
 
 

@@ -44,7 +44,9 @@ def test_route_groups_are_one_function_each_with_a_catch_all_rest():
     pages = {name for name, _, _ in function_app.PAGES}
     for name, function in _functions().items():
         trigger = _trigger(function)
-        if trigger["type"] != "httpTrigger" or name in ("health", "not_found", "openapi_document", *pages):
+        # Graph's notification endpoint is no route group of the API either (no version, no token).
+        if trigger["type"] != "httpTrigger" or name in ("health", "not_found", "openapi_document",
+                                                         "outlook_notifications", *pages):
             continue
         assert re.fullmatch(r"\{version\}/bookme/[a-z/-]+/\{\*rest\}", trigger["route"]), trigger["route"]
 
@@ -57,6 +59,12 @@ def test_health_and_the_not_found_fallback_are_registered():
     functions = _functions()
     assert _trigger(functions["health"])["route"] == "health"
     assert _trigger(functions["not_found"])["route"] == "{*path}"
+
+
+def test_graphs_notification_endpoint_takes_posts_outside_the_versioned_api():
+    trigger = _trigger(_functions()["outlook_notifications"])
+    assert (trigger["route"], [str(getattr(m, "value", m)) for m in trigger["methods"]]) == (
+        "outlook/notifications", ["POST"])
 
 
 def test_every_binding_expression_names_a_setting_in_the_sample_settings():

@@ -119,6 +119,13 @@ def test_a_change_of_title_alone_sends_nothing():
     assert notices(invitation(), invitation(summary="Nyt")) == []
 
 
+def test_a_new_link_such_as_a_teams_meetings_invites_everyone_again_with_the_same_sequence():
+    link = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0"
+    sent = notices(invitation(), invitation(url=link))
+    assert [(n.method, n.invitation.sequence, len(n.recipients), n.invitation.url) for n in sent] == [
+        (REQUEST, 0, 2, link)]
+
+
 def test_a_notice_round_trips_through_the_outbox_without_loss():
     request, cancel = Notice(REQUEST, invitation(), (METTE, GUEST)), Notice(CANCEL, invitation(), (LARS,))
     invitations, stored = stored_notices("outbox:1", [request, cancel])

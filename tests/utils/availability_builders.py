@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from shared.rules.availability import (
     Advisor,
     Busy,
+    BusyKind,
     MeetingType,
     Organization,
     Room,
@@ -56,6 +57,11 @@ def weekdays(start: str = "08:00", end: str = "17:00", **kwargs) -> tuple[Workda
 
 def busy(start: str, end: str, counts_toward_cap: bool = True, expires_at: str | None = None) -> Busy:
     return Busy(utc(start), utc(end), counts_toward_cap, utc(expires_at) if expires_at else None)
+
+
+def outlook(start: str, end: str, elsewhere: bool = False) -> Busy:
+    """Outlook time as the inputs make it: no buffers, not counted toward the daily cap."""
+    return Busy(utc(start), utc(end), False, kind=BusyKind.OUTLOOK_ELSEWHERE if elsewhere else BusyKind.OUTLOOK)
 
 
 def advisor(

@@ -1,5 +1,5 @@
-"""The real local stack for integration and API tests: the Cosmos DB API server, Azurite,
-an SMTP server and the local Functions host, each on a free loopback port."""
+"""The real local stack for integration and API tests: the Cosmos DB API server, Azurite, the
+Microsoft Graph stand-in, an SMTP server and the local Functions host, each on a free loopback port."""
 
 import email
 import os
@@ -66,6 +66,11 @@ class Stack:
     log_file: Path | None = None
     oidc_url: str = ""  # the OpenID Connect stand-in (tools/oidc_provider.py)
 
+    @property
+    def graph_url(self) -> str:
+        """The Microsoft Graph stand-in's v1.0 base URL."""
+        return self.env["GRAPH_BASE_URL"]
+
     def queue_fault(self, fault: str) -> None:
         """Make the host's local queues fail from now on: "refuse" (nothing is enqueued), "lose-answers"
         (enqueued, then the send fails), or "" (healthy again). See shared/adapters/local_queue.py."""
@@ -115,6 +120,9 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
         "OUTBOX_REPUBLISH_AFTER": "00:00:01",
         # Stack.queue_fault(...) writes this file: the local queues refuse, or lose their answers.
         "DEVHOST_QUEUE_FAULTS": str(tmp / "queue-faults"),
+        # The demo bank syncs its advisors' Outlook calendars with the stand-in; retries come in seconds.
+        "OUTLOOK_SUBSCRIPTIONS_SCHEDULE": "*/2 * * * * *",
+        "OUTLOOK_RETRY_SCHEDULE": "00:00:01,00:00:01,00:00:02,00:00:02,00:00:03",
         "PYTHONUNBUFFERED": "1",
         # The booking page: its own address, sign-in at the OpenID Connect stand-in, reminders every 2 s.
         "OIDC_PORT": str(oidc_port),

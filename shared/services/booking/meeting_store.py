@@ -75,6 +75,7 @@ class MeetingWrite:
     keep: Keep | None = None
     subscriptions: tuple[tuple[str, list[str]], ...] | None = None  # active webhooks, when the booking read them
     reminders: tuple[timedelta, ...] = ()  # the organization's reminder offsets (section 24)
+    outlook: bool = False  # the change goes to the employees' Outlook calendars (outlookSync TwoWay)
 
     @property
     def moving(self) -> bool:
@@ -170,7 +171,7 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
         # One outbox id on every attempt: a lost answer is read back by its ids.
         outbox = decided["outbox"] = outbox_document(write.day, write.notices, now,
                                                      [webhook_event(before, meeting, now, event_id)],
-                                                     write.subscriptions, outbox_id)
+                                                     write.subscriptions, outbox_id, write.outlook)
         kept = [write.keep.answer_op(write.day, meeting.to_json(), meeting)] if write.keep else []
         entry = record(meeting.date_modified, write.actor, before.to_json() if before else None, meeting.to_json())
         # Personal data stays flagged once written, in the meeting or in any record, until erased.
@@ -231,12 +232,14 @@ def cancelled_document(before: StoredMeeting, at: datetime) -> dict[str, Any]:
 
 
 async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], actor: str = SYSTEM_ACTOR,
-                 subscriptions: tuple[tuple[str, list[str]], ...] | None = None) -> None:
+                 subscriptions: tuple[tuple[str, list[str]], ...] | None = None, outlook: bool = False) -> None:
     """Replace the meeting with its tombstone and free its time, in one batch with the Cancelled
-    record, its cancellation notices and webhook event. ChangedMeanwhile when it changed."""
+    record, its cancellation notices and webhook event (and, `outlook`, its Outlook events' reference).
+    ChangedMeanwhile when it changed."""
     now = ctx.clock()
     meeting = before.meeting
-    outbox = outbox_document(before.day, notices, now, [webhook_event(meeting, None, now, new_id())], subscriptions)
+    outbox = outbox_document(before.day, notices, now, [webhook_event(meeting, None, now, new_id())], subscriptions,
+                             outlook=outlook)
     ids = {meeting.id}
     ops = [Op("replace", meeting.id, cancelled_document(before, now), before.etag),
            history_op(meeting.id, meeting.customer_id, before.day, before.history_length,

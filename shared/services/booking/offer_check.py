@@ -16,10 +16,11 @@ from shared.rules import availability as engine
 from shared.rules import availability_inputs as inputs
 from shared.rules.availability_explain import Exclusion, Reason
 from shared.rules.availability_pools import Candidate
-from shared.rules.booking import Calendar, employee_calendar, room_calendar
+from shared.rules.booking import Calendar, employee_calendar, outlook_calendar, room_calendar
 from shared.rules.customer_offer import CustomerBooking, refusal
 from shared.rules.local_days import local_date
 from shared.rules.locations import meeting_location, same_location
+from shared.rules.outlook_sync import follows
 from shared.rules.rooms import choose_room, rooms_at
 from shared.services.booking.lookups import Parties
 
@@ -77,18 +78,20 @@ def room_choice(parties: Parties, employee_id: str, start: datetime, meeting_typ
 def customer_check(parties: Parties, employee_id: str, start: datetime, end: datetime,
                    meeting_type: MeetingType | None, buffers: tuple[timedelta, timedelta], room_id: str | None,
                    ignores: Iterable[str] = ()) -> tuple[Check, frozenset[str]]:
-    """The section 20 check of a customer booking, and the room calendars it reads. The engine
-    itself decides: the booking must be one of the slots a customer search would offer now."""
+    """The section 20 check of a customer booking, and the calendars it reads besides the booking's
+    own (the employee's Outlook time, the rooms). The engine itself decides: the booking must be one
+    of the slots a customer search would offer now."""
     text, location = location_of(parties, employee_id, start)
     needs_room = bool(location and location.require_available_room and not room_id)
     rooms = rooms_at(parties.rooms.values(), text) if needs_room else []
     skip = set(ignores)
     schedule = parties.schedules.get(employee_id)
     org = inputs.organization(parties.settings)
+    outlook = outlook_calendar(employee_id) if follows(parties.settings.outlook_sync,
+                                                       parties.employees.get(employee_id)) else None
 
-    def busy(calendar: Calendar | None) -> tuple[engine.Busy, ...]:
-        return tuple(engine.Busy(e.start, e.end, e.counts_toward_cap, e.expires_at, e.buffer_before, e.buffer_after)
-                     for e in (calendar.entries if calendar else ()) if e.ref not in skip)
+    def busy(*calendars: Calendar | None) -> tuple[engine.Busy, ...]:
+        return inputs.busy_of(e for calendar in calendars if calendar for e in calendar.entries if e.ref not in skip)
 
     def check(calendars: Mapping[str, Calendar], at: datetime) -> None:
         if schedule is None:
@@ -97,7 +100,7 @@ def customer_check(parties: Parties, employee_id: str, start: datetime, end: dat
             advisor = dataclasses.replace(
                 inputs.advisor(schedule, Candidate(employee_id), [], parties.settings.max_meeting_time_per_day, []),
                 daily_cap=parties.employee_caps.get(employee_id, parties.settings.max_meeting_time_per_day),
-                busy=busy(calendars.get(employee_calendar(employee_id))))
+                busy=busy(calendars.get(employee_calendar(employee_id)), calendars.get(outlook) if outlook else None))
             engine_rooms = [engine.Room(r.id, busy(calendars.get(room_calendar(r.id)))) for r in rooms]
             found = refusal(org, advisor, engine_rooms,
                             CustomerBooking(start, end, meeting_type, needs_room, *buffers), at)
@@ -109,4 +112,5 @@ def customer_check(parties: Parties, employee_id: str, start: datetime, end: dat
         raise Conflict(f"A customer can book only a time that /time-slots/available offers; this one is not "
                        f"offered: {why}.", extensions={"reasons": codes})
 
-    return check, frozenset(room_calendar(r.id) for r in rooms)
+    # The employee's Outlook time is read in the same query as the calendars (contract section 23).
+    return check, frozenset({*([outlook] if outlook else []), *(room_calendar(r.id) for r in rooms)})

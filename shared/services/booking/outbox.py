@@ -16,6 +16,7 @@ from shared.ports import BatchRejected, Op
 from shared.rules import outbox as rules
 from shared.rules.messaging import Reference
 from shared.rules.notifications import Notice
+from shared.rules.outlook_events import outlook_messages, with_outlook_writes
 from shared.rules.webhooks import wanted
 from shared.services import webhook_delivery
 
@@ -26,17 +27,19 @@ Subscriptions = Sequence[tuple[str, list[str]]]
 def outbox_document(day: str, notices: list[Notice], now: datetime,
                     webhook_events: list[dict[str, Any]] | None = None,
                     subscriptions: Subscriptions | None = None,
-                    id: str | None = None) -> dict[str, Any] | None:
+                    id: str | None = None, outlook: bool = False) -> dict[str, Any] | None:
     """The outbox document of a change's notices and webhook events (shared.rules.webhooks.event),
     or None when there is nothing to send. With the active `subscriptions` known (the booking read
-    them with its configuration), an event nobody subscribes to is left out."""
+    them with its configuration), an event nobody subscribes to is left out. `outlook`: the change
+    goes to its employees' Outlook calendars too (outlookSync TwoWay, shared/rules/outlook_events.py)."""
     events = webhook_events or []
     about = [e["payload"]["data"] for e in events]
     if subscriptions is not None:
         events = wanted(events, list(subscriptions))
-    if not notices and not events:
+    if not notices and not events and not outlook:
         return None
-    return rules.outbox_document(id or new_outbox_id(), day, now, notices, events, about)
+    document = rules.outbox_document(id or new_outbox_id(), day, now, notices, events, about)
+    return with_outlook_writes(document) if outlook else document
 
 
 def new_outbox_id() -> str:
@@ -74,7 +77,8 @@ async def _publish(ctx: Context, outbox: dict[str, Any], subscriptions: Subscrip
     ServiceUnavailable when either did. Every message has the same id on every publication of
     the outbox, so the queues drop what they took before."""
     failures = [error for error in [await _attempt(_notices(ctx, outbox)),
-                                    await _attempt(_deliveries(ctx, outbox, subscriptions))] if error]
+                                    await _attempt(_deliveries(ctx, outbox, subscriptions)),
+                                    await _attempt(_outlook_writes(ctx, outbox))] if error]
     if failures:
         raise failures[0]
 
@@ -90,6 +94,11 @@ async def _attempt(send: Awaitable[None]) -> ServiceUnavailable | None:
 async def _notices(ctx: Context, outbox: dict[str, Any]) -> None:
     if messages := rules.notice_messages(outbox):
         await ctx.publisher.publish(messages)
+
+
+async def _outlook_writes(ctx: Context, outbox: dict[str, Any]) -> None:
+    if messages := outlook_messages(outbox):
+        await ctx.publisher.publish(messages, queue=ctx.settings.OUTLOOK_EVENTS_QUEUE)
 
 
 async def _deliveries(ctx: Context, outbox: dict[str, Any], subscriptions: Subscriptions | None) -> None:
