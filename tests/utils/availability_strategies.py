@@ -5,12 +5,13 @@ the boundaries (a meeting ending exactly at a slot start, now exactly at expiry)
 minority of wild values: odd seconds and microseconds, reversed or empty workdays, DST weekends.
 """
 
+import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from shared.rules.availability import Advisor, Busy, MeetingType, Organization, Room, SlotQuery, Workday
+from shared.rules.availability import Advisor, Busy, BusyKind, MeetingType, Organization, Room, SlotQuery, Workday
 
 # Zones with 60- and 30-minute DST shifts and a quarter-hour offset; base days are their DST weekends.
 ZONES = ["UTC", "Europe/Copenhagen", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe"]
@@ -150,3 +151,23 @@ def scenarios(draw):
         buffer_after=draw(buffers),
     )
     return org, advisors, rooms, query
+
+
+def _as_outlook(item: Busy, kind: BusyKind) -> Busy:
+    """Outlook time as the inputs make it: no buffers, no expiry, never counted toward the cap."""
+    return Busy(item.start, item.end, False, None, kind=kind)
+
+
+@st.composite
+def reports(draw):
+    """A capacity report's search (contract section 25): a customer search of the listed advisors,
+    without rooms, over busy time of every kind (BookMe's, Outlook's busy and workingElsewhere)."""
+    org, advisors, _, query = draw(scenarios())
+    kinds = st.sampled_from([None, None, BusyKind.OUTLOOK, BusyKind.OUTLOOK_ELSEWHERE])
+    advisors = [
+        dataclasses.replace(advisor, busy=tuple(
+            item if (kind := draw(kinds)) is None else _as_outlook(item, kind) for item in advisor.busy))
+        for advisor in advisors
+    ]
+    query = dataclasses.replace(query, customer_initiated=True, require_all=False, require_room=False)
+    return org, advisors, [], query

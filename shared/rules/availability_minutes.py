@@ -1,0 +1,130 @@
+"""Capacity minutes (contract section 25): per advisor and organization-local day, the scheduled
+time and what holds it, taken by the availability engine in the pass that finds the slots
+(`find_slots(..., minutes=Minutes())`), over the same busy time, workdays and local days.
+
+Scheduled time is the available workdays of the day within opening hours; a closing day has
+none. It is split exactly, each instant counted once, in this order of precedence:
+
+- booked: the meeting time of BookMe's meetings and active reservations that count toward the
+  daily cap (a spill, the copy of a late booking's entry in the next day, is counted on its own
+  day only);
+- Outlook busy: Outlook time that holds the advisor for every meeting type;
+- buffers: the buffers around bookings (which the daily cap does not count either), and any
+  other time a booking holds;
+- free: the rest.
+
+So scheduled = booked + outlookBusy + buffer + free. Outlook's workingElsewhere keeps only
+Physical meetings out (contract section 23): the advisor is working, so that time is free, and
+`elsewhere` says how much of the free time it is. Every slot the search offers lies in free time.
+"""
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import TYPE_CHECKING
+
+from shared.rules.availability_intervals import merge
+from shared.rules.availability_model import Advisor, Busy, BusyKind
+from shared.rules.availability_time import span_us, to_us
+
+if TYPE_CHECKING:
+    from shared.rules.availability_search import Search
+
+
+@dataclass(frozen=True, slots=True)
+class DayMinutes:
+    """One advisor's local day, in microseconds: scheduled = booked + outlook_busy + buffer + free."""
+
+    scheduled: int = 0
+    booked: int = 0
+    outlook_busy: int = 0
+    buffer: int = 0
+    free: int = 0
+    elsewhere: int = 0  # the part of `free` the advisor works elsewhere (no Physical meetings)
+
+
+@dataclass
+class Minutes:
+    """What one engine run tallied, per employee and organization-local day of the search window."""
+
+    dates: list[date] = field(default_factory=list)  # every local date of the window, set by the engine
+    days: dict[str, dict[date, DayMinutes]] = field(default_factory=dict)
+
+    def employee(self, employee_id: str) -> list[DayMinutes]:
+        """The employee's minutes for every date of the window (zero for one never tallied)."""
+        found = self.days.get(employee_id, {})
+        return [found.get(day, DayMinutes()) for day in self.dates]
+
+
+class _Cover:
+    """A union of half-open intervals, sorted and merged, that measures its overlap with a span."""
+
+    __slots__ = ("starts", "ends", "before")
+
+    def __init__(self, intervals: Iterable[tuple[int, int]]) -> None:
+        merged = merge(intervals)
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+        self.before = [0]  # the covered length before each interval
+        for start, end in merged:
+            self.before.append(self.before[-1] + end - start)
+
+    def within(self, low: int, high: int) -> int:
+        """How much of [low, high) is covered."""
+        first = bisect_right(self.ends, low)
+        last = bisect_left(self.starts, high)
+        if first >= last:
+            return 0
+        total = self.before[last] - self.before[first]
+        total -= max(0, low - self.starts[first])
+        total -= max(0, self.ends[last - 1] - high)
+        return total
+
+
+def _span(item: Busy) -> tuple[int, int]:
+    return to_us(item.start), to_us(item.end)
+
+
+def _held(item: Busy) -> tuple[int, int]:
+    start, end = _span(item)
+    return start - span_us(item.buffer_before), end + span_us(item.buffer_after)
+
+
+def tally(search: "Search", advisor: Advisor) -> dict[date, DayMinutes]:
+    """The advisor's minutes on each local day of the search window."""
+    now = search.query.now
+    active = [item for item in advisor.busy if item.expires_at is None or now < item.expires_at]
+    booked = [_span(item) for item in active if item.kind is BusyKind.BOOKED and item.counts_toward_cap]
+    outlook = [_span(item) for item in active if item.kind is BusyKind.OUTLOOK]
+    held = [_held(item) for item in active if item.kind is BusyKind.BOOKED]
+    elsewhere = [_span(item) for item in active if item.kind is BusyKind.OUTLOOK_ELSEWHERE]
+    # Each cover adds the next kind in order of precedence; a kind's share is what it adds.
+    covers = [_Cover(booked), _Cover(booked + outlook), _Cover(booked + outlook + held)]
+    covers.append(_Cover([*zip(covers[2].starts, covers[2].ends, strict=True), *elsewhere]) if elsewhere else covers[2])
+    by_weekday: list[list[tuple[time, time]]] = [[] for _ in range(7)]
+    for workday in advisor.workdays:
+        if workday.is_available:
+            by_weekday[workday.day_of_week].append((workday.start, workday.end))
+    found: dict[date, DayMinutes] = {}
+    for item in search.window:
+        day = item.day
+        hours = by_weekday[day.weekday]
+        if item.closed or not hours:
+            found[day.day] = DayMinutes()
+            continue
+        found[day.day] = _day(search, day.day, hours, covers)
+    return found
+
+
+def _day(search: "Search", day: date, hours: Sequence[tuple[time, time]], covers: list[_Cover]) -> DayMinutes:
+    wall, org = search.calendar.wall_us, search.org
+    opening, closing = wall(day, org.opening), wall(day, org.closing, is_end=True)
+    scheduled = merge((max(wall(day, start), opening), min(wall(day, end, is_end=True), closing))
+                      for start, end in hours)
+    total = sum(end - start for start, end in scheduled)
+    booked, up_to_outlook, held, with_elsewhere = (
+        sum(cover.within(start, end) for start, end in scheduled) for cover in covers)
+    return DayMinutes(scheduled=total, booked=booked, outlook_busy=up_to_outlook - booked,
+                      buffer=held - up_to_outlook, free=total - held, elsewhere=with_elsewhere - held)
+
