@@ -76,6 +76,8 @@ def find_slots(org: Organization, advisors: Sequence[Advisor], rooms: Sequence[R
         if excluded is not None:
             if notes is not None:
                 notes.exclude(employee_id, excluded)
+            if minutes is not None:
+                minutes.excluded[employee_id] = excluded
             continue
         for day, starts, types in search.offers(advisor, notes):
             offered = 0

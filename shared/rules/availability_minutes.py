@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import TYPE_CHECKING
 
+from shared.rules.availability_explain import Exclusion
 from shared.rules.availability_intervals import merge
 from shared.rules.availability_model import Advisor, Busy, BusyKind
 from shared.rules.availability_time import span_us, to_us
@@ -50,6 +51,7 @@ class Minutes:
 
     dates: list[date] = field(default_factory=list)  # every local date of the window, set by the engine
     days: dict[str, dict[date, DayMinutes]] = field(default_factory=dict)
+    excluded: dict[str, Exclusion] = field(default_factory=dict)  # advisors the search left out, and why
 
     def employee(self, employee_id: str) -> list[DayMinutes]:
         """The employee's minutes for every date of the window (zero for one never tallied)."""
