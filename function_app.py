@@ -37,6 +37,7 @@ ROUTE_GROUPS = (
     ("meetings", "meetings", "functions.meetings"),
     ("customers", "customers", "functions.customers"),
     ("room_vacancies", "room-vacancies", "functions.room_vacancies"),
+    ("reports", "reports", "functions.reports"),
 )
 
 # Request ids in every log record; traces and metrics when configured (docs/operations.md).

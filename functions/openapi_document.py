@@ -82,6 +82,7 @@ def _responses(endpoint: Endpoint, operation_id: str, schemas: Schemas) -> dict[
             media = "text/calendar" if endpoint.response is str else "application/json"
             schema = schemas.named(schemas.of(endpoint.response, "serialization"), f"{_pascal(operation_id)}Response")
             response["content"] = {media: {"schema": schema}}
+            response["content"].update({other: {"schema": {"type": "string"}} for other in endpoint.media})
         if endpoint.idempotent:
             response["headers"] = IDEMPOTENCY_REPLAYED
         responses[str(status)] = response
@@ -134,7 +135,7 @@ def build_document(version: str, groups: list[RouteGroup] | None = None) -> dict
         lazy_groups.load_all()
     for group in GROUPS if groups is None else groups:
         for endpoint in group.endpoints:
-            if version not in endpoint.versions:
+            if version not in endpoint.versions or not endpoint.documented:
                 continue
             path = "/" + "/".join(part for part in (group.base, endpoint.path) if part)
             paths.setdefault(path, {})[endpoint.method.lower()] = _operation(group, endpoint, schemas)

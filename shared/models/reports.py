@@ -106,6 +106,7 @@ class CapacityReport(ApiModel):
     time_zone: str
     service_group_id: str | None = None
     competence_group_id: str | None = None
+    group_name: str | None = Field(None, description="The service or competence group's name.")
     employee_ids: list[str] = Field(description="The employees reported on, sorted.")
     topic: str | None = Field(description="The topic of the search `slots` counts.")
     meeting_types: list[MeetingType] = Field(description="The meeting types it asks for; empty: every type.")
@@ -144,6 +145,7 @@ class ServiceLevelReport(ApiModel):
     """A service group's target beside what was measured (contract section 25)."""
 
     service_group_id: str
+    service_group_name: str
     from_: str = Field(alias="from", json_schema_extra={"format": "date"})
     to: str = Field(json_schema_extra={"format": "date"})
     time_zone: str

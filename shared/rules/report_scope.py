@@ -58,6 +58,7 @@ class Scope:
     employee_ids: tuple[str, ...]
     topic_id: str | None
     meeting_types: tuple[MeetingType, ...]
+    group_name: str | None = None
 
 
 def capacity_scope(*, service_group_id: str | None, competence_group_id: str | None, employee_ids: Sequence[str],
@@ -78,7 +79,7 @@ def capacity_scope(*, service_group_id: str | None, competence_group_id: str | N
         members = group_rules.members(competence_groups, group_rules.descendants(
             group_rules.children_of(competence_groups), [found.id]))
         return _scope("competenceGroupId", members, _topic(topic_id, found.topic_ids, known_topics),
-                      meeting_types)
+                      meeting_types, found.name)
     unknown = sorted(set(employee_ids) - known_employees)
     if unknown:
         raise invalid("employeeIds", f"Unknown employees: {', '.join(unknown[:10])}.")
@@ -98,7 +99,7 @@ def service_group_scope(group: ServiceGroupDoc, topic_id: str | None, meeting_ty
     for its trigger's topic and meeting types unless others are given."""
     trigger = group.service_trigger
     return _scope("serviceGroupId", set(group.employee_ids), _topic(topic_id, trigger.topic_ids, known_topics),
-                  meeting_types or trigger.meeting_types)
+                  meeting_types or trigger.meeting_types, group.name)
 
 
 def _topic(given: str | None, listed: Sequence[str], known_topics: set[str]) -> str | None:
@@ -113,8 +114,9 @@ def _topic(given: str | None, listed: Sequence[str], known_topics: set[str]) -> 
     return listed[0] if listed else None
 
 
-def _scope(field: str, members: set[str], topic_id: str | None, meeting_types: Sequence[MeetingType]) -> Scope:
+def _scope(field: str, members: set[str], topic_id: str | None, meeting_types: Sequence[MeetingType],
+           group_name: str | None = None) -> Scope:
     if len(members) > MAX_REPORT_EMPLOYEES:
         raise invalid(field, f"A report covers at most {MAX_REPORT_EMPLOYEES:,} employees and this one has "
                              f"{len(members):,}: report on a smaller group, or on employeeIds.")
-    return Scope(tuple(sorted(members)), topic_id, tuple(dict.fromkeys(meeting_types)))
+    return Scope(tuple(sorted(members)), topic_id, tuple(dict.fromkeys(meeting_types)), group_name)

@@ -58,7 +58,7 @@ async def capacity_report(ctx: Context, query: CapacityQuery) -> dict[str, Any]:
                             query.group_by is GroupBy.EMPLOYEE, {e.id: e.name for e in employees}, excluded)
     return {"from": window.first.isoformat(), "to": window.last.isoformat(), "timeZone": settings.zone,
             "serviceGroupId": query.service_group_id, "competenceGroupId": query.competence_group_id,
-            "employeeIds": list(scope.employee_ids), "topic": scope.topic_id,
+            "groupName": scope.group_name, "employeeIds": list(scope.employee_ids), "topic": scope.topic_id,
             "meetingTypes": [kind.value for kind in scope.meeting_types],
             "meetingDuration": format_timespan(duration), "groupBy": query.group_by.value, **found}
 
@@ -86,8 +86,9 @@ async def service_level_report(ctx: Context, query: ServiceLevelQuery) -> dict[s
         documents = await bookings
     since = {m.employee_id: m.date_assigned for m in group.memberships}
     return {
-        "serviceGroupId": group.id, "from": window.first.isoformat(), "to": window.last.isoformat(),
-        "timeZone": settings.zone, "measuredAt": format_utc(now), "topic": scope.topic_id,
+        "serviceGroupId": group.id, "serviceGroupName": group.name, "from": window.first.isoformat(),
+        "to": window.last.isoformat(), "timeZone": settings.zone, "measuredAt": format_utc(now),
+        "topic": scope.topic_id,
         "serviceLevel": service_level.target(group.service_level),
         "measured": service_level.measured(service_level.lead_times(documents, since), group.service_level),
         "firstFreeSlot": None if first_free is None else {

@@ -37,7 +37,7 @@ def test_a_service_group_is_searched_for_its_one_trigger_topic_and_types_unless_
     group = ServiceGroupDoc(id=str(uuid.uuid4()), name="Kundeservice", memberships=members(bob, amy),
                             service_trigger=ServiceTrigger(topic_ids=[t1, gone], meeting_types=["Online"]))
     scope = report_scope.service_group_scope(group, None, [], {t1, t2})
-    assert scope == report_scope.Scope(tuple(sorted([amy, bob])), t1, ("Online",))
+    assert scope == report_scope.Scope(tuple(sorted([amy, bob])), t1, ("Online",), "Kundeservice")
     assert report_scope.service_group_scope(group, t2, ["Physical"], {t1, t2}).topic_id == t2
     assert report_scope.service_group_scope(group, t2, ["Physical"], {t1, t2}).meeting_types == ("Physical",)
 
