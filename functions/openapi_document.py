@@ -82,7 +82,10 @@ def _responses(endpoint: Endpoint, operation_id: str, schemas: Schemas) -> dict[
             media = "text/calendar" if endpoint.response is str else "application/json"
             schema = schemas.named(schemas.of(endpoint.response, "serialization"), f"{_pascal(operation_id)}Response")
             response["content"] = {media: {"schema": schema}}
-            response["content"].update({other: {"schema": {"type": "string"}} for other in endpoint.media})
+            for other in endpoint.media:
+                text = schemas.named({"type": "string", "description": f"The answer as {other}."},
+                                     f"{_pascal(operation_id)}{_pascal(other.split('/')[-1]).capitalize()}")
+                response["content"][other] = {"schema": text}
         if endpoint.idempotent:
             response["headers"] = IDEMPOTENCY_REPLAYED
         responses[str(status)] = response
