@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from shared.rules.availability_explain import Notes, Reason
-from shared.rules.availability_minutes import DayMinutes, Minutes, tally
+from shared.rules.availability_minutes import DayMinutes, Minutes, tally, window_days
 from shared.rules.availability_model import (
     TYPE_ORDER,
     Advisor,
@@ -109,8 +109,9 @@ def count_minutes(org: Organization, advisors: Sequence[Advisor], query: SlotQue
 
 def _tally(search: Search, advisors: Sequence[Advisor], minutes: Minutes) -> None:
     minutes.dates = [item.day.day for item in search.window]
+    days = window_days(search)
     for advisor in advisors:
-        minutes.days[advisor.employee_id] = tally(search, advisor)
+        minutes.days[advisor.employee_id] = tally(search, advisor, days)
 
 
 def _joint_slots(search: Search, advisors: Sequence[Advisor], query: SlotQuery, notes: Notes | None) -> list[Slot]:

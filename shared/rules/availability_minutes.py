@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from shared.rules.availability_explain import Exclusion
 from shared.rules.availability_intervals import merge
@@ -33,9 +33,10 @@ if TYPE_CHECKING:
     from shared.rules.availability_search import Search
 
 
-@dataclass(frozen=True, slots=True)
-class DayMinutes:
-    """One advisor's local day, in microseconds: scheduled = booked + outlook_busy + buffer + free."""
+class DayMinutes(NamedTuple):
+    """One advisor's local day, in microseconds: scheduled = booked + outlook_busy + buffer + free.
+    A tuple of integers: a report keeps one per advisor and day while the engine makes the slots,
+    and the garbage collector need not walk tuples of plain numbers."""
 
     scheduled: int = 0
     booked: int = 0
@@ -50,13 +51,15 @@ class Minutes:
     """What one engine run tallied, per employee and organization-local day of the search window."""
 
     dates: list[date] = field(default_factory=list)  # every local date of the window, set by the engine
-    days: dict[str, dict[date, DayMinutes]] = field(default_factory=dict)
+    days: dict[str, list[DayMinutes]] = field(default_factory=dict)  # per employee, one per date
     excluded: dict[str, Exclusion] = field(default_factory=dict)  # advisors the search left out, and why
 
     def employee(self, employee_id: str) -> list[DayMinutes]:
         """The employee's minutes for every date of the window (zero for one never tallied)."""
-        found = self.days.get(employee_id, {})
-        return [found.get(day, DayMinutes()) for day in self.dates]
+        return self.days.get(employee_id) or [NOTHING] * len(self.dates)
+
+
+NOTHING = DayMinutes()
 
 
 class _Cover:
@@ -93,40 +96,74 @@ def _held(item: Busy) -> tuple[int, int]:
     return start - span_us(item.buffer_before), end + span_us(item.buffer_after)
 
 
-def tally(search: "Search", advisor: Advisor) -> dict[date, DayMinutes]:
-    """The advisor's minutes on each local day of the search window."""
+@dataclass(frozen=True, slots=True)
+class WindowDay:
+    """A local day of the window with its opening hours, in epoch microseconds."""
+
+    day: date
+    weekday: int
+    closed: bool
+    opening: int
+    closing: int
+
+
+def window_days(search: "Search") -> list[WindowDay]:
+    """The search window's days, worked out once for every advisor of a search."""
+    wall, org = search.calendar.wall_us, search.org
+    return [WindowDay(item.day.day, item.day.weekday, item.closed, wall(item.day.day, org.opening),
+                      wall(item.day.day, org.closing, is_end=True)) for item in search.window]
+
+
+def tally(search: "Search", advisor: Advisor, days: Sequence[WindowDay]) -> list[DayMinutes]:
+    """The advisor's minutes on each local day of the search window (`days`, from window_days)."""
     now = search.query.now
     active = [item for item in advisor.busy if item.expires_at is None or now < item.expires_at]
     booked = [_span(item) for item in active if item.kind is BusyKind.BOOKED and item.counts_toward_cap]
     outlook = [_span(item) for item in active if item.kind is BusyKind.OUTLOOK]
-    held = [_held(item) for item in active if item.kind is BusyKind.BOOKED]
     elsewhere = [_span(item) for item in active if item.kind is BusyKind.OUTLOOK_ELSEWHERE]
-    # Each cover adds the next kind in order of precedence; a kind's share is what it adds.
-    covers = [_Cover(booked), _Cover(booked + outlook), _Cover(booked + outlook + held)]
-    covers.append(_Cover([*zip(covers[2].starts, covers[2].ends, strict=True), *elsewhere]) if elsewhere else covers[2])
+    # Bookings hold more than their meeting time only with buffers, or when they do not count (spills).
+    beyond = [_held(item) for item in active if item.kind is BusyKind.BOOKED
+              and (item.buffer_before or item.buffer_after or not item.counts_toward_cap)]
+    # Each cover adds the next kind in order of precedence, so a kind's share is what its cover
+    # adds; a cover that adds nothing is the one before, and measured once.
+    covers = [_Cover(booked)]
+    covers.append(_Cover(booked + outlook) if outlook else covers[-1])
+    covers.append(_Cover(booked + outlook + beyond) if beyond else covers[-1])
+    covers.append(_Cover([*zip(covers[-1].starts, covers[-1].ends, strict=True), *elsewhere]) if elsewhere
+                  else covers[-1])
     by_weekday: list[list[tuple[time, time]]] = [[] for _ in range(7)]
     for workday in advisor.workdays:
         if workday.is_available:
             by_weekday[workday.day_of_week].append((workday.start, workday.end))
-    found: dict[date, DayMinutes] = {}
-    for item in search.window:
-        day = item.day
-        hours = by_weekday[day.weekday]
+    wall = search.calendar.wall_us
+    found: list[DayMinutes] = []
+    for item in days:
+        hours = by_weekday[item.weekday]
         if item.closed or not hours:
-            found[day.day] = DayMinutes()
+            found.append(NOTHING)
             continue
-        found[day.day] = _day(search, day.day, hours, covers)
+        spans = [(max(wall(item.day, start), item.opening), min(wall(item.day, end, is_end=True), item.closing))
+                 for start, end in hours]
+        scheduled = merge(spans) if len(spans) > 1 else [span for span in spans if span[0] < span[1]]
+        found.append(_split(scheduled, covers) if scheduled else NOTHING)
     return found
 
 
-def _day(search: "Search", day: date, hours: Sequence[tuple[time, time]], covers: list[_Cover]) -> DayMinutes:
-    wall, org = search.calendar.wall_us, search.org
-    opening, closing = wall(day, org.opening), wall(day, org.closing, is_end=True)
-    scheduled = merge((max(wall(day, start), opening), min(wall(day, end, is_end=True), closing))
-                      for start, end in hours)
-    total = sum(end - start for start, end in scheduled)
-    booked, up_to_outlook, held, with_elsewhere = (
-        sum(cover.within(start, end) for start, end in scheduled) for cover in covers)
-    return DayMinutes(scheduled=total, booked=booked, outlook_busy=up_to_outlook - booked,
-                      buffer=held - up_to_outlook, free=total - held, elsewhere=with_elsewhere - held)
-
+def _split(scheduled: list[tuple[int, int]], covers: list[_Cover]) -> DayMinutes:
+    """The scheduled time split by the covers, in order of precedence (plain loops: this runs for
+    every advisor and day of a report)."""
+    total = 0
+    for start, end in scheduled:
+        total += end - start
+    measured = [0, 0, 0, 0]
+    previous, value = None, 0
+    for index, cover in enumerate(covers):
+        if cover is not previous:
+            previous, value = cover, 0
+            if cover.starts:
+                for start, end in scheduled:
+                    value += cover.within(start, end)
+        measured[index] = value
+    booked, up_to_outlook, held, with_elsewhere = measured
+    return DayMinutes(total, booked, up_to_outlook - booked, held - up_to_outlook, total - held,
+                      with_elsewhere - held)

@@ -35,7 +35,7 @@ MINUTE = span_us(timedelta(minutes=1))
 
 
 def in_minutes(day: DayMinutes) -> dict[str, float]:
-    return {name: getattr(day, name) / MINUTE for name in DayMinutes.__slots__}
+    return {name: value / MINUTE for name, value in day._asdict().items()}
 
 
 def monday(org, *advisors_, start="2025-10-06 00:00", end="2025-10-07 00:00"):
@@ -121,7 +121,7 @@ def test_minutes_are_the_naive_answer_and_leave_the_slots_unchanged(scenario):
     for each in advisors:
         tallied = dict(zip(found.dates, found.employee(each.employee_id), strict=True))
         expected = naive_minutes(org, each, window)
-        assert {day: dataclasses.asdict(minutes_) for day, minutes_ in tallied.items()} == expected
+        assert {day: minutes_._asdict() for day, minutes_ in tallied.items()} == expected
 
 
 @examples(120)
