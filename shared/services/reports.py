@@ -13,6 +13,7 @@ from shared.models.reports import CapacityQuery, GroupBy, ServiceLevelQuery
 from shared.models.time_slots import MAX_LOOK_FORWARD, AvailableSlotsQuery, EmployeeType
 from shared.rules import availability as engine
 from shared.rules import capacity, report_scope, service_level
+from shared.rules.availability_explain import Exclusion
 from shared.rules.report_scope import MAX_CAPACITY_DAYS, MAX_SERVICE_LEVEL_DAYS, Scope
 from shared.rules.timespan import format_timespan
 from shared.services import slot_search
@@ -47,7 +48,7 @@ async def capacity_report(ctx: Context, query: CapacityQuery) -> dict[str, Any]:
     search = customer_search(scope, window.start, window.end, query.meeting_duration)
     minutes = engine.Minutes(dates=[window.first + timedelta(days=n) for n in range(window.days)])
     slots: list[engine.Slot] = []
-    excluded: dict = {}
+    excluded: dict[str, Exclusion] = {}
     topics = {topic.id: topic for topic in slot_search.config_items(config, kinds.TOPIC)}
     duration = slot_search.meeting_duration(query.meeting_duration, topics.get(scope.topic_id))
     if scope.employee_ids:  # a search that lists nobody would search everyone
