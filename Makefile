@@ -5,12 +5,11 @@ PYTHON_BOOT ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 INFRA_VENV ?= .venv-infra
-ROLES ?= BookMe.Config BookMe.Admin
 LOAD_SECONDS ?= 60
 LOAD_USERS ?= 40
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test token bench load lint openapi clean browser fuzz
+.PHONY: setup run test token demo-day bench load lint openapi clean browser fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
@@ -43,20 +42,31 @@ run: setup
 test: setup lint browser
 	$(PY) -m pytest
 
-# Schemathesis against both served OpenAPI documents with a larger budget than `make test`
-# (FUZZ_EXAMPLES generated requests per operation and mode; make test uses 3).
+# Schemathesis against both served OpenAPI documents, with its default phases (examples,
+# coverage, fuzzing, stateful) and a larger budget than `make test`: FUZZ_EXAMPLES generated
+# requests per operation (make test uses 5); FUZZ_SEED=n makes generation random from seed n.
 FUZZ_EXAMPLES ?= 100
+FUZZ_SEED ?=
 fuzz: setup
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/api/test_conformance.py --timeout=3600
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest tests/api/test_conformance.py --timeout=3600
 
+# A bearer token the local app accepts: every role, those of ROLES="BookMe.Config ..." when
+# given, none with ROLES="".
 token: $(VENV)/.installed
-	@$(PY) -m tools.localstack token --roles "$(ROLES)"
+	@$(PY) -m tools.localstack token $(if $(filter undefined,$(origin ROLES)),,--roles "$(ROLES)")
+
+# The README's sample day: the next Thursday on which the demo bank is open (YYYY-MM-DD).
+demo-day: $(VENV)/.installed
+	@$(PY) -m tools.localstack demo-day
 
 bench: setup
 	$(PY) -m bench.bench_availability
 	$(PY) -m bench.bench_availability_http
 	$(PY) -m bench.bench_booking
 	$(PY) -m bench.bench_webhooks
+	$(PY) -m bench.bench_json_input
+	$(PY) -m bench.bench_outbox_sizes
+	$(PY) -m bench.bench_outlook
 	$(PY) -m bench.bench_cold_start
 
 # Many concurrent users against a fresh local stack (loopback only), then a consistency scan;

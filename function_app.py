@@ -3,6 +3,7 @@
 import azure.functions as func
 
 from functions import (
+    chores,
     health,
     lazy_groups,
     notifications,
@@ -10,7 +11,6 @@ from functions import (
     outlook_events,
     outlook_notifications,
     outlook_sync,
-    reservations_cleanup,
     webhook_delivery,
 )
 from shared import telemetry
@@ -45,8 +45,8 @@ telemetry.configure()
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for module in (health, reservations_cleanup, notifications, webhook_delivery, openapi, outlook_notifications,
-               outlook_sync, outlook_events):
+for module in (health, chores, notifications, webhook_delivery, openapi, outlook_notifications, outlook_sync,
+               outlook_events):
     app.register_functions(module.bp)
 for name, base, module in ROUTE_GROUPS:
     app.register_functions(lazy_groups.blueprint(name, base, module))

@@ -28,7 +28,7 @@ from shared.models.directory import Employee, MeetingTopic
 from shared.models.groups import CompetenceGroupWrite
 from shared.models.schedules import DayOfWeek, EmployeeSchedule
 from shared.rules.timespan import format_timespan
-from tests.utils.stack import start_stack, stop_stack
+from tests.utils.stack import start_stack, stop_stack, timer_schedules
 from tests.utils.tokens import bearer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,9 +124,7 @@ def main() -> None:
     shift = _shift(bank)
     with tempfile.TemporaryDirectory() as tmp:
         # Rare timer schedules, so background queries do not mix into the request counts.
-        rare = "0 0 3 1 1 *"
-        stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", "RESERVATION_CLEANUP_SCHEDULE": rare,
-                                        "OUTLOOK_RECONCILE_SCHEDULE": rare, "OUTLOOK_SUBSCRIPTIONS_SCHEDULE": rare})
+        stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", **timer_schedules("0 0 3 1 1 *")})
         try:
             from shared.bootstrap import build_runtime
             from shared.settings import Settings

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.utils.stack import start_stack, stop_stack
+from tests.utils.stack import start_stack, stop_stack, timer_schedules
 from tests.utils.tokens import bearer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,8 +154,15 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
         results: dict[str, list[dict]] = defaultdict(list)
         for n, near in zip(range(5), weekdays_ahead(), strict=False):
             start = day + timedelta(days=n, hours=9)
-            await meetings.create_meeting(ctx, MeetingCreate.model_validate(meeting(advisors[1], start)))
+            booked = await meetings.create_meeting(ctx, MeetingCreate.model_validate(meeting(advisors[1], start)))
             results["employee booking, explicit times"].append(split())
+            later = start + timedelta(hours=1)
+            await meetings.patch_meeting(ctx, booked.item.id, retimed(later), None)
+            results["change within the day (new time)"].append(split())
+            await meetings.patch_meeting(ctx, booked.item.id, retimed(later + timedelta(days=30)), None)
+            results["move to another day"].append(split())
+            await meetings.cancel_meeting(ctx, booked.item.id, None)
+            results["cancellation"].append(split())
             body = meeting(advisors[1], start + timedelta(hours=4))
             raw = json.dumps(body).encode()
 
@@ -182,6 +189,12 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
         return {name: {key: statistics.mean(r[key] for r in runs) for key in runs[0]} for name, runs in results.items()}
     finally:
         await client.close()
+
+
+def retimed(start: datetime) -> list[dict]:
+    """The JSON Patch that gives a meeting a new half hour at `start`."""
+    return [{"op": "replace", "path": "/startDate", "value": iso(start)},
+            {"op": "replace", "path": "/endDate", "value": iso(start + timedelta(minutes=30))}]
 
 
 def weekdays_ahead():
@@ -226,7 +239,7 @@ def main() -> None:
     advisors = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench-advisor-{n}")) for n in range(ADVISORS)]
     results: dict = {"setup": {"advisors": ADVISORS, "bookings": args.bookings, "rounds": args.rounds}, "runs": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", "RESERVATION_CLEANUP_SCHEDULE": "0 0 0 1 1 *"})
+        stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", **timer_schedules("0 0 0 1 1 *")})
         try:
             from shared.settings import Settings
 

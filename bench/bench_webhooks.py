@@ -1,5 +1,6 @@
 """Webhook delivery through the local host: latency from the committed booking to the
-receiver, what a subscription adds to a booking, and what each retry costs.
+receiver, what a subscription adds to a booking, what each retry costs, and what reading a
+delivery's content through its reference costs.
 
     python -m bench.bench_webhooks [--bookings 200]
 
@@ -11,11 +12,14 @@ books one meeting at a time (each on its own day) in four phases:
   down       the receiver refuses every request (503): bookings must not slow down; each
              retry's Cosmos requests and its delay against the schedule are measured while
              nothing else runs;
-  slow       the receiver answers after longer than WEBHOOK_TIMEOUT: bookings must not slow down.
+  slow       the receiver answers after longer than WEBHOOK_TIMEOUT: bookings must not slow down;
+  reference  a queue message names the event in its outbox document: the sizes of the message and
+             of that document, and the single-partition read each delivery makes of it, timed.
 Cosmos requests are counted by the local Cosmos server. Writes .local/bench/webhooks.json.
 """
 
 import argparse
+import asyncio
 import json
 import statistics
 import tempfile
@@ -28,7 +32,7 @@ from pathlib import Path
 import httpx
 
 from shared.models.common import parse_utc
-from tests.utils.stack import start_stack, stop_stack
+from tests.utils.stack import start_stack, stop_stack, timer_schedules
 from tests.utils.tokens import bearer
 from tests.utils.webhook_receiver import ReceiverThread
 
@@ -99,9 +103,12 @@ def run(stack, bookings: int) -> dict:
     wanted = set(ids)
     got = receiver.wait_for(lambda r: len({x.payload["data"]["id"] for x in r} & wanted) == len(wanted))
     arrivals = [r.at - parse_utc(r.payload["timestamp"]).timestamp() for r in got if r.payload["data"]["id"] in wanted]
+    per_delivery = (bench.cosmos_requests() - before) / bookings
     results["fast"] = {"booking": ms(latencies), "event_latency_commit_to_receiver": ms(arrivals),
-                       "cosmos_requests_per_booking_and_delivery": round(
-                           (bench.cosmos_requests() - before) / bookings, 2)}
+                       "cosmos_requests_per_booking_and_delivery": round(per_delivery, 2),
+                       # the pending entry's delete, the subscription and the outbox document read by the delivery
+                       "cosmos_requests_a_delivery_adds": round(per_delivery - results["none"][
+                           "cosmos_requests_per_booking"], 2)}
 
     receiver.receiver.failures = 10 ** 9  # from now on every request gets a 503
     latencies, ids = bench.book(bookings // 2)
@@ -128,16 +135,47 @@ def run(stack, bookings: int) -> dict:
     results["slow"] = {"booking": ms(latencies)}
     bench.unsubscribe(subscription)
     receiver.close()
+    results["reference"] = asyncio.run(reference_cost(stack, ids[0]))
     return results
+
+
+async def reference_cost(stack, meeting_id: str, reads: int = 200) -> dict:
+    """What a delivery pays for carrying a reference: one single-partition read of the outbox document."""
+    from shared.bootstrap import build_runtime
+    from shared.rules.messaging import Reference
+    from shared.rules.webhooks import delivery_messages
+    from shared.settings import Settings
+
+    runtime = build_runtime(Settings(**{k: v for k, v in stack.env.items() if k in Settings.model_fields}))
+    try:
+        bookings = runtime.context.bookings
+        (meeting,) = await bookings.find(meeting_id, ["meeting"])
+        # Every outbox document expires before the year 3000: the cleanup's query finds them all.
+        outbox = next(d for d in await bookings.expired_outbox(datetime(3000, 1, 1, tzinfo=UTC))
+                      if d.get("meetingId") == meeting_id)
+        (message,) = delivery_messages(Reference(outbox["pk"], outbox["id"]), outbox["webhookEvents"],
+                                       [("subscription", EVENTS)])
+        timings = []
+        for _ in range(reads):
+            started = time.perf_counter()
+            await bookings.day(outbox["pk"], [outbox["id"]])
+            timings.append(time.perf_counter() - started)
+        stored = {k: v for k, v in outbox.items() if not k.startswith("_")}
+        return {"message_bytes": len(json.dumps(message).encode()),
+                "outbox_document_bytes": len(json.dumps(stored, ensure_ascii=False).encode()),
+                "meeting_document_bytes": len(json.dumps(meeting, ensure_ascii=False).encode()),
+                "outbox_read": ms(timings)}
+    finally:
+        await runtime.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bookings", type=int, default=200)
     args = parser.parse_args()
-    schedule = ",".join(["00:00:02"] * 60)
+    schedule = ",".join(["00:00:02"] * 9)  # the most a schedule may have: ten attempts
     with tempfile.TemporaryDirectory() as tmp:
-        stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", "RESERVATION_CLEANUP_SCHEDULE": "0 0 0 1 1 *",
+        stack = start_stack(Path(tmp), {"BOOKME_DEMO_DATA": "false", **timer_schedules("0 0 0 1 1 *"),
                                         "WEBHOOK_RETRY_SCHEDULE": schedule, "WEBHOOK_TIMEOUT": "00:00:02"})
         try:
             results = run(stack, args.bookings)

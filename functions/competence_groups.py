@@ -1,14 +1,12 @@
 """/bookme/config/competence-groups (V3): who can serve which topics and customer types."""
 
-from typing import Any
-
 from functions.http import Reply
 from functions.routing import Call, RouteGroup
 from shared.auth import Role
 from shared.bootstrap import get_context
-from shared.models.common import Uuid
-from shared.models.groups import CompetenceGroup, CompetenceGroupWrite, EmployeeCompetenceGroup
+from shared.models.groups import CompetenceGroup, CompetenceGroupWrite, EmployeeCompetenceGroup, Ids
 from shared.models.labels import LabelsQuery
+from shared.rules.patching import JsonPatch
 from shared.services import groups
 
 group = RouteGroup("competence_groups", "bookme/config/competence-groups", versions=("v3",))
@@ -26,14 +24,14 @@ async def get_employee_competence_groups(call: Call):
     return await groups.employee_competence_groups(await get_context(), call.params["employeeId"])
 
 
-@group.patch("employee/{employeeId}/add", role=Role.CONFIG, body=list[Uuid], response=list[EmployeeCompetenceGroup])
+@group.patch("employee/{employeeId}/add", role=Role.CONFIG, body=Ids, response=list[EmployeeCompetenceGroup])
 async def add_employee_to_competence_groups(call: Call):
     """Add an employee to competence groups; returns the employee's groups."""
     ctx = await get_context()
     return await groups.change_competence_memberships(ctx, call.params["employeeId"], call.body, add=True)
 
 
-@group.patch("employee/{employeeId}/remove", role=Role.CONFIG, body=list[Uuid],
+@group.patch("employee/{employeeId}/remove", role=Role.CONFIG, body=Ids,
              response=list[EmployeeCompetenceGroup])
 async def remove_employee_from_competence_groups(call: Call):
     """Remove an employee from competence groups; returns the employee's groups."""
@@ -53,7 +51,7 @@ async def create_competence_group(call: Call):
     return Reply(await groups.create_competence_group(await get_context(), call.body), 201)
 
 
-@group.patch("{id}", role=Role.CONFIG, body=list[dict[str, Any]], response=CompetenceGroup)
+@group.patch("{id}", role=Role.CONFIG, body=JsonPatch, response=CompetenceGroup)
 async def patch_competence_group(call: Call):
     """Update a competence group with JSON Patch (name, employeeIds, customerTypeIds, topicIds,
     childGroupIds, labels)."""

@@ -1,7 +1,5 @@
 """/bookme/config/employee-schedules (V3): each advisor's working week."""
 
-from typing import Any
-
 from pydantic import Field
 
 from functions.http import Reply
@@ -10,6 +8,7 @@ from shared.auth import Role
 from shared.bootstrap import get_context
 from shared.models.common import ApiModel, Uuid
 from shared.models.schedules import ActualEmployeeSchedule, EmployeeSchedule, EmployeeScheduleWrite
+from shared.rules.patching import JsonPatch
 from shared.services import crud, schedules
 
 group = RouteGroup("employee_schedules", "bookme/config/employee-schedules", versions=("v3",))
@@ -43,7 +42,7 @@ async def create_employee_schedule(call: Call):
     return Reply(await schedules.create_schedule(await get_context(), call.body), 201)
 
 
-@group.patch("{id}", role=Role.CONFIG, body=list[dict[str, Any]], response=EmployeeSchedule)
+@group.patch("{id}", role=Role.CONFIG, body=JsonPatch, response=EmployeeSchedule)
 async def patch_employee_schedule(call: Call):
     """Update an employee schedule with JSON Patch (RFC 6902)."""
     return await schedules.patch_schedule(await get_context(), call.params["id"], call.body, call.if_match)

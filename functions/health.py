@@ -4,7 +4,7 @@ import json
 
 import azure.functions as func
 
-from functions.http import problem, with_request_id
+from functions.http import asked_path, problem, with_request_id
 
 bp = func.Blueprint()
 
@@ -20,4 +20,4 @@ async def health(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="{*path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 @with_request_id
 async def not_found(req: func.HttpRequest) -> func.HttpResponse:
-    return problem(404, "Not Found", f"No resource at /api/{req.route_params.get('path', '')[:200]!r}.")
+    return problem(404, "Not Found", f"No resource at {asked_path(req.url)}.")

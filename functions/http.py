@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import azure.functions as func
 from pydantic import BaseModel
@@ -83,6 +84,12 @@ def problem(status: int, title: str, detail: str, errors: dict | None = None, he
     )
 
 
+def asked_path(url: str) -> str:
+    """The request's path as the client sent it: percent-encoded (so no control character is
+    echoed), without the query (which may hold personal data), cut to 200 characters."""
+    return urlsplit(url).path[:200]
+
+
 def error_response(error: Exception) -> func.HttpResponse:
     """Every failure of every handler comes out here."""
     if isinstance(error, BookMeError):
@@ -98,6 +105,18 @@ def error_response(error: Exception) -> func.HttpResponse:
     # among them) quote the values they failed on, and those may be personal data.
     log.error("Unhandled %s:\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
     return problem(500, "Internal Server Error", "The server failed unexpectedly.")
+
+
+def next_page_url(url: str, token: str) -> str:
+    """The next page's URL, relative to the host (so it holds behind API Management): the request's
+    path and query with the continuation token of the next page."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    from shared.rules.paging import TOKEN_PARAMETER
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() != TOKEN_PARAMETER.lower()]
+    return f"{parts.path}?{urlencode([*query, (TOKEN_PARAMETER, token)])}"
 
 
 def keyed_reply(answer: Any) -> Reply:

@@ -1,7 +1,5 @@
 """/bookme/config/locations (V3): where meetings are held and how rooms are booked there."""
 
-from typing import Any
-
 from pydantic import Field
 
 from functions.http import Reply
@@ -10,6 +8,7 @@ from shared.auth import Role
 from shared.bootstrap import get_context
 from shared.models.common import ApiModel, Line
 from shared.models.locations import Location, LocationWrite
+from shared.rules.patching import JsonPatch
 from shared.services import crud, locations
 
 group = RouteGroup("locations", "bookme/config/locations", versions=("v3",))
@@ -40,7 +39,7 @@ async def create_location(call: Call):
     return Reply(await locations.create_location(await get_context(), call.body), 201)
 
 
-@group.patch("{id}", role=Role.CONFIG, body=list[dict[str, Any]], response=Location)
+@group.patch("{id}", role=Role.CONFIG, body=JsonPatch, response=Location)
 async def patch_location(call: Call):
     """Update a location with JSON Patch (RFC 6902)."""
     return await locations.patch_location(await get_context(), call.params["id"], call.body, call.if_match)

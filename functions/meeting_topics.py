@@ -14,8 +14,10 @@ group = RouteGroup("meeting_topics", "meeting-topics")
 
 
 class TopicQuery(ApiModel):
-    is_customer: bool = Field(description="Whether the request is made for a customer.")
-    customer_type_id: Uuid | None = None
+    is_customer: bool = Field(examples=[True], description=(
+        "Required. true: only the topics available to customers; false: every topic."))
+    customer_type_id: Uuid | None = Field(default=None, description=(
+        "Only topics for this customer type (those that list it, or list no customer type)."))
 
 
 @group.get(query=TopicQuery, response=list[MeetingTopic])

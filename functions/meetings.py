@@ -1,11 +1,11 @@
 """/meetings: book, read, list, patch (RFC 6902), cancel, and the iCal invitation."""
 
 from dataclasses import replace
-from typing import Any
 
 import azure.functions as func
+from pydantic import Field
 
-from functions.http import keyed_reply, quote_etag
+from functions.http import Reply, keyed_reply, next_page_url, quote_etag
 from functions.request_parsing import parse_body
 from functions.routing import Call, RouteGroup
 from shared import telemetry
@@ -14,25 +14,40 @@ from shared.bootstrap import get_context
 from shared.models.common import ApiModel, UtcDateTime, Uuid
 from shared.models.history import HistoryRecord
 from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingListItem
+from shared.ports import MeetingFilters
+from shared.rules import paging
 from shared.rules.cpr_access import check_patch_reads, shown_to
+from shared.rules.patching import JsonPatch
 from shared.services import idempotency, meeting_history, meetings
 
 group = RouteGroup("meetings", "meetings")
 
 
 class MeetingQuery(ApiModel):
-    time_slot_id: Uuid | None = None
-    employee_id: Uuid | None = None
-    start_date_modified: UtcDateTime | None = None
-    end_date_modified: UtcDateTime | None = None
+    time_slot_id: Uuid | None = Field(default=None, description="Only the meeting booked from this reservation.")
+    employee_id: Uuid | None = Field(default=None, description="Only meetings of this employee, as the primary or "
+                                                               "an additional employee.")
+    start_date_modified: UtcDateTime | None = Field(default=None, description=(
+        "Only meetings changed at or after this instant, ISO 8601 (without an offset it is UTC)."))
+    end_date_modified: UtcDateTime | None = Field(default=None, description=(
+        "Only meetings changed at or before this instant, ISO 8601."))
+    continuation_token: str | None = Field(
+        None, max_length=200, description="Where the page starts: taken from the `Link` header's "
+        "`rel=\"next\"` URL of the previous page, never built by hand.")
+    page_size: int = Field(paging.PAGE_LIMIT, ge=1, le=paging.PAGE_LIMIT,
+                           description=f"At most this many meetings in the answer (1 to {paging.PAGE_LIMIT}).")
 
 
-@group.get(query=MeetingQuery, response=list[MeetingListItem])
+@group.get(query=MeetingQuery, response=list[MeetingListItem],
+           description=f"Ordered by `startDate`, then `id`, at most {paging.PAGE_LIMIT} a page. When more "
+                       "match, the `Link` header gives the next page: `<url>; rel=\"next\"`.")
 async def list_meetings(call: Call):
     """List meetings; employeeId matches the primary or an additional employee. No CPR numbers."""
     q = call.query
-    return await meetings.list_meetings(await get_context(), q.time_slot_id, q.employee_id, q.start_date_modified,
-                                        q.end_date_modified)
+    filters = MeetingFilters(q.time_slot_id, q.employee_id, q.start_date_modified, q.end_date_modified)
+    page = await meetings.list_meetings(await get_context(), filters, q.continuation_token, q.page_size)
+    headers = {"Link": f'<{next_page_url(call.request.url, page.next_token)}>; rel="next"'} if page.next_token else {}
+    return Reply(page.items, headers=headers)
 
 
 @group.get("{id}", response=Meeting)
@@ -53,7 +68,7 @@ async def create_meeting(call: Call):
     return keyed_reply(replace(answer, body=shown_to(answer.body, call.principal.roles)))
 
 
-@group.patch("{id}", body=list[dict[str, Any]], response=Meeting, idempotent=True)
+@group.patch("{id}", body=JsonPatch, response=Meeting, idempotent=True)
 async def patch_meeting(call: Call):
     """Change a meeting with JSON Patch; time, employee and room changes are checked for conflicts.
     Accepts Idempotency-Key. Reading `/cpr` (test, or copy/move from it) needs BookMe.Admin or

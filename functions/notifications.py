@@ -18,9 +18,9 @@ async def notifications_mail(msg: func.ServiceBusMessage) -> None:
     properties = msg.application_properties or {}
     with telemetry.message_scope("notifications.deliver", properties, **{
             "messaging.message.id": msg.message_id or "", "messaging.delivery_count": msg.delivery_count or 0}):
-        # A mail server failure or an unreadable message raises: Service Bus delivers it again and
-        # dead-letters it after maxDeliveryCount (10; infra/app/servicebus.bicep).
-        await notifications.deliver(await get_context(), msg.get_body())
+        # A mail server failure raises, so Service Bus delivers it again; on the 10th delivery, or at
+        # once when it cannot be read, the message goes to the set-aside queue with the reason.
+        await notifications.handle(await get_context(), msg.message_id or "", msg.get_body(), msg.delivery_count or 1)
     if msg.enqueued_time_utc is not None:
         enqueued = msg.enqueued_time_utc if msg.enqueued_time_utc.tzinfo else msg.enqueued_time_utc.replace(tzinfo=UTC)
         telemetry.measure("bookme.notification_lag", (datetime.now(UTC) - enqueued).total_seconds())

@@ -8,6 +8,7 @@ import functools
 import html
 import json
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,10 +57,18 @@ _INIT = """window.ui = SwaggerUIBundle({
 
 
 @functools.cache
-def _document_json(version: str) -> str:
+def _document(version: str) -> dict:
     from functions.openapi_document import build_document  # generated on first use, not at start-up
 
-    return json.dumps(build_document(version), indent=1, ensure_ascii=False)
+    return build_document(version)
+
+
+@functools.lru_cache(maxsize=4)
+def _document_json(version: str, today: date) -> str:
+    """What make openapi writes, with the date examples of parameters as of today (functions/openapi_examples.py)."""
+    from functions.openapi_examples import dated
+
+    return json.dumps(dated(_document(version), today), indent=1, ensure_ascii=False)
 
 
 @functools.cache
@@ -80,7 +89,8 @@ async def openapi_document(req: func.HttpRequest) -> func.HttpResponse:
     version = _version(req)
     if version is None:
         return problem(404, "Not Found", f"No API version {req.route_params.get('version', '')[:20]!r}.")
-    return func.HttpResponse(_document_json(version), mimetype="application/json", charset="utf-8")
+    today = datetime.now(UTC).date()
+    return func.HttpResponse(_document_json(version, today), mimetype="application/json", charset="utf-8")
 
 
 @bp.route(route="{version}/bookme/docs/{*rest}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)

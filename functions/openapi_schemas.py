@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from shared.rules.patching import MAX_OPERATIONS
+
 REF = "#/components/schemas/"
 # Keywords of JSON Schema 2020-12 that OpenAPI 3.0 does not have and that only narrow validation.
 _DROPPED = {"$schema", "$id", "$anchor", "$comment", "contentMediaType", "contentEncoding", "propertyNames",
@@ -163,13 +165,14 @@ class Schemas:
 
 JSON_PATCH = "JsonPatch"
 JSON_PATCH_SCHEMAS = {
-    JSON_PATCH: {"type": "array", "description": "RFC 6902 JSON Patch.",
+    JSON_PATCH: {"type": "array", "description": "RFC 6902 JSON Patch.", "maxItems": MAX_OPERATIONS,
                  "items": {"$ref": REF + "JsonPatchOperation"}},
     "JsonPatchOperation": {
         "type": "object",
         "required": ["op", "path"],
         "properties": {
-            "op": {"type": "string", "enum": ["add", "remove", "replace", "move", "copy", "test"]},
+            "op": {"type": "string", "enum": ["add", "remove", "replace", "move", "copy", "test"],
+                   "description": "The operation (RFC 6902): add, remove, replace, move, copy or test."},
             "path": {"type": "string", "description": "JSON Pointer (RFC 6901) to the target.",
                      "example": "/displayName"},
             "value": {"description": "The value to add, replace or test."},

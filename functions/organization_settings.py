@@ -1,7 +1,5 @@
 """/bookme/config/organization-settings (V3): the organization-wide singleton and its closing days."""
 
-from typing import Any
-
 from pydantic import Field
 
 from functions.routing import Call, RouteGroup
@@ -9,6 +7,7 @@ from shared.auth import Role
 from shared.bootstrap import get_context
 from shared.models.common import ApiModel
 from shared.models.organization import ClosingDay, OrganizationSetting
+from shared.rules.patching import JsonPatch
 from shared.services import organization
 
 group = RouteGroup("organization_settings", "bookme/config/organization-settings", versions=("v3",))
@@ -24,7 +23,7 @@ async def get_organization_settings(call: Call):
     return await organization.current_settings(await get_context())
 
 
-@group.patch("{id}", role=Role.CONFIG, body=list[dict[str, Any]], response=OrganizationSetting)
+@group.patch("{id}", role=Role.CONFIG, body=JsonPatch, response=OrganizationSetting)
 async def patch_organization_settings(call: Call):
     """Update the organization settings with JSON Patch (RFC 6902)."""
     return await organization.patch_settings(await get_context(), call.params["id"], call.body, call.if_match)

@@ -16,5 +16,7 @@ async def outlook_events(msg: func.ServiceBusMessage) -> None:
 
     properties = msg.application_properties or {}
     with telemetry.message_scope("outlook.events", properties, **{"messaging.message.id": msg.message_id or ""}):
-        # Graph outages and throttling schedule their own retry; what raises is delivered again.
-        await outbound.deliver(await get_context(), graph(), msg.get_body())
+        # Graph outages and throttling schedule their own retry; what raises is delivered again by
+        # Service Bus, and set aside with the reason on its 10th delivery.
+        await outbound.handle_delivery(await get_context(), graph(), msg.message_id or "", msg.get_body(),
+                                       msg.delivery_count or 1)

@@ -21,9 +21,10 @@ async def outlook_sync(msg: func.ServiceBusMessage) -> None:
 
     properties = msg.application_properties or {}
     with telemetry.message_scope("outlook.sync", properties, **{"messaging.message.id": msg.message_id or ""}):
-        # Graph outages schedule their own retry; what raises (Cosmos DB or the queue down) is
-        # delivered again by Service Bus.
-        await inbound.handle(await get_context(), graph(), msg.get_body())
+        # Graph outages schedule their own retry; what raises (Cosmos DB or the queue down) is delivered
+        # again by Service Bus, and set aside with the reason on its 10th delivery.
+        await inbound.handle_delivery(await get_context(), graph(), msg.message_id or "", msg.get_body(),
+                                      msg.delivery_count or 1)
 
 
 @bp.timer_trigger(schedule="%OUTLOOK_RECONCILE_SCHEDULE%", arg_name="timer", run_on_startup=False)

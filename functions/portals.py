@@ -1,12 +1,11 @@
 """/bookme/config/portals (V3): booking portals with custom fields, styling and sign-in."""
 
-from typing import Any
-
 from functions.http import Reply
 from functions.routing import Call, RouteGroup
 from shared.auth import Role
 from shared.bootstrap import get_context
 from shared.models.portals import Portal, PortalListQuery, PortalQuery, PortalWrite
+from shared.rules.patching import JsonPatch
 from shared.services import portals
 
 group = RouteGroup("portals", "bookme/config/portals", versions=("v3",))
@@ -30,7 +29,7 @@ async def create_portal(call: Call):
     return Reply(await portals.create_portal(await get_context(), call.body), 201)
 
 
-@group.patch("{id}", role=Role.CONFIG, body=list[dict[str, Any]], response=Portal)
+@group.patch("{id}", role=Role.CONFIG, body=JsonPatch, response=Portal)
 async def patch_portal(call: Call):
     """Update a portal with JSON Patch; the document includes hidden fields."""
     return await portals.patch_portal(await get_context(), call.params["id"], call.body, call.if_match)

@@ -8,13 +8,13 @@ is read or written), then body size, path ids, query and body validation.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
-from urllib.parse import urlsplit
 
 import azure.functions as func
 from pydantic import BaseModel
 
-from functions.http import respond
+from functions.http import asked_path, respond
 from functions.request_parsing import parse_body, parse_query, query_values, utf8_path
 from shared import bootstrap
 from shared.auth import Principal, Role, require_role
@@ -23,8 +23,16 @@ from shared.models.common import is_printable_line, is_uuid
 
 MAX_BODY = 1024 * 1024
 VERSIONS = ("v2", "v3")
-PUBLIC = "public"
 GROUPS: list["RouteGroup"] = []
+
+
+class Access(Enum):
+    """A route's access beside a Role (which needs that role) and None (any valid token)."""
+
+    PUBLIC = "public"  # no token at all
+
+
+PUBLIC = Access.PUBLIC
 
 
 @dataclass
@@ -57,7 +65,7 @@ class Endpoint:
     method: str
     path: str
     handler: Handler
-    role: Role | str | None
+    role: Role | Access | None
     body: Any
     query: type[BaseModel] | None
     response: Any
@@ -74,6 +82,12 @@ class Endpoint:
     # Media types the answer also comes in, chosen by Accept (documentation; the handler chooses).
     media: tuple[str, ...] = ()
     documented: bool = True  # False: a page for browsers, not part of the API's OpenAPI documents
+
+    def __post_init__(self) -> None:
+        # A plain string, even a role's name, would otherwise be a route that needs no role.
+        if not (self.role is None or isinstance(self.role, Role | Access)):
+            raise TypeError(f"{self.method} {self.path!r}: role must be a Role, PUBLIC or None, "
+                            f"not {self.role!r}")
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
         if len(parts) != len(self.segments):
@@ -102,7 +116,7 @@ class RouteGroup:
         self.endpoints: list[Endpoint] = []
         GROUPS.append(self)
 
-    def route(self, method: str, path: str = "", *, role: Role | str | None = None, body: Any = None,
+    def route(self, method: str, path: str = "", *, role: Role | Access | None = None, body: Any = None,
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               summary: str = "", versions: tuple[str, ...] | None = None,
               text_params: tuple[str, ...] = (), description: str = "",
@@ -149,15 +163,15 @@ class RouteGroup:
         parts = [p for p in (req.route_params.get("rest") or "").split("/") if p]
         candidates = [(e, p) for e in self.endpoints if version in e.versions and (p := e.match(parts)) is not None]
         if not candidates:
-            raise NotFound(f"No resource at {urlsplit(req.url).path}.")
+            raise NotFound(f"No resource at {asked_path(req.url)}.")
         chosen = next(((e, p) for e, p in candidates if e.method == req.method.upper()), None)
         if chosen is None:
             raise MethodNotAllowed(f"{req.method} is not supported here.")
         endpoint, params = chosen
         principal = None
-        if endpoint.role != PUBLIC:
+        if endpoint.role is not PUBLIC:
             principal = bootstrap.token_validator().validate(req.headers.get("Authorization"))
-            require_role(principal, endpoint.role if isinstance(endpoint.role, Role) else None)
+            require_role(principal, endpoint.role)
         if len(req.get_body() or b"") > MAX_BODY:
             raise PayloadTooLarge("The request body is over 1 MiB.")
         if not utf8_path(req.url):

@@ -1,14 +1,12 @@
 """/bookme/config/service-groups (V3): advisors who serve together, with trigger and service level."""
 
-from typing import Any
-
 from functions.http import Reply
 from functions.routing import Call, RouteGroup
 from shared.auth import Role
 from shared.bootstrap import get_context
-from shared.models.common import Uuid
-from shared.models.groups import EmployeeServiceGroup, ServiceGroup, ServiceGroupAdvisors, ServiceGroupWrite
+from shared.models.groups import EmployeeServiceGroup, Ids, ServiceGroup, ServiceGroupAdvisors, ServiceGroupWrite
 from shared.models.labels import LabelsQuery
+from shared.rules.patching import JsonPatch
 from shared.services import service_groups
 
 group = RouteGroup("service_groups", "bookme/config/service-groups", versions=("v3",))
@@ -26,14 +24,14 @@ async def get_employee_service_groups(call: Call):
     return await service_groups.employee_service_groups(await get_context(), call.params["employeeId"])
 
 
-@group.patch("employee/{employeeId}/add", role=Role.CONFIG, body=list[Uuid], response=list[EmployeeServiceGroup])
+@group.patch("employee/{employeeId}/add", role=Role.CONFIG, body=Ids, response=list[EmployeeServiceGroup])
 async def add_employee_to_service_groups(call: Call):
     """Add an employee to service groups; returns the employee's groups."""
     employee_id = call.params["employeeId"]
     return await service_groups.change_service_memberships(await get_context(), employee_id, call.body, add=True)
 
 
-@group.patch("employee/{employeeId}/remove", role=Role.CONFIG, body=list[Uuid], response=list[EmployeeServiceGroup])
+@group.patch("employee/{employeeId}/remove", role=Role.CONFIG, body=Ids, response=list[EmployeeServiceGroup])
 async def remove_employee_from_service_groups(call: Call):
     """Remove an employee from service groups; returns the employee's groups."""
     employee_id = call.params["employeeId"]
@@ -58,19 +56,19 @@ async def create_service_group(call: Call):
     return Reply(await service_groups.create_service_group(await get_context(), call.body), 201)
 
 
-@group.patch("{id}", role=Role.CONFIG, body=list[dict[str, Any]], response=ServiceGroup)
+@group.patch("{id}", role=Role.CONFIG, body=JsonPatch, response=ServiceGroup)
 async def patch_service_group(call: Call):
     """Update a service group with JSON Patch."""
     return await service_groups.patch_service_group(await get_context(), call.params["id"], call.body, call.if_match)
 
 
-@group.patch("{id}/service-trigger", role=Role.CONFIG, body=list[dict[str, Any]], response=ServiceGroup)
+@group.patch("{id}/service-trigger", role=Role.CONFIG, body=JsonPatch, response=ServiceGroup)
 async def patch_service_trigger(call: Call):
     """Update the service group's serviceTrigger with JSON Patch (paths relative to it)."""
     return await service_groups.patch_service_trigger(await get_context(), call.params["id"], call.body, call.if_match)
 
 
-@group.patch("{id}/service-level", role=Role.CONFIG, body=list[dict[str, Any]], response=ServiceGroup)
+@group.patch("{id}/service-level", role=Role.CONFIG, body=JsonPatch, response=ServiceGroup)
 async def patch_service_level(call: Call):
     """Update the service group's serviceLevel with JSON Patch (paths relative to it)."""
     return await service_groups.patch_service_level(await get_context(), call.params["id"], call.body, call.if_match)

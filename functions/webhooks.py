@@ -1,12 +1,11 @@
 """/bookme/config/webhooks (V3): subscriptions to meeting events; BookMe.Config for every call."""
 
-from typing import Any
-
 from functions.http import Reply
 from functions.routing import Call, RouteGroup
 from shared.auth import Role
 from shared.bootstrap import address_resolver, get_context
 from shared.models.webhooks import Webhook, WebhookCreate, WebhookCreated
+from shared.rules.patching import JsonPatch
 from shared.services import webhooks
 
 group = RouteGroup("webhooks", "bookme/config/webhooks", versions=("v3",))
@@ -30,7 +29,7 @@ async def create_webhook(call: Call):
     return Reply(await webhooks.create_webhook(await get_context(), address_resolver(), call.body), 201)
 
 
-@group.patch("{id}", role=Role.CONFIG, body=list[dict[str, Any]], response=Webhook)
+@group.patch("{id}", role=Role.CONFIG, body=JsonPatch, response=Webhook)
 async def patch_webhook(call: Call):
     """Update a webhook subscription with JSON Patch; /id and /secret are read-only."""
     return await webhooks.patch_webhook(await get_context(), address_resolver(), call.params["id"], call.body,

@@ -114,10 +114,10 @@ param cosmosCapacityMode string = 'Serverless'
 param cosmosAutoscaleMaxThroughput int = 1000
 
 @allowed([
-  'Basic'
   'Standard'
+  'Premium'
 ])
-@description('Optional. Service Bus namespace tier. Defaults to Standard.')
+@description('Optional. Service Bus namespace tier (Basic lacks the duplicate detection the queues need). Defaults to Standard.')
 param serviceBusSku string = 'Standard'
 
 @minValue(30)
@@ -167,8 +167,23 @@ param authAudience string = 'api://bookme'
 @description('Optional. How long a time-slot reservation blocks the time (.NET TimeSpan). Defaults to 00:05:00.')
 param reservationTtl string = '00:05:00'
 
-@description('Optional. NCRONTAB schedule of the expired-reservation cleanup. Defaults to every minute.')
-param reservationCleanupSchedule string = '0 */1 * * * *'
+@description('Optional. NCRONTAB schedule of the timer that deletes expired reservations. Defaults to every minute.')
+param reservationExpirySchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the timer that re-publishes what a queue missed. Defaults to every minute.')
+param outboxRepublishSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the timer that erases personal data past retention. Defaults to every minute.')
+param personalDataRetentionSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the timer that removes outbox documents past their life. Defaults to every minute.')
+param outboxCleanupSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the timer that forgets expired Idempotency-Key records. Defaults to every minute.')
+param idempotencyCleanupSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the timer that repairs moves and spills a process left half done. Defaults to every minute.')
+param interruptedWritesRepairSchedule string = '0 */1 * * * *'
 
 @description('Optional. Sender address of the meeting e-mails. Defaults to empty (e-mail disabled).')
 param mailSender string = ''
@@ -195,6 +210,7 @@ var tags = {
 var cosmosDatabaseName = 'bookme'
 var notificationsQueueName = 'notifications'
 var webhooksQueueName = 'webhooks'
+var setAsideQueueName = 'set-aside'
 var outlookSyncQueueName = 'outlook-sync'
 var outlookEventsQueueName = 'outlook-events'
 var functionAppName = !empty(apiServiceName) ? apiServiceName : '${abbrs.webSitesFunctions}api-${resourceToken}'
@@ -266,6 +282,7 @@ module serviceBus './app/servicebus.bicep' = {
     skuName: serviceBusSku
     queueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
+    setAsideQueueName: setAsideQueueName
     outlookSyncQueueName: outlookSyncQueueName
     outlookEventsQueueName: outlookEventsQueueName
   }
@@ -316,12 +333,18 @@ module api './app/api.bicep' = {
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     notificationsQueueName: notificationsQueueName
     webhooksQueueName: webhooksQueueName
+    setAsideQueueName: setAsideQueueName
     outlookNotificationUrl: apim.outputs.outlookNotificationUrl
     outlookClientState: outlookClientState
     outlookSyncQueueName: outlookSyncQueueName
     outlookEventsQueueName: outlookEventsQueueName
     reservationTtl: reservationTtl
-    reservationCleanupSchedule: reservationCleanupSchedule
+    reservationExpirySchedule: reservationExpirySchedule
+    outboxRepublishSchedule: outboxRepublishSchedule
+    personalDataRetentionSchedule: personalDataRetentionSchedule
+    idempotencyCleanupSchedule: idempotencyCleanupSchedule
+    outboxCleanupSchedule: outboxCleanupSchedule
+    interruptedWritesRepairSchedule: interruptedWritesRepairSchedule
     authTenantId: authTenantId
     authAudience: authAudience
     mailSender: mailSender
@@ -363,6 +386,7 @@ output COSMOS_DATABASE string = cosmosDatabaseName
 output SERVICEBUS_CONNECTION__fullyQualifiedNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output NOTIFICATIONS_QUEUE string = notificationsQueueName
 output WEBHOOKS_QUEUE string = webhooksQueueName
+output SET_ASIDE_QUEUE string = setAsideQueueName
 output AUTH_TENANT_ID string = authTenantId
 output AUTH_AUDIENCE string = authAudience
 output RESERVATION_TTL string = reservationTtl

@@ -12,7 +12,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shared.errors import Forbidden, Unauthenticated
+from shared.errors import Forbidden, ServiceUnavailable, Unauthenticated
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -74,46 +74,83 @@ class TokenValidator:
             )
 
     def validate(self, authorization: str | None) -> Principal:
+        claims = self._claims(bearer_token(authorization))
+        roles = claims.get("roles") or []
+        if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+            raise Unauthenticated("The token's roles claim is not a list of role names.")
+        return Principal(str(claims.get("oid") or claims.get("sub") or ""), frozenset(roles))
+
+    def _claims(self, token: str) -> dict:
         import jwt
 
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthenticated("A bearer token is required.")
         try:
-            key = self._signing_key(token.strip())
             claims = jwt.decode(
-                token.strip(),
-                key,
+                token,
+                self._signing_key(token),
                 algorithms=[ALGORITHM],  # never "none", never HS256 keyed with the public key
                 audience=self._audience,
                 issuer=self._issuers,
                 options={"require": ["exp", "iss", "aud"]},  # nbf and iat are checked when present
                 leeway=LEEWAY_SECONDS,
             )
-            if int(claims["exp"]) - time.time() > MAX_LIFETIME_SECONDS + LEEWAY_SECONDS:
-                raise jwt.InvalidTokenError("it expires too far in the future")
-        except jwt.ExpiredSignatureError:
-            raise Unauthenticated("The token has expired.") from None
-        except (jwt.InvalidAudienceError, jwt.InvalidIssuerError) as error:
-            raise Unauthenticated(f"The token is not for this API: {error}.") from None
+        except jwt.PyJWKClientConnectionError:
+            # The tenant's key set is out of reach: nothing the client sent is wrong.
+            raise ServiceUnavailable("The signing keys of the identity provider cannot be read right now.") from None
         except (jwt.PyJWTError, ValueError) as error:
-            raise Unauthenticated(f"The token is not valid: {error}.") from None
-        roles = claims.get("roles") or []
-        if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
-            raise Unauthenticated("The token's roles claim is not a list of names.")
-        return Principal(str(claims.get("oid") or claims.get("sub") or ""), frozenset(roles))
+            raise Unauthenticated(self._in_words(error)) from None
+        if int(claims["exp"]) - time.time() > MAX_LIFETIME_SECONDS + LEEWAY_SECONDS:
+            raise Unauthenticated("The token is valid for longer than 28 hours, which no token of the identity "
+                                  "provider is: get one from it.")
+        return claims
 
     def _signing_key(self, token: str):
         import jwt
 
         header = jwt.get_unverified_header(token)
         if header.get("alg") != ALGORITHM:
-            raise jwt.InvalidAlgorithmError(f"the algorithm must be {ALGORITHM}")
+            raise Unauthenticated(f"The token is signed with an algorithm BookMe does not accept: only {ALGORITHM}.")
         if self._dev_key is None:
-            return self._jwks.get_signing_key_from_jwt(token).key  # an unknown kid is an error
+            return self._jwks.get_signing_key_from_jwt(token).key  # an unknown kid is a PyJWKClientError
         if header.get("kid", self._dev_kid) != self._dev_kid:
-            raise jwt.InvalidTokenError("unknown signing key (kid)")
+            raise Unauthenticated(UNKNOWN_KEY)
         return self._dev_key
+
+    def _in_words(self, error: Exception) -> str:
+        """What is wrong with a token, for a client developer: never the library's own message,
+        which quotes decoding internals, nor anything of the token itself."""
+        import jwt
+
+        if isinstance(error, jwt.MissingRequiredClaimError):
+            return f"The token has no {error.claim} claim."
+        words = [
+            (jwt.ExpiredSignatureError, "The token has expired: get a new one."),
+            (jwt.ImmatureSignatureError, "The token is not valid yet: its nbf or iat claim lies in the future "
+                                         "(check the clock of the system that issued it)."),
+            (jwt.InvalidAudienceError, f"The token is for another API: its audience (aud) must be {self._audience}."),
+            (jwt.InvalidIssuerError, "The token comes from another issuer: BookMe accepts tokens issued by "
+                                     f"{' or '.join(self._issuers)}."),
+            (jwt.InvalidSignatureError, "The token's signature does not match it: the token was changed after it "
+                                        "was signed, or signed with another key."),
+            (jwt.PyJWKClientError, UNKNOWN_KEY),
+        ]
+        return next((text for kind, text in words if isinstance(error, kind)), MALFORMED)
+
+
+MALFORMED = ("The token is malformed: a bearer token is a JSON Web Token, three base64url-encoded parts "
+             "separated by dots.")
+UNKNOWN_KEY = "The token is signed with a key the identity provider does not publish (unknown kid)."
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if not scheme:
+        raise Unauthenticated("A bearer token is required: send the header Authorization: Bearer <token>.")
+    if scheme.lower() != "bearer":
+        raise Unauthenticated("The Authorization header must be Bearer followed by a space and the token.")
+    if not token.strip():
+        raise Unauthenticated("The Authorization header holds no token after Bearer.")
+    return token.strip()
 
 
 def key_id(public_key: rsa.RSAPublicKey) -> str:

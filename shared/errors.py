@@ -97,16 +97,12 @@ class ServiceUnavailable(BookMeError):
 
 
 class UnreadableMessage(BookMeError):
-    """A queue message no retry can make readable; raised so that it ends in the dead-letter queue."""
+    """A queue message no retry can make readable: it is set aside at once (shared/services/queue_messages.py)."""
 
 
 class TargetUnreachable(ServiceUnavailable):
     """A webhook receiver gave no answer: refused, timed out, or its address is not allowed."""
 
-
-class DeliveryAbandoned(BookMeError):
-    """A queue message that must not be processed again: the Service Bus-triggered function
-    raises this on every delivery of it, so the queue dead-letters it with the reason."""
 
 
 class GraphUnavailable(ServiceUnavailable):

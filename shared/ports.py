@@ -6,7 +6,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from shared.errors import BookMeError
@@ -83,6 +83,16 @@ class ConfigReader(ABC):
 
 
 @dataclass(frozen=True)
+class MeetingFilters:
+    """What GET /meetings filters on; None: no filter."""
+
+    time_slot_id: str | None = None
+    employee_id: str | None = None
+    modified_from: datetime | None = None
+    modified_to: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Op:
     """One operation of a day batch; `etag` makes a replace or delete conditional."""
 
@@ -92,19 +102,25 @@ class Op:
     etag: str | None = None
 
 
-class BatchRejected(Exception):
-    """A day batch failed as a whole because `op` got `status` (404, 409 or 412)."""
+class BatchRejected(BookMeError):
+    """A day batch failed as a whole because `op` was refused with `error` (404, 409 or 412 as a
+    rule). The service that wrote the batch decides what that means for its caller; should one
+    ever escape untranslated, it still answers as `error` does, never as a 500."""
 
-    def __init__(self, op: Op, status: int, error: BookMeError):
-        super().__init__(f"{op.kind} {op.id}: {status}")
+    def __init__(self, op: Op, error: BookMeError):
+        super().__init__(error.detail, error.errors, error.extensions)
         self.op = op
-        self.status = status
         self.error = error
+        self.status = error.status
+        self.title = error.title
+
+    def __str__(self) -> str:
+        return f"{self.op.kind} {self.op.id}: {self.status}"
 
 
 class BookingStore(ABC):
     """The bookings container: one partition per organization-local day (`YYYY-MM-DD`) holding
-    that day's calendars, meetings, reservations and outbox documents."""
+    that day's calendars, meetings, reservations and outbox documents (with their pending entries)."""
 
     @abstractmethod
     async def day(self, day: str, ids: Iterable[str]) -> dict[str, Document]:
@@ -128,6 +144,23 @@ class BookingStore(ABC):
         """Documents of these types with this id, in any day."""
 
     @abstractmethod
+    async def find_many(self, ids: Iterable[str], types: Iterable[str]) -> list[Document]:
+        """Documents of these types with one of these ids, in any day (one request)."""
+
+    @abstractmethod
+    async def history(self, meeting_id: str) -> list[Document]:
+        """The meeting's history record documents and its meeting or cancelled-meeting copies, in
+        any day, in one request."""
+
+    @abstractmethod
+    async def spilled_calendars(self) -> list[Document]:
+        """Every calendar that holds a spill (shared/rules/spills.py), in any day."""
+
+    @abstractmethod
+    async def marked_before(self, cutoff: datetime, limit: int) -> list[Document]:
+        """At most `limit` meeting copies marked as moving (shared/rules/moves.py) since at or before `cutoff`."""
+
+    @abstractmethod
     async def reservation_with_calendars(self, id: str) -> tuple[Document | None, dict[str, Calendar]]:
         """The reservation with this id and the calendars of its day that hold it, in one request."""
 
@@ -140,14 +173,20 @@ class BookingStore(ABC):
         """Every reservation made with this token, in any day."""
 
     @abstractmethod
-    async def meetings(self, time_slot_id: str | None = None, employee_id: str | None = None,
-                       modified_from: datetime | None = None, modified_to: datetime | None = None
-                       ) -> list[Document]:
-        """Meetings matching every given filter; the employee as primary or additional."""
+    async def meetings(self, filters: MeetingFilters, after: tuple[str, str] | None, limit: int) -> list[Document]:
+        """At most `limit` meeting copies matching every filter (the employee as primary or
+        additional), ordered by startDate then id, after the (startDate, id) `after`; one query
+        whose cost grows with `limit`, not with the meetings stored."""
 
     @abstractmethod
-    async def customer_meetings(self, customer_id: str) -> list[Document]:
-        """Every meeting and cancelled meeting of the customer, in any day."""
+    async def customer_documents(self, customer_id: str) -> list[Document]:
+        """Every document that carries the customer's id, in any day: meetings, cancelled meetings
+        and the copies of their data (history records, kept answers, outbox entries)."""
+
+    @abstractmethod
+    async def meeting_documents(self, meeting_ids: Iterable[str]) -> list[Document]:
+        """Every document that carries one of these meeting ids (`meetingId`), in any day: the
+        copies of those meetings' data."""
 
     @abstractmethod
     async def personal_data_ended_before(self, cutoff: datetime, limit: int) -> list[Document]:
@@ -173,8 +212,12 @@ class BookingStore(ABC):
         """Idempotency markers and kept answers whose keptUntil is at or before `now`."""
 
     @abstractmethod
-    async def outbox_before(self, cutoff: datetime) -> list[Document]:
-        """Outbox documents created at or before `cutoff`."""
+    async def pending_outbox(self, now: datetime, first_wait: timedelta) -> list[Document]:
+        """Pending outbox entries whose next attempt is due (shared.rules.outbox.due)."""
+
+    @abstractmethod
+    async def expired_outbox(self, now: datetime) -> list[Document]:
+        """Outbox documents and set-aside outbox entries whose expiresAt is at or before `now`."""
 
     @abstractmethod
     async def calendar_entries(self, resources: Iterable[str] | None, first_day: str,

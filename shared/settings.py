@@ -41,19 +41,34 @@ class Settings(BaseModel):
     COSMOS_MAX_CONNECTIONS: int = 64
 
     RESERVATION_TTL: Span = timedelta(minutes=5)
-    RESERVATION_CLEANUP_SCHEDULE: str = "0 */1 * * * *"
+
+    # NCRONTAB schedules of the timers, one per chore (functions/chores.py, docs/operations.md).
+    RESERVATION_EXPIRY_SCHEDULE: str = "0 */1 * * * *"
+    OUTBOX_REPUBLISH_SCHEDULE: str = "0 */1 * * * *"
+    OUTBOX_CLEANUP_SCHEDULE: str = "0 */1 * * * *"
+    PERSONAL_DATA_RETENTION_SCHEDULE: str = "0 */1 * * * *"
+    IDEMPOTENCY_CLEANUP_SCHEDULE: str = "0 */1 * * * *"
+    INTERRUPTED_WRITES_REPAIR_SCHEDULE: str = "0 */1 * * * *"
 
     # Service Bus, identity-based: SERVICEBUS_CONNECTION__fullyQualifiedNamespace.
     # Unset locally: notifications go to the local host's in-process queue.
     SERVICEBUS_CONNECTION__fullyQualifiedNamespace: str = ""
     NOTIFICATIONS_QUEUE: str = "notifications"
 
+    # Messages that could not be handled (after at most 10 attempts), with the reason; they expire in 14 days.
+    SET_ASIDE_QUEUE: str = "set-aside"
+    # The wait before the timer publishes an outbox its change could not; doubled after each
+    # further attempt (the 10th comes 511 times this after the first, within the queues'
+    # duplicate detection window of one day).
+    OUTBOX_REPUBLISH_AFTER: Span = timedelta(seconds=30)
+
     # Webhooks: deliveries and their scheduled retries travel on their own queue.
     WEBHOOKS_QUEUE: str = "webhooks"
     # Local development and tests only: lets webhooks target loopback and private addresses, and those over http.
     WEBHOOKS_ALLOW_PRIVATE_TARGETS: bool = False
-    # The wait before each retry of a failed delivery (TimeSpans, comma-separated); when they
-    # are used up the delivery is dead-lettered. The default spans 27.5 hours.
+    # The wait before each retry of a failed delivery (TimeSpans, comma-separated; at most 9,
+    # spanning at most 2 days); when they are used up the delivery is set aside. The default
+    # spans 27.5 hours.
     WEBHOOK_RETRY_SCHEDULE: str = "00:00:05,00:05:00,00:30:00,02:00:00,05:00:00,10:00:00,10:00:00"
     WEBHOOK_TIMEOUT: Span = timedelta(seconds=5)
 
@@ -100,6 +115,16 @@ class Settings(BaseModel):
         from shared.rules.webhooks import parse_schedule
 
         parse_schedule(value)
+        return value
+
+    @field_validator("OUTBOX_REPUBLISH_AFTER")
+    @classmethod
+    def _republishing_within_duplicate_detection(cls, value: timedelta) -> timedelta:
+        from shared.rules.messaging import DUPLICATE_DETECTION_WINDOW, republish_span
+
+        if value <= timedelta(0) or republish_span(value) > DUPLICATE_DETECTION_WINDOW:
+            raise ValueError("the outbox's re-publishing must end within the queues' duplicate detection window "
+                             f"({DUPLICATE_DETECTION_WINDOW}), and the first wait be longer than zero")
         return value
 
     @property

@@ -213,8 +213,8 @@ def literal(value: Any) -> Any:
     raise ValueError(f"not a literal: {value!r}")
 
 
-def bicep_containers(template: dict[str, Any]) -> set[tuple[str, str, int | None]]:
-    """(name, partition key path, defaultTtl) of each container cosmos.bicep declares."""
+def bicep_containers(template: dict[str, Any]) -> set[tuple]:
+    """(name, partition key path, defaultTtl, composite indexes) of each container cosmos.bicep declares."""
     containers = (template.get("variables") or {}).get("containers")
     if containers is None:
         raise CheckFailed([f"{rel(COSMOS_BICEP)}: no 'var containers' declaration"])
@@ -227,18 +227,21 @@ def bicep_containers(template: dict[str, Any]) -> set[tuple[str, str, int | None
     found = set()
     for item in containers["value"]:
         try:
-            found.add((literal(item["name"]), literal(item["partitionKeyPath"]), literal(item.get("defaultTtl"))))
+            composite = tuple(tuple((literal(part["path"]), literal(part["order"])) for part in index)
+                              for index in item.get("compositeIndexes") or [])
+            found.add((literal(item["name"]), literal(item["partitionKeyPath"]), literal(item.get("defaultTtl")),
+                       composite))
         except (KeyError, ValueError) as error:
             raise CheckFailed([f"{rel(COSMOS_BICEP)}: container entry {item!r} is not plain data ({error})"]) from None
     return found
 
 
-def app_containers() -> set[tuple[str, str, int | None]]:
+def app_containers() -> set[tuple]:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     from shared.adapters.cosmos_layout import CONTAINERS
 
-    return {(spec.name, spec.partition_key_path, spec.default_ttl) for spec in CONTAINERS}
+    return {(spec.name, spec.partition_key_path, spec.default_ttl, spec.composite_indexes) for spec in CONTAINERS}
 
 
 def parsed(templates: dict[Path, dict[str, Any]], path: Path) -> dict[str, Any]:
@@ -252,7 +255,7 @@ def check_containers(templates: dict[Path, dict[str, Any]]) -> None:
     if in_bicep != in_app:
         raise CheckFailed(
             [
-                "Cosmos containers differ (name, partition key path, defaultTtl):",
+                "Cosmos containers differ (name, partition key path, defaultTtl, composite indexes):",
                 f"  only in {rel(COSMOS_BICEP)}: {sorted(in_bicep - in_app, key=str)}",
                 f"  only in shared/adapters/cosmos_layout.py: {sorted(in_app - in_bicep, key=str)}",
             ]

@@ -196,9 +196,9 @@ def binding_defaults() -> None:
 
     # Locally the mailboxes are followed within seconds of start-up (in Azure the timer runs hourly).
     os.environ.setdefault("OUTLOOK_SUBSCRIPTIONS_SCHEDULE", LOCAL_SUBSCRIPTIONS_SCHEDULE)
-    for name in ("RESERVATION_CLEANUP_SCHEDULE", "NOTIFICATIONS_QUEUE", "WEBHOOKS_QUEUE", "OUTLOOK_SYNC_QUEUE",
-                 "OUTLOOK_EVENTS_QUEUE", "OUTLOOK_RECONCILE_SCHEDULE"):
-        os.environ.setdefault(name, str(Settings.model_fields[name].default))
+    for name, field in Settings.model_fields.items():
+        if name.endswith(("_SCHEDULE", "_QUEUE")):  # timer schedules and queue names
+            os.environ.setdefault(name, str(field.default))
     # A developer's receiver runs on this machine: let webhooks reach loopback, over http.
     os.environ.setdefault("WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true")
 
@@ -277,10 +277,27 @@ def run() -> None:
         stop(processes)
 
 
-def token(roles: str) -> None:
-    from shared.auth import issue_dev_token
+def token(roles: str | None) -> None:
+    """A token signed with the key the local app checks tokens with (AUTH_DEV_KEY_FILE, from the
+    environment or local.settings.json, else the key `run` creates); every role unless `roles`."""
+    from shared.auth import Role, issue_dev_token
+    from tools.devhost.host import load_settings
 
-    print(issue_dev_token(DEV_KEY, [r for r in roles.replace(",", " ").split() if r]))
+    load_settings(ROOT)
+    key = Path(os.environ.get("AUTH_DEV_KEY_FILE") or DEV_KEY)
+    wanted = [role.value for role in Role] if roles is None else [r for r in roles.replace(",", " ").split() if r]
+    print(issue_dev_token(key, wanted))
+
+
+def demo_day() -> None:
+    """The README's sample day: the next Thursday on which the demo bank is open, in its time zone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from shared.demo.config_schedules import next_open_thursday
+    from shared.models.organization import DEFAULT_ZONE
+
+    print(next_open_thursday(datetime.now(ZoneInfo(DEFAULT_ZONE)).date()).isoformat())
 
 
 def main() -> None:
@@ -288,7 +305,8 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the emulators and serve the API")
     token_parser = commands.add_parser("token", help="print a bearer token the local app accepts")
-    token_parser.add_argument("--roles", default="BookMe.Config BookMe.Admin")
+    token_parser.add_argument("--roles", default=None, help="roles separated by spaces or commas (default: all)")
+    commands.add_parser("demo-day", help="print the README's sample day (YYYY-MM-DD)")
     args = parser.parse_args()
     from tools.devhost.host import configure_logging
 
@@ -297,6 +315,8 @@ def main() -> None:
     os.chdir(ROOT)
     if args.command == "run":
         run()
+    elif args.command == "demo-day":
+        demo_day()
     else:
         token(args.roles)
 

@@ -8,7 +8,7 @@
 - unheld meetings: a future meeting missing from one of its calendars, and stale holds:
   a future meeting entry whose meeting is gone (either lets the next booking go wrong);
 - lost notifications: a booking answered 201 without its REQUEST mail, a cancellation
-  answered 204 without its CANCEL mail, and outbox documents never published.
+  answered 204 without its CANCEL mail, and outbox documents never published (still pending, or set aside).
 """
 
 from collections import defaultdict
@@ -118,6 +118,7 @@ def scan(documents: Iterable[Document], now: datetime, mail: Mapping[str, set[st
         for id in cancelled:
             if "CANCEL" not in mail.get(f"{id}@bookme", set()):
                 findings.lost_notifications.append(f"no cancellation for meeting {id}")
-    findings.lost_notifications += [f"outbox {d['id']} never published" for d in documents
-                                    if d.get("type") == "outbox"]
+    # Published outbox documents stay (queue messages refer to them); their pending entries go.
+    findings.lost_notifications += [f"outbox {d['outbox']} never published" for d in documents
+                                    if d.get("type") in ("outboxPending", "outboxSetAside")]
     return findings

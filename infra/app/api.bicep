@@ -81,6 +81,12 @@ param notificationsQueueName string = 'notifications'
 @description('Optional. Webhook deliveries queue name (WEBHOOKS_QUEUE). Defaults to webhooks.')
 param webhooksQueueName string = 'webhooks'
 
+@description('Optional. Queue of messages the functions could not handle (SET_ASIDE_QUEUE). Defaults to set-aside.')
+param setAsideQueueName string = 'set-aside'
+
+@description('Optional. Wait before the timer re-publishes an outbox, doubled per attempt, as a TimeSpan (OUTBOX_REPUBLISH_AFTER). Defaults to 00:00:30.')
+param outboxRepublishAfter string = '00:00:30'
+
 @description('Optional. Waits before each webhook retry, comma-separated TimeSpans (WEBHOOK_RETRY_SCHEDULE). Defaults to 27.5 hours of retries.')
 param webhookRetrySchedule string = '00:00:05,00:05:00,00:30:00,02:00:00,05:00:00,10:00:00,10:00:00'
 
@@ -90,8 +96,23 @@ param webhookTimeout string = '00:00:05'
 @description('Optional. Reservation lifetime as a .NET TimeSpan (RESERVATION_TTL). Defaults to 00:05:00.')
 param reservationTtl string = '00:05:00'
 
-@description('Optional. NCRONTAB schedule of the reservation cleanup (RESERVATION_CLEANUP_SCHEDULE). Defaults to every minute.')
-param reservationCleanupSchedule string = '0 */1 * * * *'
+@description('Optional. NCRONTAB schedule of the expire_reservations timer (RESERVATION_EXPIRY_SCHEDULE). Defaults to every minute.')
+param reservationExpirySchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the republish_outbox timer (OUTBOX_REPUBLISH_SCHEDULE). Defaults to every minute.')
+param outboxRepublishSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the erase_personal_data_past_retention timer (PERSONAL_DATA_RETENTION_SCHEDULE). Defaults to every minute.')
+param personalDataRetentionSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the forget_idempotency_keys timer (IDEMPOTENCY_CLEANUP_SCHEDULE). Defaults to every minute.')
+param idempotencyCleanupSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the forget_expired_outbox_documents timer (OUTBOX_CLEANUP_SCHEDULE). Defaults to every minute.')
+param outboxCleanupSchedule string = '0 */1 * * * *'
+
+@description('Optional. NCRONTAB schedule of the repair_interrupted_writes timer (INTERRUPTED_WRITES_REPAIR_SCHEDULE). Defaults to every minute.')
+param interruptedWritesRepairSchedule string = '0 */1 * * * *'
 
 @description('Optional. Microsoft Graph base address (GRAPH_BASE_URL). Defaults to the global cloud\'s v1.0.')
 param graphBaseUrl string = 'https://graph.microsoft.com/v1.0'
@@ -160,6 +181,8 @@ var appSettings = {
   SERVICEBUS_CONNECTION__clientId: identityClientId
   NOTIFICATIONS_QUEUE: notificationsQueueName
   WEBHOOKS_QUEUE: webhooksQueueName
+  SET_ASIDE_QUEUE: setAsideQueueName
+  OUTBOX_REPUBLISH_AFTER: outboxRepublishAfter
   // Never in Azure: webhooks go to public https addresses only (SSRF).
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'false'
   WEBHOOK_RETRY_SCHEDULE: webhookRetrySchedule
@@ -176,7 +199,12 @@ var appSettings = {
   OUTLOOK_SYNC_WINDOW: outlookSyncWindow
   OUTLOOK_RETRY_SCHEDULE: outlookRetrySchedule
   RESERVATION_TTL: reservationTtl
-  RESERVATION_CLEANUP_SCHEDULE: reservationCleanupSchedule
+  RESERVATION_EXPIRY_SCHEDULE: reservationExpirySchedule
+  OUTBOX_REPUBLISH_SCHEDULE: outboxRepublishSchedule
+  PERSONAL_DATA_RETENTION_SCHEDULE: personalDataRetentionSchedule
+  IDEMPOTENCY_CLEANUP_SCHEDULE: idempotencyCleanupSchedule
+  INTERRUPTED_WRITES_REPAIR_SCHEDULE: interruptedWritesRepairSchedule
+  OUTBOX_CLEANUP_SCHEDULE: outboxCleanupSchedule
   AUTH_TENANT_ID: authTenantId
   AUTH_AUDIENCE: authAudience
   MAIL_SENDER: mailSender

@@ -1,6 +1,6 @@
 // Cosmos DB for NoSQL: account, the bookme database and its containers.
 // The containers mirror shared/adapters/cosmos_layout.py CONTAINERS exactly (name, partition
-// key path, defaultTtl); tools/check_infra.py and tests/infra compare the two.
+// key path, defaultTtl, composite indexes); tools/check_infra.py and tests/infra compare the two.
 
 @description('Required. Cosmos DB account name.')
 param name string
@@ -32,11 +32,25 @@ var containers = [
     name: 'config'
     partitionKeyPath: '/pk'
     defaultTtl: null
+    compositeIndexes: []
   }
   {
     name: 'bookings'
     partitionKeyPath: '/pk'
     defaultTtl: -1
+    // GET /meetings pages through meetings ordered by startDate, then id.
+    compositeIndexes: [
+      [
+        {
+          path: '/startDate'
+          order: 'ascending'
+        }
+        {
+          path: '/id'
+          order: 'ascending'
+        }
+      ]
+    ]
   }
 ]
 
@@ -116,6 +130,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
             path: '/"_etag"/?'
           }
         ]
+        compositeIndexes: container.compositeIndexes
       }
     }, container.defaultTtl == null ? {} : {
       defaultTtl: container.defaultTtl

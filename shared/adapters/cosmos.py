@@ -14,7 +14,7 @@ from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
 
 from shared import telemetry
 from shared.adapters.cosmos_layout import CONTAINERS
-from shared.errors import BookMeError, Conflict, NotFound, PreconditionFailed, ServiceUnavailable
+from shared.errors import BookMeError, Conflict, InvalidRequest, NotFound, PreconditionFailed, ServiceUnavailable
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,9 @@ def translate(error: Exception) -> BookMeError:
         return Conflict("The resource already exists.")
     if status == 412:
         return PreconditionFailed("The resource was changed by someone else.")
+    if status == 413:
+        # The services refuse what cannot be stored before writing (shared/rules/sizes.py); this is the backstop.
+        return InvalidRequest("The change is too large to store.")
     if status in TRANSIENT or (status or 0) >= 500 or isinstance(error, TRANSPORT_ERRORS):
         log.warning("Cosmos DB unavailable after the SDK's retries: %s", type(error).__name__)
         return ServiceUnavailable("The database is busy or unreachable; try again.", retry_after_seconds(error))
@@ -155,8 +158,10 @@ async def ensure_layout(settings: Settings, attempts: int = 30) -> None:
                     raise
                 await asyncio.sleep(0.2)
         for spec in CONTAINERS:
+            policy = spec.indexing_policy()
             await database.create_container_if_not_exists(
-                spec.name, partition_key=PartitionKey(spec.partition_key_path), default_ttl=spec.default_ttl
+                spec.name, partition_key=PartitionKey(spec.partition_key_path), default_ttl=spec.default_ttl,
+                **({"indexing_policy": policy} if policy else {}),
             )
     finally:
         await account.close()

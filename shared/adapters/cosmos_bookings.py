@@ -8,7 +8,7 @@ such query names `c.pk` in SQL as well as passing `partition_key`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from azure.core import MatchConditions
@@ -18,7 +18,7 @@ from azure.cosmos.aio import ContainerProxy
 from shared.adapters.cosmos import PAGE_SIZE, cosmos_call, translate
 from shared.errors import NotFound, PreconditionFailed
 from shared.models.common import format_utc
-from shared.ports import BatchRejected, BookingStore, Op
+from shared.ports import BatchRejected, BookingStore, MeetingFilters, Op
 from shared.rules.booking import Calendar
 from shared.rules.calendar_documents import calendar_from_document, calendars_in
 
@@ -46,6 +46,28 @@ class CosmosBookings(BookingStore):
         return await self._query("SELECT * FROM c WHERE c.id = @id AND ARRAY_CONTAINS(@types, c.type)",
                                  {"@id": id, "@types": list(types)})
 
+    async def find_many(self, ids: Iterable[str], types: Iterable[str]) -> list[dict[str, Any]]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        return await self._query("SELECT * FROM c WHERE ARRAY_CONTAINS(@ids, c.id) AND ARRAY_CONTAINS(@types, c.type)",
+                                 {"@ids": wanted, "@types": list(types)})
+
+    async def history(self, meeting_id: str) -> list[dict[str, Any]]:
+        return await self._query(
+            "SELECT * FROM c WHERE (c.type = 'meetingHistory' AND c.meetingId = @id) OR "
+            "(c.id = @id AND (c.type = 'meeting' OR c.type = 'cancelledMeeting'))", {"@id": meeting_id})
+
+    async def spilled_calendars(self) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE c.type = 'calendar' AND "
+                                 "ARRAY_CONTAINS(c.entries, {'kind': 'spill'}, true)", {})
+
+    async def marked_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
+        # Stored date-times all have the fixed format of format_utc, so strings compare as instants.
+        return await self._query(
+            "SELECT TOP @limit * FROM c WHERE c.type = 'meeting' AND IS_DEFINED(c.moving) "
+            "AND c.moving.since <= @cutoff", {"@cutoff": format_utc(cutoff), "@limit": limit})
+
     async def reservation_with_calendars(self, id: str) -> tuple[dict[str, Any] | None, dict[str, Calendar]]:
         """The reservation with this id and the calendars holding it, in one cross-partition
         query: those calendars are in the reservation's day, so a booking that consumes it
@@ -68,22 +90,25 @@ class CosmosBookings(BookingStore):
         return await self._query("SELECT * FROM c WHERE c.type = 'reservation' AND c.token = @token",
                                  {"@token": token})
 
-    async def meetings(self, time_slot_id: str | None = None, employee_id: str | None = None,
-                       modified_from: datetime | None = None, modified_to: datetime | None = None
-                       ) -> list[dict[str, Any]]:
-        """Meetings matching every given filter; the employee as primary or additional."""
-        sql, params = "SELECT * FROM c WHERE c.type = 'meeting'", {}
-        if time_slot_id is not None:
-            sql, params["@slot"] = sql + " AND c.timeSlotId = @slot", time_slot_id
-        if employee_id is not None:
+    async def meetings(self, filters: MeetingFilters, after: tuple[str, str] | None,
+                       limit: int) -> list[dict[str, Any]]:
+        """Meetings matching every filter, a page in (startDate, id) order (the composite index of
+        shared/adapters/cosmos_layout.py serves the cross-partition ORDER BY)."""
+        sql, params = "SELECT TOP @limit * FROM c WHERE c.type = 'meeting'", {"@limit": limit}
+        if filters.time_slot_id is not None:
+            sql, params["@slot"] = sql + " AND c.timeSlotId = @slot", filters.time_slot_id
+        if filters.employee_id is not None:
             sql += " AND (c.employeeId = @employee OR ARRAY_CONTAINS(c.additionalEmployees, @employee))"
-            params["@employee"] = employee_id
+            params["@employee"] = filters.employee_id
         # Stored date-times all have the fixed format of format_utc, so strings compare as instants.
-        if modified_from is not None:
-            sql, params["@from"] = sql + " AND c.dateModified >= @from", format_utc(modified_from)
-        if modified_to is not None:
-            sql, params["@to"] = sql + " AND c.dateModified <= @to", format_utc(modified_to)
-        return await self._query(sql, params)
+        if filters.modified_from is not None:
+            sql, params["@from"] = sql + " AND c.dateModified >= @from", format_utc(filters.modified_from)
+        if filters.modified_to is not None:
+            sql, params["@to"] = sql + " AND c.dateModified <= @to", format_utc(filters.modified_to)
+        if after is not None:
+            sql += " AND (c.startDate > @afterStart OR (c.startDate = @afterStart AND c.id > @afterId))"
+            params["@afterStart"], params["@afterId"] = after
+        return await self._query(sql + " ORDER BY c.startDate, c.id", params)
 
     async def booking_after(self, now: datetime) -> dict[str, Any] | None:
         # Stored date-times all have the fixed format of format_utc, so strings compare as instants.
@@ -104,13 +129,24 @@ class CosmosBookings(BookingStore):
             "SELECT * FROM c WHERE ARRAY_CONTAINS(['idempotency', 'idempotencyMarker'], c.type) "
             "AND c.keptUntil <= @now", {"@now": format_utc(now)})
 
-    async def outbox_before(self, cutoff: datetime) -> list[dict[str, Any]]:
-        return await self._query("SELECT * FROM c WHERE c.type = 'outbox' AND c.createdAt <= @cutoff",
-                                 {"@cutoff": format_utc(cutoff)})
+    async def pending_outbox(self, now: datetime, first_wait: timedelta) -> list[dict[str, Any]]:
+        # The same selection as shared.rules.outbox.due: first_wait after it was written, then as its last attempt said.
+        return await self._query(
+            "SELECT * FROM c WHERE c.type = 'outboxPending' AND ((c.nextAttemptAt = null AND c.createdAt <= @first) "
+            "OR c.nextAttemptAt <= @now)", {"@first": format_utc(now - first_wait), "@now": format_utc(now)})
 
-    async def customer_meetings(self, customer_id: str) -> list[dict[str, Any]]:
-        return await self._query("SELECT * FROM c WHERE c.customerId = @customer AND "
-                                 "(c.type = 'meeting' OR c.type = 'cancelledMeeting')", {"@customer": customer_id})
+    async def expired_outbox(self, now: datetime) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE ARRAY_CONTAINS(['outbox', 'outboxSetAside'], c.type) "
+                                 "AND c.expiresAt <= @now", {"@now": format_utc(now)})
+
+    async def customer_documents(self, customer_id: str) -> list[dict[str, Any]]:
+        return await self._query("SELECT * FROM c WHERE c.customerId = @customer", {"@customer": customer_id})
+
+    async def meeting_documents(self, meeting_ids: Iterable[str]) -> list[dict[str, Any]]:
+        wanted = sorted(set(meeting_ids))
+        if not wanted:
+            return []
+        return await self._query("SELECT * FROM c WHERE ARRAY_CONTAINS(@ids, c.meetingId)", {"@ids": wanted})
 
     async def personal_data_ended_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
         # The same selection as shared.rules.personal_data.due_for_erasure.
@@ -138,10 +174,8 @@ class CosmosBookings(BookingStore):
             try:
                 results = await self._container.execute_item_batch(operations, partition_key=day)
             except cosmos_errors.CosmosBatchOperationError as error:
-                responses = error.operation_responses or []
                 index = error.error_index if 0 <= error.error_index < len(ops) else 0
-                status = responses[index].get("statusCode", 0) if index < len(responses) else 0
-                raise BatchRejected(ops[index], status, translate(error)) from None
+                raise BatchRejected(ops[index], translate(error)) from None
         return {r["resourceBody"]["id"]: r["resourceBody"] for r in results if r.get("resourceBody")}
 
     async def delete(self, day: str, id: str, etag: str | None = None) -> bool:

@@ -94,11 +94,13 @@ class GraphClient(Graph):
 
     @staticmethod
     async def _detail(answer: aiohttp.ClientResponse) -> str:
+        """Graph's status and error code; never its message, which may name the mailbox (logs hold
+        no e-mail address)."""
         try:
-            found = (await answer.json(content_type=None)).get("error", {})
-            return f"Graph {answer.status} {found.get('code', '')}: {found.get('message', '')}"
+            code = (await answer.json(content_type=None)).get("error", {}).get("code", "")
         except (ValueError, AttributeError, aiohttp.ClientError):
-            return f"Graph {answer.status}"
+            code = ""
+        return f"Graph {answer.status} {code}".rstrip()
 
     def _user(self, mailbox: str) -> str:
         return f"{self._base}/users/{quote(mailbox, safe='@')}"

@@ -1,6 +1,8 @@
 """Publishing queue messages: Service Bus in Azure, the local host's queue locally.
 
-A publisher has a default queue (notifications); webhook deliveries name theirs."""
+A publisher has a default queue (notifications); webhook deliveries and set-aside messages
+name theirs. Every message goes out with its own `id` as the MessageId, which the queues'
+duplicate detection keys on."""
 
 import asyncio
 import json
@@ -28,11 +30,11 @@ class LocalQueuePublisher(Publisher):
 
     async def publish(self, messages: list[dict[str, Any]], queue: str | None = None) -> None:
         for message in messages:
-            await local_queue.queue(queue or self._queue_name).put(_entry(message))
+            local_queue.send(queue or self._queue_name, _entry(message))
 
     async def schedule(self, messages: list[dict[str, Any]], at: datetime, queue: str | None = None) -> None:
         for message in messages:
-            local_queue.schedule(queue or self._queue_name, _entry(message), at)
+            local_queue.send(queue or self._queue_name, _entry(message), at)
 
 
 class ServiceBusPublisher(Publisher):

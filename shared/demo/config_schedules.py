@@ -101,6 +101,15 @@ def coming_holidays(today: date) -> list[date]:
     return [d for year in (today.year, today.year + 1) for d in bank_holidays(year) if today <= d <= end]
 
 
+def next_open_thursday(today: date) -> date:
+    """The first Thursday after `today` that is no bank holiday: the README's sample day, on which
+    every advisor works a full day (Fridays are shorter) well inside the 30-day booking horizon."""
+    day = today + timedelta(days=(3 - today.weekday()) % 7 or 7)
+    while day in bank_holidays(day.year):
+        day += timedelta(days=7)
+    return day
+
+
 async def load_config_and_schedules(ctx: Context) -> None:
     """Organization settings, locations and schedules; existing ones are updated, never duplicated."""
     settings = await patiently(lambda: organization.current_settings(ctx))

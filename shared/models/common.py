@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 from pydantic.alias_generators import to_camel
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 from shared.rules.timespan import format_timespan, parse_timespan
 
@@ -38,14 +38,24 @@ class ApiEnum(str, Enum):
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         # Strings become members before the enum check, so strictly validated JSON bodies
-        # still take enum values in any case.
+        # still take enum values in any case. Anything else is refused here, with the allowed
+        # values, wherever the enum appears (strict validation would only say "an instance of").
         def member(value: Any) -> Any:
-            if isinstance(value, str) and not isinstance(value, cls):
-                found = cls._missing_(value)
-                return found if found is not None else value
-            return value
+            if isinstance(value, cls):
+                return value
+            found = cls._missing_(value)
+            if found is None:
+                raise PydanticCustomError("enum", "Input should be {expected} (any letter case)",
+                                          {"expected": cls.allowed()})
+            return found
 
         return core_schema.no_info_before_validator_function(member, handler(source))
+
+    @classmethod
+    def allowed(cls) -> str:
+        """The values, as a message lists them: 'A', 'B' or 'C'."""
+        quoted = [f"'{member.value}'" for member in cls]
+        return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
     def __str__(self) -> str:
         return self.value

@@ -36,8 +36,8 @@ DailyCap = Annotated[TimeSpan | None, AfterValidator(_positive_day_span)]
 
 
 class NamedRef(ApiModel):
-    id: str
-    name: str
+    id: str = Field(description="The id of the customer type or topic.")
+    name: str = Field(description="Its name.")
 
 
 class Membership(ApiModel):
@@ -45,13 +45,22 @@ class Membership(ApiModel):
     date_assigned: UtcDateTime
 
 
+GROUP_NAME = "The group's name."
+MEMBERS = "The employees in the group (directory ids)."
+GROUP_LABELS = "Label names (any case; an unknown name is registered as a label)."
+
+
 class CompetenceGroupWrite(ApiModel):
-    name: Name
-    employee_ids: Ids = []
-    customer_type_ids: Ids = []
-    topic_ids: Ids = []
-    child_group_ids: Ids = []
-    labels: Labels = []
+    name: Name = Field(description=GROUP_NAME)
+    employee_ids: Ids = Field(default=[], description=MEMBERS)
+    customer_type_ids: Ids = Field(default=[], description=(
+        "The customer types the group serves; a search for a customer type finds only the members of groups "
+        "that list it."))
+    topic_ids: Ids = Field(default=[], description=(
+        "The meeting topics the group's members (and those of its child groups) may hold."))
+    child_group_ids: Ids = Field(default=[], description=(
+        "Groups within this one: their members also serve this group's topics and customer types. No cycles."))
+    labels: Labels = Field(default=[], description=GROUP_LABELS)
 
 
 class CompetenceGroupDoc(ApiModel):
@@ -73,65 +82,79 @@ class CompetenceGroupDoc(ApiModel):
 class CompetenceGroup(ApiModel):
     """A competence group as the API shows it; parents and service groups are derived."""
 
-    id: Uuid
-    name: str
-    child_group_ids: list[str] = []
-    parent_group_ids: list[str] = []
-    customer_type_ids: list[str] = []
-    customer_types: list[NamedRef] = []
-    employee_ids: list[str] = []
-    topic_ids: list[str] = []
-    topics: list[NamedRef] = []
-    service_group_ids: list[str] = []
-    labels: list[str] = []
+    id: Uuid = Field(description="The group's id.")
+    name: str = Field(description=GROUP_NAME)
+    child_group_ids: list[str] = Field(default=[], description="Groups within this one.")
+    parent_group_ids: list[str] = Field(default=[], description="Groups that list this one as a child (derived).")
+    customer_type_ids: list[str] = Field(default=[], description="The customer types the group serves.")
+    customer_types: list[NamedRef] = Field(default=[], description="The same customer types with their names.")
+    employee_ids: list[str] = Field(default=[], description=MEMBERS)
+    topic_ids: list[str] = Field(default=[], description="The meeting topics the group's members may hold.")
+    topics: list[NamedRef] = Field(default=[], description="The same topics with their names.")
+    service_group_ids: list[str] = Field(default=[], description=(
+        "The service groups that include this competence group (derived)."))
+    labels: list[str] = Field(default=[], description="Label names.")
 
 
 class EmployeeCompetenceGroup(ApiModel):
-    id: Uuid
-    name: str
-    date_assigned: UtcDateTime
+    id: Uuid = Field(description="The competence group's id.")
+    name: str = Field(description="The competence group's name.")
+    date_assigned: UtcDateTime = Field(description="When the employee joined the group.")
 
 
 class ServiceTrigger(ApiModel):
     """Which requests the service group takes: its skill-based advisors come from these."""
 
-    topic_ids: Ids = []
-    customer_type_ids: Ids = []
-    meeting_types: Annotated[list[MeetingType], AfterValidator(_unique)] = []
-    is_enabled: bool = True
+    topic_ids: Ids = Field(default=[], description="Topics whose requests the group takes.")
+    customer_type_ids: Ids = Field(default=[], description="Customer types whose requests the group takes.")
+    meeting_types: Annotated[list[MeetingType], AfterValidator(_unique)] = Field(
+        default=[], max_length=20, description="Meeting types the group takes.")
+    is_enabled: bool = Field(default=True, description="false: the trigger qualifies no advisor. Default true.")
 
 
 class ServiceLevel(ApiModel):
     """The response the service group promises."""
 
-    max_response_time: Annotated[TimeSpan, AfterValidator(_positive_span)] = timedelta(days=1)
-    target_percentage: float = Field(80, ge=0, le=100)
-    max_meetings_per_day: int | None = Field(None, ge=0, le=1000)
+    max_response_time: Annotated[TimeSpan, AfterValidator(_positive_span)] = Field(
+        default=timedelta(days=1), description="How soon after a booking is made its meeting should start, a "
+                                               "TimeSpan `[d.]hh:mm:ss`. Default `1.00:00:00`.")
+    target_percentage: float = Field(80, ge=0, le=100, description=(
+        "The share of bookings (0 to 100) whose meeting starts within maxResponseTime. Default 80."))
+    max_meetings_per_day: int | None = Field(None, ge=0, le=1000, description=(
+        "How many meetings the group takes a day at most; null: no limit. Stored for the bank's planning."))
+
+
+MEMBERSHIP_EMAIL = "The group's shared mailbox."
+GROUP_CAP = ("The daily meeting-time cap of its members, a TimeSpan `hh:mm:ss` up to `1.00:00:00`; an employee's own "
+             "schedule cap comes first, and of several groups the smallest applies. null: the organization's.")
+TRIGGER = "Which requests the group takes; its skill-based advisors come from these."
+LEVEL = "The response the group promises."
 
 
 class ServiceGroupWrite(ApiModel):
-    name: Name
-    membership_email: Email | None = None
-    employee_ids: Ids = []
-    competence_group_ids: Ids = []
-    labels: Labels = []
-    max_meeting_time_per_day: DailyCap = None
-    service_trigger: ServiceTrigger = Field(default_factory=ServiceTrigger)
-    service_level: ServiceLevel = Field(default_factory=ServiceLevel)
+    name: Name = Field(description=GROUP_NAME)
+    membership_email: Email | None = Field(default=None, description=MEMBERSHIP_EMAIL)
+    employee_ids: Ids = Field(default=[], description=MEMBERS)
+    competence_group_ids: Ids = Field(default=[], description=(
+        "Competence groups whose members (and those of their child groups) also serve with this group."))
+    labels: Labels = Field(default=[], description=GROUP_LABELS)
+    max_meeting_time_per_day: DailyCap = Field(default=None, description=GROUP_CAP)
+    service_trigger: ServiceTrigger = Field(default_factory=ServiceTrigger, description=TRIGGER)
+    service_level: ServiceLevel = Field(default_factory=ServiceLevel, description=LEVEL)
 
 
 class ServiceGroup(ApiModel):
     """A service group as the API shows it."""
 
-    id: Uuid
-    name: str
-    membership_email: str | None = None
-    employee_ids: list[str] = []
-    competence_group_ids: list[str] = []
-    labels: list[str] = []
-    max_meeting_time_per_day: TimeSpan | None = None
-    service_trigger: ServiceTrigger = Field(default_factory=ServiceTrigger)
-    service_level: ServiceLevel = Field(default_factory=ServiceLevel)
+    id: Uuid = Field(description="The group's id.")
+    name: str = Field(description=GROUP_NAME)
+    membership_email: str | None = Field(default=None, description=MEMBERSHIP_EMAIL)
+    employee_ids: list[str] = Field(default=[], description=MEMBERS)
+    competence_group_ids: list[str] = Field(default=[], description="Competence groups that serve with this group.")
+    labels: list[str] = Field(default=[], description="Label names.")
+    max_meeting_time_per_day: TimeSpan | None = Field(default=None, description=GROUP_CAP)
+    service_trigger: ServiceTrigger = Field(default_factory=ServiceTrigger, description=TRIGGER)
+    service_level: ServiceLevel = Field(default_factory=ServiceLevel, description=LEVEL)
 
 
 class ServiceGroupDoc(ApiModel):
@@ -157,10 +180,10 @@ class ServiceGroupDoc(ApiModel):
 
 
 class EmployeeServiceGroup(ApiModel):
-    id: Uuid
-    name: str
-    membership_email: str | None = None
-    date_assigned: UtcDateTime
+    id: Uuid = Field(description="The service group's id.")
+    name: str = Field(description="The service group's name.")
+    membership_email: str | None = Field(default=None, description=MEMBERSHIP_EMAIL)
+    date_assigned: UtcDateTime = Field(description="When the employee joined the group.")
 
 
 class ServiceGroupAdvisors(ApiModel):

@@ -8,6 +8,8 @@ from shared.models.common import ApiEnum, ApiModel, UtcDateTime
 
 
 class HistoryAction(ApiEnum):
+    """What a change did: Created, Updated, Rescheduled (time, employee or room) or Cancelled."""
+
     CREATED = "Created"
     UPDATED = "Updated"
     RESCHEDULED = "Rescheduled"
@@ -17,7 +19,7 @@ class HistoryAction(ApiEnum):
 class HistoryRecord(ApiModel):
     """One change of a meeting, written in the same atomic write as the change."""
 
-    at: UtcDateTime
+    at: UtcDateTime = Field(description="When the change was made: the meeting's new dateModified (UTC).")
     action: HistoryAction = Field(description="Rescheduled: a change of time, employee or room.")
     actor: str = Field(description="The caller's token `oid`, else its `sub`.")
     changes: list[dict[str, Any]] = Field(

@@ -8,9 +8,13 @@ from shared.rules.locations import location_key
 
 class LocationWrite(ApiModel):
     location: Line = Field(min_length=1, max_length=100, description="Identifier, unique case-insensitively.")
-    display_name: Line | None = Field(default=None, max_length=200)
-    add_rooms_to_booked_meetings: bool = False
-    require_available_room: bool = False
+    display_name: Line | None = Field(default=None, max_length=200, description="Name shown to people.")
+    add_rooms_to_booked_meetings: bool = Field(default=False, description=(
+        "true: a Physical meeting booked here without a roomId gets a free room, the smallest that seats "
+        "everyone. Default false."))
+    require_available_room: bool = Field(default=False, description=(
+        "true: meetings here need a free room; searches offer only slots with one and bookings without one are "
+        "a 409. Default false."))
 
     @field_validator("location")
     @classmethod
@@ -21,7 +25,7 @@ class LocationWrite(ApiModel):
 
 
 class Location(LocationWrite):
-    id: Uuid
+    id: Uuid = Field(description="The location's id.")
 
     @property
     def key(self) -> str:

@@ -49,21 +49,21 @@ ClosingDay = Annotated[
 
 
 class TimeZone(ApiModel):
-    id: Uuid
+    id: Uuid = Field(description="A UUID that never changes for this zone: what timeZoneId takes.")
     identifier: str = Field(description="IANA name, e.g. Europe/Copenhagen.")
     display_name: str = Field(description="UTC offset in force now and city, e.g. (UTC+01:00) Copenhagen.")
 
 
 class MeetingTypeLabel(ApiModel):
-    name: MeetingType
-    label: Line = Field(min_length=1, max_length=200)
-    order: int = 0
+    name: MeetingType = Field(description="The meeting type.")
+    label: Line = Field(min_length=1, max_length=200, description="What booking pages call it.")
+    order: int = Field(default=0, description="Its place in lists, lowest first. Default 0.")
 
 
 class EmployeeLabel(ApiModel):
-    name: Line = Field(min_length=1, max_length=200)
-    label: Line = Field(min_length=1, max_length=200)
-    order: int = 0
+    name: Line = Field(min_length=1, max_length=200, description="A kind of employee, e.g. Advisor.")
+    label: Line = Field(min_length=1, max_length=200, description="What booking pages call it.")
+    order: int = Field(default=0, description="Its place in lists, lowest first. Default 0.")
 
 
 DEFAULT_ZONE = "Europe/Copenhagen"
@@ -95,13 +95,22 @@ def _default_meeting_type_labels() -> list[MeetingTypeLabel]:
 class OrganizationSetting(ApiModel):
     """The organization's settings; the field defaults are the defaults the first GET creates."""
 
-    id: Uuid
-    time_zone_id: Uuid = Field(default=timezones.zone_id(DEFAULT_ZONE),
-                               description="The id of a time zone from GET /bookme/config/timezones.")
-    opening_time: LocalTime = time(8)
-    closing_time: LocalTime = time(17)
-    max_time_from_booking_to_meeting: TimeSpan = timedelta(days=30)
-    max_meeting_time_per_day: TimeSpan = timedelta(hours=8)
+    id: Uuid = Field(description="The settings' id (there is one settings document).")
+    time_zone_id: Uuid = Field(default=timezones.zone_id(DEFAULT_ZONE), description=(
+        "The id of a time zone from GET /bookme/config/timezones: the zone of opening hours, workdays, closing "
+        f"days and the daily caps. Default: {DEFAULT_ZONE}."))
+    opening_time: LocalTime = Field(default=time(8), description=(
+        "When the bank opens, local time `hh:mm:ss`: customer searches offer no slot before it. Default "
+        "`08:00:00`."))
+    closing_time: LocalTime = Field(default=time(17), description=(
+        "When the bank closes, local time `hh:mm:ss`, after openingTime: customer searches offer no slot ending "
+        "after it. Default `17:00:00`."))
+    max_time_from_booking_to_meeting: TimeSpan = Field(default=timedelta(days=30), description=(
+        "How far ahead a customer may book (the booking horizon), a TimeSpan `[d.]hh:mm:ss`. Default "
+        "`30.00:00:00`."))
+    max_meeting_time_per_day: TimeSpan = Field(default=timedelta(hours=8), description=(
+        "The daily meeting-time cap of an employee whose schedule and service groups set none, a TimeSpan up to "
+        "`1.00:00:00`. Default `08:00:00`."))
     minimum_booking_notice: TimeSpan = Field(
         default=timedelta(hours=2),
         description="BookMe addition: how long before its start a customer may book a meeting at the latest.")
@@ -109,14 +118,23 @@ class OrganizationSetting(ApiModel):
         default=timedelta(0), description="BookMe addition: time held free before each meeting whose topic sets none.")
     buffer_after: Buffer = Field(
         default=timedelta(0), description="BookMe addition: time held free after each meeting whose topic sets none.")
-    is_filter_show_times_as_customer_enabled: bool = True
-    meeting_type_labels: list[MeetingTypeLabel] = Field(default_factory=_default_meeting_type_labels)
-    employee_labels: list[EmployeeLabel] = []
-    extended_opening_hours_email: Email | None = None
+    is_filter_show_times_as_customer_enabled: bool = Field(default=True, description=(
+        "A setting for the bank's booking tools: whether advisors may filter the times they see as a customer "
+        "would see them. Stored and returned; BookMe's own rules do not read it. Default true."))
+    meeting_type_labels: list[MeetingTypeLabel] = Field(default_factory=_default_meeting_type_labels, description=(
+        "What booking pages call each meeting type. Default: In-Person Meeting, Video Call, Phone Call, "
+        "Offsite Meeting."))
+    employee_labels: list[EmployeeLabel] = Field(default=[], description="What booking pages call kinds of "
+                                                                         "employees. Default none.")
+    extended_opening_hours_email: Email | None = Field(default=None, description=(
+        "Where customers may write for a time outside opening hours; shown by booking pages. Default null."))
     closing_days: list[ClosingDay] = Field(
         default=[], description="Dates the organization is closed, each at midnight UTC, sorted.")
-    i_cal_meeting_title: Text = Field("Meeting with ", max_length=500)
-    i_cal_meeting_description: Text = Field("Your scheduled meeting", max_length=4000)
+    i_cal_meeting_title: Text = Field("Meeting with ", max_length=500, description=(
+        "An invitation's title when the meeting has none, followed by the employee's name. Default "
+        "`Meeting with `."))
+    i_cal_meeting_description: Text = Field("Your scheduled meeting", max_length=4000, description=(
+        "An invitation's description when the meeting has none. Default `Your scheduled meeting`."))
     personal_data_retention: TimeSpan = Field(
         default=timedelta(days=365),
         description="How long after a meeting ends its personal data is kept; a timer then erases it.")

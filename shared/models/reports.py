@@ -13,6 +13,10 @@ from shared.models.common import ApiEnum, ApiModel, MeetingType, TimeSpan, UtcDa
 from shared.rules.availability_explain import Exclusion
 
 MAX_REPORT_EMPLOYEES = 1000
+# Query examples name the demo bank (functions/openapi_examples.py): its mortgage advisors
+# (Boligrådgivning) and its Copenhagen customer service; dates are tomorrow and a week on.
+DEMO_MORTGAGE_GROUP = "3f673b65-330b-5777-b19b-aec9e28f69c9"
+DEMO_SERVICE_GROUP = "8bcaf206-8a09-5e2a-8d9e-603f6a795edf"
 
 
 def _day_or_moment(value: Any) -> Any:
@@ -41,15 +45,22 @@ class GroupBy(ApiEnum):
 
 
 class ReportWindow(ApiModel):
-    from_: ReportDay = Field(alias="from", description="The first organization-local day, included.")
-    to: ReportDay = Field(description="The last organization-local day, included.")
+    from_: ReportDay = Field(alias="from", examples=["2025-10-10"], description=(
+        "The first organization-local day of the report, included: `YYYY-MM-DD` (a date-time stands for its "
+        "organization-local date)."))
+    to: ReportDay = Field(examples=["2025-10-16"], description=(
+        "The last organization-local day, included: at most 91 days after `from` for capacity, 365 for service "
+        "levels."))
 
 
 class CapacityQuery(ReportWindow):
-    service_group_id: Uuid | None = Field(None, description="Report on the service group's members (`employeeIds`).")
-    competence_group_id: Uuid | None = Field(None, description="Report on the competence group's members and those "
-                                                               "of its child groups, transitively.")
-    employee_ids: list[Uuid] = Field([], max_length=MAX_REPORT_EMPLOYEES, description="Report on these employees.")
+    service_group_id: Uuid | None = Field(None, description=(
+        "Report on the service group's members (its `employeeIds`). Give exactly one of serviceGroupId, "
+        "competenceGroupId and employeeIds."))
+    competence_group_id: Uuid | None = Field(None, examples=[DEMO_MORTGAGE_GROUP], description=(
+        "Report on the competence group's members and those of its child groups, transitively."))
+    employee_ids: list[Uuid] = Field([], max_length=MAX_REPORT_EMPLOYEES, description=(
+        "Report on these employees (at most 1,000; repeat the key or separate them with commas)."))
     topic: Uuid | None = Field(None, description="The topic whose customer search `slots` counts. Default: the "
                                                  "group's one topic (a service group's trigger topic, a competence "
                                                  "group's topic); none for a group without one or for employeeIds.")
@@ -60,7 +71,8 @@ class CapacityQuery(ReportWindow):
 
 
 class ServiceLevelQuery(ReportWindow):
-    service_group_id: Uuid = Field(description="The service group whose target is measured.")
+    service_group_id: Uuid = Field(examples=[DEMO_SERVICE_GROUP], description=(
+        "The service group whose `serviceLevel` is measured over its members' customer bookings."))
     topic: Uuid | None = Field(None, description="The topic of the search for the first free slot. Default: the "
                                                  "service trigger's one topic, if it names exactly one.")
 
@@ -90,37 +102,37 @@ class CapacityDay(CapacityFigures):
 
 
 class EmployeeCapacity(ApiModel):
-    employee_id: str
+    employee_id: str = Field(description="The employee's id.")
     name: str | None = Field(description="The employee's directory name.")
     excluded: Exclusion | None = Field(description="Why the report's search leaves the employee out entirely "
                                                    "(then `slots` are 0), as /time-slots/available/explain says.")
-    totals: CapacityFigures
-    days: list[CapacityDay]
+    totals: CapacityFigures = Field(description="The employee's figures over the whole window.")
+    days: list[CapacityDay] = Field(description="The employee's figures per organization-local day.")
 
 
 class CapacityReport(ApiModel):
     """Capacity per organization-local day (contract section 25)."""
 
-    from_: str = Field(alias="from", json_schema_extra={"format": "date"})
-    to: str = Field(json_schema_extra={"format": "date"})
-    time_zone: str
-    service_group_id: str | None = None
-    competence_group_id: str | None = None
+    from_: str = Field(alias="from", json_schema_extra={"format": "date"}, description="The first day reported.")
+    to: str = Field(json_schema_extra={"format": "date"}, description="The last day reported.")
+    time_zone: str = Field(description="The organization's time zone, whose local days these are.")
+    service_group_id: str | None = Field(None, description="The service group reported on, if one was asked for.")
+    competence_group_id: str | None = Field(None, description="The competence group reported on, if one was.")
     group_name: str | None = Field(None, description="The service or competence group's name.")
     employee_ids: list[str] = Field(description="The employees reported on, sorted.")
     topic: str | None = Field(description="The topic of the search `slots` counts.")
     meeting_types: list[MeetingType] = Field(description="The meeting types it asks for; empty: every type.")
-    meeting_duration: TimeSpan
-    group_by: GroupBy
-    totals: CapacityFigures
-    days: list[CapacityDay]
+    meeting_duration: TimeSpan = Field(description="The length of the meeting that search looks for.")
+    group_by: GroupBy = Field(description="`Day`, or `Employee` when `employees` is given too.")
+    totals: CapacityFigures = Field(description="Everyone's figures over the whole window.")
+    days: list[CapacityDay] = Field(description="Everyone's figures per organization-local day.")
     employees: list[EmployeeCapacity] | None = Field(None, description="With groupBy=Employee only.")
 
 
 class ServiceLevelTarget(ApiModel):
-    max_response_time: TimeSpan
-    target_percentage: float
-    max_meetings_per_day: int | None = None
+    max_response_time: TimeSpan = Field(description="How soon after booking a customer's meeting should start.")
+    target_percentage: float = Field(description="The share of customer bookings that should, 0 to 100.")
+    max_meetings_per_day: int | None = Field(None, description="The group's own limit, shown as set; not measured.")
 
 
 class MeasuredServiceLevel(ApiModel):
@@ -135,24 +147,25 @@ class MeasuredServiceLevel(ApiModel):
 
 
 class FirstFreeSlot(ApiModel):
-    start_date: UtcDateTime
-    employee_id: str
-    meeting_type: MeetingType
+    start_date: UtcDateTime = Field(description="When the slot starts.")
+    employee_id: str = Field(description="The advisor whose slot it is.")
+    meeting_type: MeetingType = Field(description="Its meeting type (the first in type order at that time).")
     lead_time: TimeSpan = Field(description="From now to startDate, to the second.")
 
 
 class ServiceLevelReport(ApiModel):
     """A service group's target beside what was measured (contract section 25)."""
 
-    service_group_id: str
-    service_group_name: str
-    from_: str = Field(alias="from", json_schema_extra={"format": "date"})
-    to: str = Field(json_schema_extra={"format": "date"})
-    time_zone: str
-    measured_at: UtcDateTime
-    topic: str | None
-    service_level: ServiceLevelTarget
-    measured: MeasuredServiceLevel
+    service_group_id: str = Field(description="The service group measured.")
+    service_group_name: str = Field(description="Its name.")
+    from_: str = Field(alias="from", json_schema_extra={"format": "date"},
+                       description="The first day whose bookings were measured.")
+    to: str = Field(json_schema_extra={"format": "date"}, description="The last day whose bookings were measured.")
+    time_zone: str = Field(description="The organization's time zone, whose local days these are.")
+    measured_at: UtcDateTime = Field(description="When the report was made: the `now` of firstFreeSlot.")
+    topic: str | None = Field(description="The topic of the search for the first free slot.")
+    service_level: ServiceLevelTarget = Field(description="The group's target, as configured.")
+    measured: MeasuredServiceLevel = Field(description="What the customer bookings of the window measured.")
     first_free_slot: FirstFreeSlot | None = Field(description="The first slot a customer search for the group "
                                                               "offers now; null when none within the booking "
                                                               "horizon.")

@@ -12,16 +12,18 @@ class SlotStatus(ApiEnum):
 
 
 class SlotToReserve(ApiModel):
-    start_date: UtcDateTime
-    end_date: UtcDateTime
+    start_date: UtcDateTime = Field(description="Start, ISO 8601: a slot's startDate from /time-slots/available.")
+    end_date: UtcDateTime = Field(description="End, ISO 8601: that slot's endDate.")
     status: SlotStatus = Field(description='Must be "Reserved" (case-insensitive).')
-    room_id: Uuid | None = None
-    employee_id: Uuid | None = None
-    service_group: Line | None = Field(default=None, max_length=200)
+    room_id: Uuid | None = Field(default=None, description="The room to hold too (the slot's roomId).")
+    employee_id: Uuid | None = Field(default=None, description="The employee to hold (the slot's employeeId).")
+    service_group: Line | None = Field(default=None, max_length=200, description=(
+        "The service group the booking is for, kept with the reservation."))
 
 
 class ReserveRequest(ApiModel):
-    time_slot: SlotToReserve
+    time_slot: SlotToReserve = Field(description=(
+        "The time to hold, as /time-slots/available offered it, with status \"Reserved\"."))
     token: Uuid = Field(description="A reservation made earlier with the same token is replaced.")
     existing_meeting_id: Uuid | None = Field(
         default=None, description="The meeting being rescheduled: its own time does not conflict.")
@@ -34,15 +36,16 @@ class ReserveRequest(ApiModel):
 class Reservation(ApiModel):
     """The reserved time slot, as POST /time-slots/reserve answers it."""
 
-    id: Uuid
-    start_date: UtcDateTime
-    end_date: UtcDateTime
-    status: SlotStatus = SlotStatus.RESERVED
-    employee_id: Uuid | None = None
-    room_id: Uuid | None = None
-    service_group: Line | None = None
-    token: Uuid
-    expires_at: UtcDateTime
+    id: Uuid = Field(description="The reservation's id: book it with POST /meetings and this as timeSlotId.")
+    start_date: UtcDateTime = Field(description="Start (UTC).")
+    end_date: UtcDateTime = Field(description="End (UTC).")
+    status: SlotStatus = Field(default=SlotStatus.RESERVED, description="Always Reserved.")
+    employee_id: Uuid | None = Field(default=None, description="The employee held.")
+    room_id: Uuid | None = Field(default=None, description="The room held.")
+    service_group: Line | None = Field(default=None, description="As the request gave it.")
+    token: Uuid = Field(description="The client's token: a new reservation with it replaces this one.")
+    expires_at: UtcDateTime = Field(description=(
+        "When the hold ends (RESERVATION_TTL after it was made, five minutes by default) unless booked first."))
 
 
 class StoredReservation(Reservation):

@@ -8,6 +8,8 @@ from shared.models.organization import LocalTime
 
 
 class DayOfWeek(ApiEnum):
+    """A weekday, Monday to Sunday."""
+
     MONDAY = "Monday"
     TUESDAY = "Tuesday"
     WEDNESDAY = "Wednesday"
@@ -23,15 +25,17 @@ class DayOfWeek(ApiEnum):
 
 
 class MeetingTypeOption(ApiModel):
-    type: MeetingType
+    type: MeetingType = Field(description="A meeting type offered that day.")
 
 
 class WorkdayHours(ApiModel):
-    is_available: bool = True
-    day_of_week: DayOfWeek
+    is_available: bool = Field(default=True, description="false: the employee takes no meetings that day. "
+                                                         "Default true.")
+    day_of_week: DayOfWeek = Field(description="Monday to Sunday (any letter case); at most one workday each.")
     from_: LocalTime = Field(alias="from", description="Start of the working day, local time (08:00:00).")
     to: LocalTime = Field(description="End of the working day, local time (16:00:00); after `from`.")
-    available_meeting_types: list[MeetingTypeOption] = []
+    available_meeting_types: list[MeetingTypeOption] = Field(default=[], max_length=len(MeetingType), description=(
+        "The meeting types offered that day, each at most once; none: no meetings."))
 
     @property
     def meeting_types(self) -> list[MeetingType]:
@@ -47,10 +51,10 @@ class ActualLocation(ApiModel):
     """A workday's location: the Location it names, or (id null) just the text the schedule holds."""
 
     id: Uuid | None = Field(description="The Location's id; null when no Location has that identifier.")
-    location: str
-    display_name: str | None = None
-    add_rooms_to_booked_meetings: bool = False
-    require_available_room: bool = False
+    location: str = Field(description="The location identifier, or the schedule's text when no Location has it.")
+    display_name: str | None = Field(default=None, description="The Location's display name, else the text.")
+    add_rooms_to_booked_meetings: bool = Field(default=False, description="As the Location says; false without one.")
+    require_available_room: bool = Field(default=False, description="As the Location says; false without one.")
 
     @classmethod
     def of(cls, location: Location) -> "ActualLocation":
@@ -73,18 +77,20 @@ MaxMeetingTimePerDay = Field(default=None, description="Daily meeting-time cap; 
 
 
 class ScheduleFlags(ApiModel):
-    employee_id: Uuid
-    is_only_explicitly_available: bool = False
-    can_be_booked: bool = True
+    employee_id: Uuid = Field(description="The employee whose schedule this is; one schedule each.")
+    is_only_explicitly_available: bool = Field(default=False, description=(
+        "true: searches offer the employee only when explicitEmployeeIds names them. Default false."))
+    can_be_booked: bool = Field(default=True, description="false: the employee is never offered. Default true.")
 
 
 class EmployeeScheduleWrite(ScheduleFlags):
-    workdays: list[Workday] = []
+    workdays: list[Workday] = Field(default=[], max_length=7, description=(
+        "The working week, at most one workday per day; a weekday without one is free."))
     max_meeting_time_per_day: TimeSpan | None = MaxMeetingTimePerDay
 
 
 class EmployeeSchedule(EmployeeScheduleWrite):
-    id: Uuid
+    id: Uuid = Field(description="The schedule's id.")
 
     def workday(self, day: DayOfWeek | int) -> Workday | None:
         """The workday for a weekday (DayOfWeek or Python weekday number), or None."""
@@ -95,6 +101,6 @@ class EmployeeSchedule(EmployeeScheduleWrite):
 class ActualEmployeeSchedule(ScheduleFlags):
     """A schedule with each workday's location resolved to the Location object."""
 
-    id: Uuid
-    workdays: list[ActualWorkday] = []
+    id: Uuid = Field(description="The schedule's id.")
+    workdays: list[ActualWorkday] = Field(default=[], description="The working week, locations resolved.")
     max_meeting_time_per_day: TimeSpan | None = MaxMeetingTimePerDay

@@ -11,26 +11,60 @@ MAX_LOOK_FORWARD = timedelta(days=92)
 
 
 class EmployeeType(ApiEnum):
+    """A pool of employees a search draws from when requireEmployeeParticipation is false."""
+
     EXPLICIT = "Explicit"
     LOCAL = "Local"
     SERVICE_GROUP = "ServiceGroup"
     GLOBAL = "Global"  # V1 only: accepted by the parser so the answer can say why it is refused
 
 
+# Query examples name the demo bank (functions/openapi_examples.py): its mortgage topic, Boliglån.
+DEMO_TOPIC = "47ade69d-5041-51e6-b652-ee0d788a4175"
+DEMO_ADVISOR = "75cfc8aa-5c76-5745-9f06-4a4ed9a64803"  # Mette Nielsen
+
+
 class AvailableSlotsQuery(ApiModel):
-    explicit_employee_ids: list[Uuid] = Field(default=[], description="Employees to search; empty means all.")
-    start_date: UtcDateTime | None = Field(default=None, description="Start of the search; default now.")
-    look_forward_time: TimeSpan = Field(default=timedelta(days=7), description="How far ahead to search.")
-    topic: Uuid | None = None
-    customer_type_id: Uuid | None = None
-    employee_types: list[EmployeeType] = []
-    meeting_types: list[MeetingType] = []
-    customer_location: Line | None = Field(default=None, max_length=200)
-    meeting_location: Line | None = Field(default=None, max_length=200, description="Defaults to customerLocation.")
-    require_room: bool = False
-    is_customer_initiated: bool = False
-    require_employee_participation: bool
-    meeting_duration: TimeSpan | None = Field(default=None, description="Default: the topic's, else 01:00:00.")
+    explicit_employee_ids: list[Uuid] = Field(default=[], description=(
+        "Employees to search (UUIDs; repeat the key or separate them with commas). With employeeTypes `Explicit`: "
+        "these employees, or every employee when none are given. With requireEmployeeParticipation=true: the "
+        "employees who must all take part (at least one)."))
+    start_date: UtcDateTime | None = Field(default=None, examples=["2025-10-10T00:00:00Z"], description=(
+        "Start of the search window, ISO 8601 (`2025-10-10T00:00:00Z`; without an offset it is UTC). Default: now. "
+        "No slot starts in the past."))
+    look_forward_time: TimeSpan = Field(default=timedelta(days=7), examples=["7.00:00:00"], description=(
+        "Length of the search window from startDate, a TimeSpan `[d.]hh:mm:ss` (`7.00:00:00` is seven days; ISO "
+        "8601 `P7D` is accepted too). Default `7.00:00:00`, at most `92.00:00:00`."))
+    topic: Uuid | None = Field(default=None, examples=[DEMO_TOPIC], description=(
+        "A meeting topic's id: only employees of a competence group (or of its child groups) that lists the "
+        "topic; its meetingDuration is the default length. An unknown topic is a 400."))
+    customer_type_id: Uuid | None = Field(default=None, description=(
+        "A customer type's id: only employees of a competence group (or of its child groups) that lists it. An "
+        "unknown customer type is a 400."))
+    employee_types: list[EmployeeType] = Field(default=[], examples=[["Local"]], description=(
+        "The pools of employees to search, united; required (at least one) when requireEmployeeParticipation is "
+        "false. `Explicit`: explicitEmployeeIds, or every employee when none are given. `Local`: employees whose "
+        "workday that day is at customerLocation. `ServiceGroup`: the members of the service groups. `Global` (V1) "
+        "is refused."))
+    meeting_types: list[MeetingType] = Field(default=[], examples=[["Physical"]], description=(
+        "The meeting types to offer, in any letter case (`physical`); default: every type the workday offers."))
+    customer_location: Line | None = Field(default=None, max_length=200, examples=["CPH-HQ"], description=(
+        "Where the customer is: a location identifier such as `CPH-HQ` (free text, compared ignoring case). "
+        "Needed by employeeTypes `Local`; the default meetingLocation."))
+    meeting_location: Line | None = Field(default=None, max_length=200, description=(
+        "Where the meeting is held, for its room (free text). Default: customerLocation."))
+    require_room: bool = Field(default=False, description=(
+        "true: only slots with a free room at meetingLocation, which the slot names. A location with "
+        "requireAvailableRoom needs one anyway. Default false."))
+    is_customer_initiated: bool = Field(default=False, examples=[True], description=(
+        "true when a customer searches: slots also lie within opening hours, after the minimum booking notice "
+        "and before maxTimeFromBookingToMeeting (organization settings). Default false."))
+    require_employee_participation: bool = Field(examples=[False], description=(
+        "Required. true: every employee of explicitEmployeeIds takes part in each slot (the first is employeeId, "
+        "the others additionalEmployees). false: each slot has one employee of the employeeTypes pools."))
+    meeting_duration: TimeSpan | None = Field(default=None, examples=["01:00:00"], description=(
+        "The meeting's length, a TimeSpan `hh:mm:ss` (ISO 8601 `PT1H` accepted). Default: the topic's "
+        "meetingDuration, else `01:00:00`; at most `1.00:00:00`."))
 
     @field_validator("look_forward_time")
     @classmethod
@@ -48,12 +82,17 @@ class AvailableSlotsQuery(ApiModel):
 
 
 class AvailableSlot(ApiModel):
-    start_date: UtcDateTime
-    end_date: UtcDateTime
-    meeting_type: MeetingType
-    employee_id: str
-    room_id: str | None = None
-    additional_employees: list[str] | None = None
+    """A time a meeting can be booked: reserve it (POST /time-slots/reserve) or book it (POST /meetings)."""
+
+    start_date: UtcDateTime = Field(description="When the meeting would start (UTC, on the organization's :00/:30 "
+                                                "grid).")
+    end_date: UtcDateTime = Field(description="When it would end: startDate plus the meeting's duration.")
+    meeting_type: MeetingType = Field(description="How the meeting is held; one entry per type the employee offers.")
+    employee_id: str = Field(description="The employee who is free (the first of explicitEmployeeIds in a "
+                                         "requireEmployeeParticipation search).")
+    room_id: str | None = Field(default=None, description="The free room, only when a room was required.")
+    additional_employees: list[str] | None = Field(default=None, description=(
+        "The other employees who take part, only in a requireEmployeeParticipation search with several."))
 
 
 def slot_json(start: datetime, end: datetime, meeting_type: MeetingType, employee_id: str, room_id: str | None,
@@ -70,28 +109,35 @@ def slot_json(start: datetime, end: datetime, meeting_type: MeetingType, employe
 
 
 class SlotStatus(ApiEnum):
+    """Available: free; Reserved: held by a reservation; Booked: taken by a meeting."""
+
     AVAILABLE = "Available"
     RESERVED = "Reserved"
     BOOKED = "Booked"
 
 
 class TimeSlotsQuery(ApiModel):
-    employee_id: Uuid | None = None
-    room_id: Uuid | None = None
-    start_date: UtcDateTime
-    end_date: UtcDateTime
-    status: list[SlotStatus] = []
+    employee_id: Uuid | None = Field(default=None, examples=[DEMO_ADVISOR], description=(
+        "The employee whose time to list; employeeId or roomId is required (both: the employee's time in which "
+        "the room is free too)."))
+    room_id: Uuid | None = Field(default=None, description="The room whose time to list.")
+    start_date: UtcDateTime = Field(examples=["2025-10-10T00:00:00Z"], description=(
+        "Start of the range, ISO 8601 (without an offset it is UTC)."))
+    end_date: UtcDateTime = Field(examples=["2025-10-17T00:00:00Z"], description=(
+        "End of the range, ISO 8601; at most 92 days after startDate."))
+    status: list[SlotStatus] = Field(default=[], description=(
+        "Only slots of these statuses (repeat the key for more); default: all."))
 
 
 class TimeSlot(ApiModel):
-    id: str
-    employee_id: str | None = None
-    room_id: str | None = None
-    start_time: UtcDateTime
-    end_time: UtcDateTime
-    status: SlotStatus
-    available: bool
-
+    id: str = Field(description="A meeting's id (Booked), a reservation's id (Reserved), or a stable id of the "
+                                "free half-hour (Available).")
+    employee_id: str | None = Field(default=None, description="The employee, when the search named one.")
+    room_id: str | None = Field(default=None, description="The room, when the search named one.")
+    start_time: UtcDateTime = Field(description="Start (UTC).")
+    end_time: UtcDateTime = Field(description="End (UTC).")
+    status: SlotStatus = Field(description="Available, Reserved or Booked.")
+    available: bool = Field(description="Whether the slot is free: true exactly when status is Available.")
 
 
 class ExplainedDay(ApiModel):
@@ -103,10 +149,11 @@ class ExplainedDay(ApiModel):
 
 
 class ExplainedEmployee(ApiModel):
-    employee_id: str
+    employee_id: str = Field(description="The candidate employee's id.")
     excluded: Exclusion | None = Field(description="Why the employee was left out of the search entirely "
                                                    "(then `days` is empty); null when searched.")
-    days: list[ExplainedDay]
+    days: list[ExplainedDay] = Field(description="One entry per organization-local date of the search window, "
+                                                 "by date; empty when the employee was excluded.")
 
 
 class SlotExplanation(ApiModel):

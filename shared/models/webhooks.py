@@ -13,6 +13,8 @@ from shared.rules import webhook_signing
 
 
 class WebhookEvent(ApiEnum):
+    """A meeting change a webhook is sent for."""
+
     MEETING_CREATED = "meeting.created"
     MEETING_UPDATED = "meeting.updated"
     MEETING_RESCHEDULED = "meeting.rescheduled"
@@ -23,14 +25,14 @@ def _distinct(events: list[WebhookEvent]) -> list[WebhookEvent]:
     return list(dict.fromkeys(events))
 
 
-Events = Annotated[list[WebhookEvent], Field(min_length=1), AfterValidator(_distinct)]
+Events = Annotated[list[WebhookEvent], Field(min_length=1, max_length=20), AfterValidator(_distinct)]
 
 
 class WebhookWrite(ApiModel):
     url: Line = Field(min_length=1, max_length=2000, description=(
         "https URL whose host resolves to public addresses only (see WEBHOOKS_ALLOW_PRIVATE_TARGETS)."))
     events: Events = Field(description="The meeting events sent to this URL; at least one.")
-    description: Text | None = Field(default=None, max_length=1000)
+    description: Text | None = Field(default=None, max_length=1000, description="What the subscription is for.")
     is_active: bool = Field(default=True, description="Inactive ones receive nothing, queued retries included.")
 
 
@@ -49,13 +51,13 @@ class WebhookCreate(WebhookWrite):
 class Webhook(WebhookWrite):
     """A subscription as reads and PATCH return it: never with its secret."""
 
-    id: Uuid
+    id: Uuid = Field(description="The subscription's id.")
 
 
 class WebhookCreated(Webhook):
     """The subscription as the creating POST returns it: the only time the secret is shown."""
 
-    secret: str
+    secret: str = Field(description="The signing secret (`whsec_...`): shown in this answer only; keep it.")
 
 
 class StoredWebhook(WebhookCreated):

@@ -31,6 +31,8 @@ class Reason(StrEnum):
     DAILY_CAP_REACHED = "DailyCapReached"
     NO_ROOM_AVAILABLE = "NoRoomAvailable"
     OUTSIDE_SEARCH_WINDOW = "OutsideSearchWindow"
+    # Only in a booking's 409: the start is not on the :00/:30 grid of the organization's time zone.
+    OFF_GRID = "OffGrid"
 
 
 class Exclusion(StrEnum):

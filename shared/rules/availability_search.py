@@ -50,7 +50,7 @@ class _Blocking:
     holds Physical meetings only (contract section 23); everything else holds every type, so for
     most advisors both are one and the same."""
 
-    __slots__ = ("search", "busy", "physical", "other", "_by_kind")
+    __slots__ = ("search", "busy", "physical", "other", "outlook", "_by_kind")
 
     def __init__(self, search: "Search", busy: Sequence[Busy]) -> None:
         self.search, self.busy = search, busy
@@ -58,7 +58,9 @@ class _Blocking:
         partial = any(not item.kind.blocks_every_type for item in busy)
         self.other = BlockedStarts(search.held(item for item in busy if item.kind.blocks_every_type),
                                    search.duration) if partial else self.physical
-        self._by_kind: dict[tuple[bool, bool], BlockedStarts] = {}
+        self.outlook = any(item.kind is not BusyKind.BOOKED for item in busy)
+        # Without Outlook time, BookMe's own bookings are all the busy time there is.
+        self._by_kind: dict[tuple[bool, bool], BlockedStarts] = {} if self.outlook else {(False, False): self.physical}
 
     def groups(self, types: tuple[MeetingType, ...]) -> list[tuple[tuple[MeetingType, ...], BlockedStarts]]:
         """The searched types split by what blocks them, each group in type order."""
@@ -78,14 +80,17 @@ class _Blocking:
         return found
 
     def note(self, grid: Sequence[int], low: int, high: int, types: tuple[MeetingType, ...],
-             reasons: set[Reason]) -> None:
-        """Name each kind of busy time that, on its own, removes a grid start in [low, high] for some searched type."""
+             reasons: set[Reason], free: int) -> None:
+        """Name each kind of busy time that, on its own, removes a grid start in [low, high] for some
+        searched type; `free`: the starts all busy time together leaves."""
         total = _grid_count(grid, low, high)
+        if not self.outlook:
+            if free < total:
+                reasons.add(Reason.BOOKED)
+            return
         if _free_count(self._of(False, False), grid, low, high) < total:
             reasons.add(Reason.BOOKED)
-        physical = MeetingType.PHYSICAL in types
-        if any(item.kind is not BusyKind.BOOKED for item in self.busy) and \
-                _free_count(self._of(True, physical), grid, low, high) < total:
+        if _free_count(self._of(True, MeetingType.PHYSICAL in types), grid, low, high) < total:
             reasons.add(Reason.OUTLOOK_BUSY)
 
     def forbidding(self, start_us: int, types: Iterable[MeetingType]) -> set[Reason]:
@@ -228,7 +233,7 @@ class Search:
                             for start in starts:
                                 merged.setdefault(start, set()).update(kinds)
                 if reasons is not None:
-                    blocking.note(day.grid, start_low, start_high, types, reasons)
+                    blocking.note(day.grid, start_low, start_high, types, reasons, free)
                     if capped and free:
                         reasons.add(Reason.DAILY_CAP_REACHED)
             for start in sorted(merged):

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from shared.rules.local_days import local_date
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 SECOND_US = 1_000_000
@@ -111,7 +113,7 @@ class LocalCalendar:
         return value
 
     def local_date(self, moment_us: int) -> date:
-        return from_us(moment_us).astimezone(self.zone).date()
+        return local_date(from_us(moment_us), self.zone)
 
     def days(self, start_us: int, end_us: int) -> list[LocalDay]:
         """Every local day that holds part of [start, end)."""

@@ -7,8 +7,7 @@ writes them back in one conditional batch; see docs/data-model.md, "Bookings".
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from shared.errors import Conflict, InvalidRequest
 
@@ -16,6 +15,8 @@ from shared.errors import Conflict, InvalidRequest
 # Outlook sync (shared/rules/outlook_blocks.py); a booking never writes or checks them.
 MEETING_ENTRY = "meeting"
 RESERVATION_ENTRY = "reservation"
+# A copy of a late booking's employee entry in the next day's calendar (shared/rules/spills.py).
+SPILL_ENTRY = "spill"
 OUTLOOK_ENTRY = "outlook"
 
 
@@ -63,6 +64,7 @@ class Entry:
     counts_toward_cap: bool = True
     buffer_before: timedelta = timedelta(0)
     buffer_after: timedelta = timedelta(0)
+    since: datetime | None = None  # when a spill was written (its repair waits for its booking)
     show_as: str | None = None  # Outlook entries only: the event's showAs
 
     def active(self, now: datetime) -> bool:
@@ -112,10 +114,12 @@ class Claim:
     caps: Mapping[str, timedelta] = field(default_factory=dict)
     buffer_before: timedelta = timedelta(0)
     buffer_after: timedelta = timedelta(0)
+    since: datetime | None = None
 
     def entry(self) -> Entry:
+        # A spill copies time the booking counts on its own day: it never counts twice.
         return Entry(self.ref, self.kind, self.start, self.end, self.expires_at, self.token,
-                     buffer_before=self.buffer_before, buffer_after=self.buffer_after)
+                     self.kind != SPILL_ENTRY, self.buffer_before, self.buffer_after, self.since)
 
 
 def overlapping(calendar: Calendar, start: datetime, end: datetime, now: datetime,
@@ -183,20 +187,6 @@ def release(calendars: Mapping[str, Calendar], refs: Iterable[str], now: datetim
         if kept != calendar.entries:
             changed[resource] = kept
     return changed
-
-
-def booking_day(start: datetime, end: datetime, zone: str, prefix: str = "") -> date:
-    """The organization-local day of a booking; 400 when it is empty or crosses local midnight.
-    `prefix` places the error fields (`timeSlot.` for a reservation body)."""
-    if end <= start:
-        raise InvalidRequest("endDate must be after startDate.", {f"{prefix}endDate": ["Must be after startDate."]})
-    tz = ZoneInfo(zone)
-    first = start.astimezone(tz).date()
-    last = (end - timedelta(microseconds=1)).astimezone(tz).date()
-    if first != last:
-        raise InvalidRequest(f"A booking must start and end on the same day in {zone}.",
-                             {f"{prefix}endDate": [f"Must be on the same day as startDate in {zone}."]})
-    return first
 
 
 def check_participants(employee_id: str, additional: list[str]) -> None:

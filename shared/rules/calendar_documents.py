@@ -12,25 +12,32 @@ from shared.rules.booking import Calendar, Entry
 
 # The `type` of each document of a day partition.
 CALENDAR_DOC, MEETING_DOC, RESERVATION_DOC, OUTBOX_DOC = "calendar", "meeting", "reservation", "outbox"
-# What a cancellation leaves of a meeting: its history, no personal data (docs/data-model.md).
+# What a cancellation leaves of a meeting: its ids and times, no personal data (docs/data-model.md).
 CANCELLED_MEETING_DOC = "cancelledMeeting"
+# One record of a meeting's history, in the day partition of the change it records.
+MEETING_HISTORY_DOC = "meetingHistory"
+# The outcome of one move of a meeting to another day, in the day it moves to (shared/rules/moves.py).
+MOVE_RECORD_DOC = "moveRecord"
+# An outbox not yet published (its attempts), and one set aside after too many (shared/rules/outbox.py).
+OUTBOX_PENDING_DOC, OUTBOX_SET_ASIDE_DOC = "outboxPending", "outboxSetAside"
 
 
 def entry_from_json(raw: Mapping[str, Any]) -> Entry:
     """Buffers are seconds; entries written before buffers existed have none."""
-    expires = raw.get("expiresAt")
+    expires, since = raw.get("expiresAt"), raw.get("since")
     return Entry(raw["ref"], raw["kind"], parse_utc(raw["start"]), parse_utc(raw["end"]),
                  parse_utc(expires) if expires else None, raw.get("token"), raw.get("countsTowardCap", True),
                  timedelta(seconds=raw.get("bufferBefore") or 0), timedelta(seconds=raw.get("bufferAfter") or 0),
-                 raw.get("showAs"))
+                 parse_utc(since) if since else None, raw.get("showAs"))
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:
-    return {"ref": entry.ref, "kind": entry.kind, "start": format_utc(entry.start), "end": format_utc(entry.end),
-            "expiresAt": format_utc(entry.expires_at) if entry.expires_at else None, "token": entry.token,
-            "countsTowardCap": entry.counts_toward_cap,
-            "bufferBefore": int(entry.buffer_before.total_seconds()),
-            "bufferAfter": int(entry.buffer_after.total_seconds())}
+    raw = {"ref": entry.ref, "kind": entry.kind, "start": format_utc(entry.start), "end": format_utc(entry.end),
+           "expiresAt": format_utc(entry.expires_at) if entry.expires_at else None, "token": entry.token,
+           "countsTowardCap": entry.counts_toward_cap,
+           "bufferBefore": int(entry.buffer_before.total_seconds()),
+           "bufferAfter": int(entry.buffer_after.total_seconds())}
+    return {**raw, "since": format_utc(entry.since)} if entry.since else raw
 
 
 def calendar_from_document(document: Mapping[str, Any]) -> Calendar:

@@ -10,9 +10,10 @@ from typing import Any
 from shared.errors import Forbidden
 from shared.models.meetings import Meeting
 from shared.ports import Versioned
+from shared.rules.personal_data import CPR
 
 CPR_ROLES = frozenset({"BookMe.Admin", "BookMe.PersonalData"})
-_CPR = "/cpr"
+_CPR = f"/{CPR}"
 
 
 def may_read_cpr(roles: frozenset[str]) -> bool:

@@ -4,7 +4,7 @@
 time, as a customer-initiated search at `now`, and checks that the booking is one of the
 slots it offers. When it is not, the reasons are the section 14 codes of every rule that, on
 its own, forbids that very start (of the time bounds, as in the notes of a search, only the first
-on each side), and a start off the :00/:30 grid has no code of its own.
+on each side), `OffGrid` among them for a start off the :00/:30 grid.
 """
 
 from collections.abc import Sequence
@@ -33,7 +33,7 @@ class CustomerBooking:
 
 def refusal(org: Organization, advisor: Advisor, rooms: Sequence[Room], booking: CustomerBooking,
             now: datetime) -> tuple[Reason | Exclusion, ...] | None:
-    """None when the search would offer the booking; else why not (possibly no code: off the grid).
+    """None when the search would offer the booking; else why not (at least one code).
 
     `advisor.busy` must leave out what the booking itself releases (the reservation it replaces,
     the meeting it moves); `rooms` are the rooms at the meeting location, in preference order.
@@ -58,6 +58,8 @@ def _forbidding(search: Search, advisor: Advisor, start_us: int) -> set[Reason]:
     item = next(item for item in search.window if item.day.start_us <= start_us < item.day.end_us)
     day = item.day
     reasons: set[Reason] = {Reason.CLOSING_DAY} if item.closed else set()
+    if start_us not in day.grid:
+        reasons.add(Reason.OFF_GRID)
     wall, length = search.calendar.wall_us, search.duration
     covering = [workday for workday in advisor.workdays
                 if workday.is_available and workday.day_of_week == day.weekday

@@ -2,7 +2,9 @@
 personal values no record may hold. Pure.
 
 A record's `changes` go from the previous Meeting JSON to the new one; a creation diffs from
-an empty object, a cancellation to one (every member removed).
+an empty object, a cancellation to one (every member removed). Each record is a document of its
+own in the day partition of the change it records, written in the change's own batch: a long
+history never makes the meeting document grow.
 """
 
 from datetime import datetime
@@ -12,15 +14,15 @@ import jsonpatch
 
 from shared.models.common import format_utc
 from shared.models.history import HistoryAction
-from shared.rules.calendar_documents import CANCELLED_MEETING_DOC
+from shared.ports import Op
+from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_HISTORY_DOC
+from shared.rules.personal_data import mask
 
-MASK = "***"
 SYSTEM_ACTOR = "system"
-_TOMBSTONE_KEEPS = ("id", "pk", "customerId", "employeeId", "startDate", "endDate", "sequence", "erasedAt")
+_TOMBSTONE_KEEPS = ("id", "pk", "customerId", "employeeId", "startDate", "endDate", "sequence", "erasedAt",
+                    "historyLength", "personalData", "history")
 # A change to any of these is a reschedule (a new time, advisor or room); webhook events follow this rule.
 RESCHEDULING_FIELDS = ("startDate", "endDate", "employeeId", "roomId")
-# The members of a list item that are personal: customFields[].value, externalAttendees[].email.
-_PERSONAL_MEMBERS = {"customFields": "value", "externalAttendees": "email"}
 
 
 def action_for(before: dict[str, Any] | None, after: dict[str, Any] | None) -> HistoryAction:
@@ -35,7 +37,8 @@ def action_for(before: dict[str, Any] | None, after: dict[str, Any] | None) -> H
 
 
 def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The RFC 6902 operations from `before` to `after` (either may be None), masked."""
+    """The RFC 6902 operations from `before` to `after` (either may be None), with the sensitive
+    values of shared/rules/personal_data.py masked."""
     return mask(jsonpatch.make_patch(before or {}, after or {}).patch)
 
 
@@ -46,42 +49,27 @@ def record(at: datetime, actor: str, before: dict[str, Any] | None, after: dict[
             "changes": changes(before, after)}
 
 
-def tombstone(document: dict[str, Any], history: list[dict[str, Any]], at: datetime) -> dict[str, Any]:
-    """The document a cancelled meeting leaves in its day: the history (with the Cancelled
-    record), what erasure and retention select on, and none of the personal fields."""
+def history_document(meeting_id: str, customer_id: str | None, day: str, position: int,
+                     entry: dict[str, Any]) -> dict[str, Any]:
+    """The stored form of the record at `position` (0 for the creation) of a meeting's history.
+    It carries the meeting's customer, so erasure finds it with the customer's other documents."""
+    return {"id": f"history:{meeting_id}:{position:06d}", "pk": day, "type": MEETING_HISTORY_DOC,
+            "meetingId": meeting_id, "customerId": customer_id, "position": position, **entry}
+
+
+def history_op(meeting_id: str, customer_id: str | None, day: str, position: int, entry: dict[str, Any]) -> Op:
+    """The creation of one history record, in the batch of the change it records."""
+    stored = history_document(meeting_id, customer_id, day, position, entry)
+    return Op("create", stored["id"], stored)
+
+
+def record_of(document: dict[str, Any]) -> dict[str, Any]:
+    """The record (at, action, actor, changes) a history document holds."""
+    return {name: document[name] for name in ("at", "action", "actor", "changes")}
+
+
+def tombstone(document: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """The document a cancelled meeting leaves in its day: what erasure and retention select on,
+    and none of the personal fields (its history records are documents of their own)."""
     kept = {name: document[name] for name in _TOMBSTONE_KEEPS if name in document}
-    return {**kept, "type": CANCELLED_MEETING_DOC, "cancelledAt": format_utc(at), "history": history}
-
-
-def mask(operations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The operations with cpr, custom field values and attendee e-mail addresses as "***"."""
-    return [{**op, "value": mask_value(op["path"], op["value"])} if "value" in op else op for op in operations]
-
-
-def mask_value(path: str, value: Any) -> Any:
-    """The value an operation writes at `path`, with every personal part replaced by "***"."""
-    tokens = _tokens(path)
-    if not tokens:  # the whole document
-        return {name: mask_value(f"/{name}", v) for name, v in value.items()} if isinstance(value, dict) else value
-    head = tokens[0]
-    if head == "cpr":
-        return value if value is None else MASK
-    member = _PERSONAL_MEMBERS.get(head)
-    if member is None:
-        return value
-    if len(tokens) == 1:  # the whole list
-        return [_mask_item(item, member) for item in value] if isinstance(value, list) else value
-    if len(tokens) == 2:  # one item
-        return _mask_item(value, member)
-    return MASK if tokens[2] == member and value is not None else value
-
-
-def _mask_item(item: Any, member: str) -> Any:
-    if isinstance(item, dict) and item.get(member) is not None:
-        return {**item, member: MASK}
-    return item
-
-
-def _tokens(path: str) -> list[str]:
-    # RFC 6901: "~1" is "/" and "~0" is "~" inside a token.
-    return [t.replace("~1", "/").replace("~0", "~") for t in path.split("/")[1:]] if path else []
+    return {**kept, "type": CANCELLED_MEETING_DOC, "cancelledAt": format_utc(at)}

@@ -1,12 +1,13 @@
-"""Which invitation e-mails a meeting change sends, as queue messages and as e-mails. Pure.
+"""Which invitation e-mails a meeting change sends, how the outbox stores them, their queue
+messages (references to them) and the e-mails. Pure.
 
-A message carries everything the e-mail needs (never the CPR number), so the Service
-Bus-triggered function reads nothing; delivering one twice sends the same UID and SEQUENCE,
-which calendar clients treat as the same update.
+The outbox document holds the notices (never the CPR number); a queue message names one by
+id and the Service Bus-triggered function reads it there. Delivering one twice sends the same
+UID and SEQUENCE, which calendar clients treat as the same update.
 """
 
 import uuid
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -14,8 +15,10 @@ from typing import Any
 
 from shared.models.common import format_utc, parse_utc
 from shared.rules.ical import CANCEL, REQUEST, Invitation, Person, build
+from shared.rules.messaging import Reference, reference
 
 NAMESPACE = uuid.UUID("5f0e7c2a-8d41-4b6e-9a0f-3c2d1e4b5a69")
+INVITATION = "meetingInvitation"
 _SUBJECTS = {REQUEST: "Invitation", CANCEL: "Cancelled"}
 
 
@@ -58,81 +61,94 @@ def notices(before: Invitation | None, after: Invitation | None) -> list[Notice]
 
 
 def message_id(notice: Notice) -> str:
-    """Deterministic, so a re-published outbox message is recognisably the same one."""
+    """The e-mail's Message-ID: the same for the same invitation, method and recipients."""
     emails = ",".join(sorted(_key(p) for p in notice.recipients))
     seed = f"{notice.invitation.uid}|{notice.invitation.sequence}|{notice.method}|{emails}"
     return str(uuid.uuid5(NAMESPACE, seed))
 
 
-def to_message(notice: Notice, made_at: datetime | None = None) -> dict[str, Any]:
-    """The JSON queue message of a notice; `made_at` (when the booking change was committed)
-    lets delivery tell whether the meeting's personal data was erased since."""
-    invitation = asdict(notice.invitation)
+def meeting_id(invitation: Invitation) -> str:
+    """The id of the meeting an invitation is about (its UID is `<meeting id>@bookme`)."""
+    return invitation.uid.rsplit("@", 1)[0]
+
+
+def notice_id(outbox_id: str, index: int) -> str:
+    """The id of an outbox's `index`-th notice and of its queue message: the same on every
+    publication of that outbox, so the queue drops a repeat."""
+    return str(uuid.uuid5(NAMESPACE, f"{outbox_id}|{index}"))
+
+
+def stored_notices(outbox_id: str, notices: list[Notice]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The notices as the outbox stores them: each invitation once (the notices of one change
+    share it), and per notice its id, method, recipients and the index of its invitation."""
+    invitations: list[Invitation] = []
+    stored = []
+    for index, notice in enumerate(notices):
+        if notice.invitation not in invitations:
+            invitations.append(notice.invitation)
+        stored.append({"id": notice_id(outbox_id, index), "method": notice.method,
+                       "invitation": invitations.index(notice.invitation),
+                       "recipients": [person_to_json(p) for p in notice.recipients]})
+    return [invitation_to_json(i) for i in invitations], stored
+
+
+def stored_notice(outbox: dict[str, Any], id: str) -> Notice | None:
+    """The notice `id` of a stored outbox, or None when it has none by that id (an erasure
+    removes a notice that has nobody left to mail); ValueError when the outbox is not readable."""
+    found = next((n for n in outbox.get("notices", []) if n.get("id") == id), None)
+    if found is None:
+        return None
+    try:
+        invitation = invitation_from_json(outbox["invitations"][found["invitation"]])
+        method = found["method"]
+        if method not in (REQUEST, CANCEL):
+            raise ValueError(f"unknown method {method}")
+        return Notice(method, invitation, tuple(person_from_json(p) for p in found["recipients"]))
+    except (KeyError, IndexError, TypeError) as error:
+        raise ValueError(f"not a stored notice: {error!r}") from None
+
+
+def invitation_to_json(invitation: Invitation) -> dict[str, Any]:
+    stored = asdict(invitation)
     for name in ("start", "end", "stamp"):
-        invitation[name] = format_utc(invitation[name])
-    invitation["organizer"] = _person(notice.invitation.organizer)
-    invitation["attendees"] = [_person(p) for p in notice.invitation.attendees]
-    if not notice.invitation.holds_personal_text:  # only when set, like `personal`
-        del invitation["holds_personal_text"]
-    message = {
-        "id": message_id(notice),
-        "kind": "meetingInvitation",
-        "method": notice.method,
-        "recipients": [_person(p) for p in notice.recipients],
-        "invitation": invitation,
-    }
-    return {**message, "madeAt": format_utc(made_at)} if made_at else message
+        stored[name] = format_utc(stored[name])
+    stored["organizer"] = person_to_json(invitation.organizer)
+    stored["attendees"] = [person_to_json(p) for p in invitation.attendees]
+    return stored
 
 
-def _person(person: Person) -> dict[str, Any]:
-    # `personal` only when set, so messages about the bank's own people keep their shape.
+def invitation_from_json(raw: dict[str, Any]) -> Invitation:
+    """ValueError when `raw` is not a stored invitation."""
+    try:
+        fields = dict(raw)
+        times: dict[str, datetime] = {name: parse_utc(fields.pop(name)) for name in ("start", "end", "stamp")}
+        people = {"organizer": person_from_json(fields.pop("organizer")),
+                  "attendees": tuple(person_from_json(p) for p in fields.pop("attendees"))}
+        return Invitation(**fields, **times, **people)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"not a stored invitation: {error!r}") from None
+
+
+def person_to_json(person: Person) -> dict[str, Any]:
+    # `personal` only when set, so the bank's own people keep the short shape.
     fields = asdict(person)
     return fields if person.personal else {k: v for k, v in fields.items() if k != "personal"}
 
 
-def made_at(message: dict[str, Any]) -> datetime | None:
-    """When the message's booking change was committed; None for messages older than the field."""
-    return parse_utc(message["madeAt"]) if message.get("madeAt") else None
+def person_from_json(raw: dict[str, Any]) -> Person:
+    return Person(**raw)
 
 
-def meeting_id(notice: Notice) -> str:
-    """The id of the meeting a notice is about (its UID is `<meeting id>@bookme`)."""
-    return notice.invitation.uid.rsplit("@", 1)[0]
+def notice_message(day: str, outbox_id: str, id: str) -> dict[str, Any]:
+    """The queue message of one notice: a reference to it, nothing of what it says."""
+    return {"id": id, "kind": INVITATION, "day": day, "outbox": outbox_id}
 
 
-def carries_personal_data(notice: Notice) -> bool:
-    """Whether the notice names a customer-given address or carries the meeting's own
-    description or video link (the organization's default description is no personal data,
-    so most notices need no erasure check at delivery)."""
-    people = (*notice.recipients, *notice.invitation.attendees)
-    return any(p.personal for p in people) or notice.invitation.holds_personal_text
-
-
-def without_personal_data(notice: Notice) -> Notice | None:
-    """The notice of a meeting whose personal data was erased after it was made: no
-    customer-given address, no description, no video link; None when nobody is left to mail."""
-    invitation = notice.invitation
-    location = None if invitation.location and invitation.location == invitation.url else invitation.location
-    cleaned = replace(invitation, attendees=tuple(p for p in invitation.attendees if not p.personal),
-                      description=None, url=None, location=location, holds_personal_text=False)
-    recipients = tuple(p for p in notice.recipients if not p.personal)
-    return Notice(notice.method, cleaned, recipients) if recipients else None
-
-
-def from_message(message: dict[str, Any]) -> Notice:
-    """The notice of a queue message; ValueError when it is not one."""
-    try:
-        raw = dict(message["invitation"])
-        times: dict[str, datetime] = {name: parse_utc(raw.pop(name)) for name in ("start", "end", "stamp")}
-        people = {"organizer": Person(**raw.pop("organizer")),
-                  "attendees": tuple(Person(**p) for p in raw.pop("attendees"))}
-        invitation = Invitation(**raw, **times, **people)
-        method = message["method"]
-        if method not in (REQUEST, CANCEL):
-            raise ValueError(f"unknown method {method}")
-        return Notice(method, invitation, tuple(Person(**p) for p in message["recipients"]))
-    except (KeyError, TypeError, AttributeError) as error:
-        raise ValueError(f"not a meeting invitation message: {error}") from None
+def notice_reference(message: Any) -> tuple[Reference, str]:
+    """The outbox and notice id a queue message names; ValueError when it is not a notice's message."""
+    if not isinstance(message, dict) or message.get("kind") != INVITATION or not isinstance(message.get("id"), str):
+        raise ValueError("not a meeting invitation message")
+    return reference(message), message["id"]
 
 
 def email_for(notice: Notice, sender: str) -> EmailMessage:

@@ -22,6 +22,7 @@ from shared.models.outlook import OutlookEvent
 from shared.rules.outlook_blocks import OWN_TRANSACTION_PREFIX
 from shared.rules.outlook_sync import follows
 
+OUTLOOK_EVENTS = "outlookEvents"
 # A named property on every event BookMe writes, holding the meeting id (for Exchange administrators).
 MEETING_PROPERTY = "String {6a4e7d2e-2f61-4b1c-9a0e-bd1f3c7e5a10} Name BookMeMeetingId"
 TEAMS = {"isOnlineMeeting": True, "onlineMeetingProvider": "teamsForBusiness"}
@@ -38,10 +39,18 @@ class EventFields:
     join_url: str | None = None  # the Teams link written into the body of the other employees' events
 
 
-def write_message(meeting_id: str) -> dict[str, Any]:
-    """The events queue's message: a reference, so a retried or late message only brings Outlook
-    in line with the meeting as it is when the message is handled."""
-    return {"id": new_id(), "kind": "outlookEvents", "meetingId": meeting_id}
+def with_outlook_writes(outbox: dict[str, Any]) -> dict[str, Any]:
+    """The outbox of a change that goes to Outlook too: it names the meeting (shared/rules/outbox.py)."""
+    return {**outbox, "outlookWrites": True}
+
+
+def outlook_messages(outbox: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events queue's message of an outbox: a reference to the meeting, so a retried or late
+    message only brings Outlook in line with the meeting as it is when the message is handled.
+    Its id is the outbox's, so the queue drops it when the outbox is published again."""
+    if not outbox.get("outlookWrites") or "meetingId" not in outbox:
+        return []
+    return [{"id": f"{outbox['id']}.outlook", "kind": OUTLOOK_EVENTS, "meetingId": outbox["meetingId"]}]
 
 
 def writes_outlook(setting: OutlookSync, employees: Iterable[Employee | None]) -> bool:

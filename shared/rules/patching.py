@@ -1,11 +1,20 @@
-"""JSON Patch (RFC 6902) policy shared by every PATCH endpoint."""
+"""JSON Patch (RFC 6902) policy shared by every PATCH endpoint.
+
+A patch is at most 100 operations, each an object whose `op`, `path` and `from` are strings;
+it writes, moves and copies no read-only path; its result is at most 1 MiB, 32 levels deep
+and valid for the resource's model. Applying it costs time linear in the sizes of the
+resource and of the patch (contract section 22): the values it adds come from its own body,
+its copies copy at most 1 MiB in all, and the depth is bounded per operation from the
+lengths of its pointers, never by walking or serializing the whole resource again (which,
+per operation, would cost a hundred times the resource).
+"""
 
 import copy
 import json
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from shared.errors import Conflict, InvalidRequest
@@ -15,10 +24,22 @@ from shared.rules.validation import validation_errors
 M = TypeVar("M", bound=BaseModel)
 
 _OPS = {"add", "remove", "replace", "move", "copy", "test"}
+_WITH_VALUE = ("add", "replace", "test")
+_WITH_FROM = ("move", "copy")
 MAX_OPERATIONS = 100
-# A patched document may grow no bigger than a request body may be: `copy` doubles what it
-# copies, and twenty copies of a copy would otherwise fill the memory.
+# A patched document may grow no bigger than a request body may be.
 MAX_DOCUMENT_BYTES = 1024 * 1024
+# What the `copy` operations of one patch may copy together: each is a deep copy, and a
+# hundred copies of a large member (or twenty copies of a copy) would cost a hundred times it.
+MAX_COPIED_BYTES = MAX_DOCUMENT_BYTES
+_SHOWN = 200  # characters of a pointer or library message repeated in a problem's detail
+
+def _shown(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
+
+
+def _is_pointer(value: Any) -> bool:
+    return isinstance(value, str) and (value == "" or value.startswith("/"))
 
 
 def check_operations(operations: Any) -> list[dict[str, Any]]:
@@ -28,17 +49,25 @@ def check_operations(operations: Any) -> list[dict[str, Any]]:
     if len(operations) > MAX_OPERATIONS:
         raise InvalidRequest(f"A JSON Patch may hold at most {MAX_OPERATIONS} operations.")
     for index, op in enumerate(operations):
-        where = f"[{index}]"
-        if not isinstance(op, dict) or op.get("op") not in _OPS:
-            raise InvalidRequest(f"Operation {where} needs 'op', one of {sorted(_OPS)}.")
-        if not isinstance(op.get("path"), str) or (op["path"] and not op["path"].startswith("/")):
-            raise InvalidRequest(f"Operation {where} needs a JSON Pointer 'path'.")
-        if op["op"] in ("add", "replace", "test") and "value" not in op:
-            raise InvalidRequest(f"Operation {where} ('{op['op']}') needs a 'value'.")
-        if op["op"] in ("move", "copy") and not (isinstance(op.get("from"), str) and
-                                                 (op["from"] == "" or op["from"].startswith("/"))):
-            raise InvalidRequest(f"Operation {where} ('{op['op']}') needs a 'from' pointer.")
+        where = f"Operation [{index}]"
+        if not isinstance(op, dict):
+            raise InvalidRequest(f"{where} must be an object.")
+        if not isinstance(op.get("op"), str) or op["op"] not in _OPS:
+            raise InvalidRequest(f"{where} needs 'op', one of {sorted(_OPS)}.")
+        # `from` is a string whenever it is given, also where the operation does not read it.
+        if not _is_pointer(op.get("path")) or ("from" in op and not isinstance(op["from"], str)):
+            raise InvalidRequest(f"{where} needs a JSON Pointer 'path' (and 'from', when given, a string).")
+        if op["op"] in _WITH_VALUE and "value" not in op:
+            raise InvalidRequest(f"{where} ('{op['op']}') needs a 'value'.")
+        if op["op"] in _WITH_FROM and not _is_pointer(op.get("from")):
+            raise InvalidRequest(f"{where} ('{op['op']}') needs a 'from' pointer.")
     return operations
+
+
+# The request body of every JSON Patch endpoint: its length is checked before its operations,
+# and a malformed patch is a 400 before the resource is read. check_operations raises
+# InvalidRequest, not a ValueError, so pydantic lets it through with its own message.
+JsonPatch = Annotated[list[dict[str, Any]], Field(max_length=MAX_OPERATIONS), AfterValidator(check_operations)]
 
 
 def _field(pointer: str) -> str:
@@ -60,12 +89,46 @@ def _touches(pointer: str, read_only: Iterable[str]) -> str | None:
     return None
 
 
-def _bounded(document: Any) -> None:
-    encoded = json.dumps(document).encode()
-    if len(encoded) > MAX_DOCUMENT_BYTES:
-        raise InvalidRequest("The patched resource would be over 1 MiB.")
-    if nesting_depth(encoded) > MAX_DEPTH:
-        raise InvalidRequest(f"The patched resource would be nested deeper than {MAX_DEPTH} levels.")
+def _tokens(pointer: str) -> int:
+    """How many containers a pointer passes through: what it adds to a value's depth."""
+    return pointer.count("/")
+
+
+def _depth(value: Any) -> int:
+    return nesting_depth(json.dumps(value).encode()) if isinstance(value, dict | list) else 0
+
+
+class _Growth:
+    """What a patch can make of its document, bounded per operation without walking it.
+
+    `depth` is an upper bound of the document's depth: an operation that places a value at a
+    pointer of k tokens makes it at most k + the value's depth deep. An added value's depth is
+    measured (it comes from the patch's own body), a copied one too (copies are paid for by
+    MAX_COPIED_BYTES), and a moved one is bounded by the document's depth less its pointer's.
+    """
+
+    def __init__(self, document: Any):
+        self.depth = _depth(document)
+        self.copied = 0
+
+    def admit(self, op: dict[str, Any], document: Any) -> None:
+        import jsonpointer
+
+        if op["op"] in ("add", "replace"):
+            reach = _tokens(op["path"]) + _depth(op["value"])
+        elif op["op"] == "move":
+            reach = _tokens(op["path"]) + self.depth - _tokens(op["from"])
+        elif op["op"] == "copy":
+            encoded = json.dumps(jsonpointer.resolve_pointer(document, op["from"])).encode()
+            self.copied += len(encoded)
+            if self.copied > MAX_COPIED_BYTES:
+                raise InvalidRequest("A JSON Patch may copy at most 1 MiB in all.")
+            reach = _tokens(op["path"]) + nesting_depth(encoded)
+        else:
+            return
+        if reach > MAX_DEPTH:
+            raise InvalidRequest(f"The patched resource would be nested deeper than {MAX_DEPTH} levels.")
+        self.depth = max(self.depth, reach)
 
 
 def apply_patch(document: dict[str, Any], operations: Any, model: type[M], read_only: Iterable[str] = ()) -> M:
@@ -76,23 +139,29 @@ def apply_patch(document: dict[str, Any], operations: Any, model: type[M], read_
     """
     read_only = tuple(read_only)
     for op in check_operations(operations):
-        pointers = [] if op["op"] == "test" else [op["path"], op.get("from")]
+        pointers = ([] if op["op"] == "test" else [op["path"]]) + ([op["from"]] if op["op"] in _WITH_FROM else [])
         for pointer in pointers:
-            if pointer is not None and (hit := _touches(pointer, read_only)):
+            if hit := _touches(pointer, read_only):
                 raise InvalidRequest(f"'{hit}' is read-only and cannot be patched.")
     import jsonpatch  # on the first patch, not at cold start
     import jsonpointer
 
+    # The library's messages would otherwise quote the document around a missing member (its
+    # CPR number included) into the problem's detail.
+    jsonpointer.VERBOSE_EXCEPTIONS = False
     patched = copy.deepcopy(document)  # once: each operation then changes this copy in place
-    try:
-        for op in operations:  # one at a time, so a growing document is stopped at the limit
+    growth = _Growth(patched)
+    for index, op in enumerate(operations):
+        try:
+            growth.admit(op, patched)
             patched = jsonpatch.JsonPatch([op]).apply(patched, in_place=True)
-            if op["op"] in ("add", "replace", "copy"):
-                _bounded(patched)
-    except jsonpatch.JsonPatchTestFailed as error:
-        raise Conflict(f"JSON Patch test failed: {error}") from None
-    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, TypeError, ValueError) as error:
-        raise InvalidRequest(f"The patch cannot be applied: {error}") from None
+        except jsonpatch.JsonPatchTestFailed:
+            raise Conflict(f"JSON Patch test failed: {_shown(op['path'])!r} does not hold the value of "
+                           f"operation [{index}].") from None
+        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, TypeError, ValueError) as error:
+            raise InvalidRequest(f"The patch cannot be applied: operation [{index}]: {_shown(str(error))}") from None
+    if len(json.dumps(patched).encode()) > MAX_DOCUMENT_BYTES:
+        raise InvalidRequest("The patched resource would be over 1 MiB.")
     try:
         return model.model_validate(patched, strict=True)  # patched JSON keeps real types, as bodies do
     except ValidationError as error:

@@ -8,6 +8,8 @@ from shared.models.portals import CustomFieldValue, FieldType, Portal, PortalFie
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 _PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 _CHECKBOX = {"true", "false"}
+# What a portal accepts in one field, whatever the meeting model would store.
+MAX_VALUE_LENGTH = CustomFieldValue.model_fields["value"].metadata[0].max_length
 
 
 def visible(portal: Portal, include_hidden: bool) -> Portal:
@@ -37,6 +39,8 @@ def _problems(field: PortalField, value: str) -> list[str]:
     rules = field.validation
     if not value:
         return ["This field is required."] if rules.required else []
+    if len(value) > MAX_VALUE_LENGTH:
+        return [f"At most {MAX_VALUE_LENGTH} characters."]
     problems = []
     if field.type is FieldType.PHONE and not _PHONE.fullmatch(_PHONE_SEPARATORS.sub("", value)):
         problems.append("Not a phone number.")
@@ -64,9 +68,24 @@ def is_email(value: str) -> bool:
     return True
 
 
+def compile_pattern(pattern: str):
+    """A portal field's pattern compiled for RE2, which matches in time linear in the value (a
+    backtracking engine can take hours on `(a+)+$`); ValueError when RE2 cannot take it
+    (backreferences, lookaround)."""
+    import re2  # on first use, not at cold start
+
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as error:
+        message = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
+        raise ValueError(f"not a regular expression BookMe can match safely (RE2 syntax): {message}") from None
+
+
 def _matches(pattern: str, value: str) -> bool:
     try:
-        return re.fullmatch(pattern, value) is not None
-    except re.error:
+        return compile_pattern(pattern).fullmatch(value) is not None
+    except ValueError:
         # Patterns are checked when a portal is saved; an old bad one must not fail bookings.
         return True

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from shared.errors import InvalidRequest
+from shared.errors import Conflict, InvalidRequest
 from shared.rules.booking import RESERVATION_ENTRY, Claim, employee_calendar, room_calendar
 
 
@@ -47,3 +47,21 @@ def check_consumable(id: str, expires_at: datetime | None, existing_meeting_id: 
     if existing_meeting_id is not None and existing_meeting_id != meeting_id:
         raise InvalidRequest(f"Reservation '{id}' was made to reschedule meeting '{existing_meeting_id}'.",
                              {"timeSlotId": ["The reservation belongs to another meeting."]})
+
+
+def check_kept(reservation: Mapping[str, object], employee_id: str, room_id: str | None) -> None:
+    """409 when a meeting made from a reservation names another employee or room than the one
+    the reservation holds: the reservation held that time for those, not for others."""
+    held_employee, held_room = reservation.get("employeeId"), reservation.get("roomId")
+    if held_employee and employee_id != held_employee:
+        raise Conflict(f"Reservation {reservation['id']} holds the time for employee {held_employee}; a meeting "
+                       f"made from it keeps that employee (employeeId {employee_id} was given).")
+    if held_room and room_id and room_id != held_room:
+        raise Conflict(f"Reservation {reservation['id']} holds the time in room {held_room}; a meeting made "
+                       f"from it keeps that room (roomId {room_id} was given).")
+
+
+def was_checked_for_customers(reservation: Mapping[str, object]) -> bool:
+    """Whether the reservation was checked, when made, against what a customer search offers
+    (section 20): a customer meeting made from it is not checked again."""
+    return reservation.get("isCustomerInitiated", True) is not False

@@ -1,15 +1,15 @@
 """Webhook events of meeting changes, their delivery messages and the retry schedule. Pure.
 
-A meeting change becomes one event in the booking's outbox. Publishing the outbox fans each
-event out into one delivery message per subscription; a failed delivery is published again,
-scheduled after the next wait of the retry schedule, with the same `webhook-id`; when the
-schedule is used up it is dead-lettered with the reason.
+A meeting change becomes one event in the booking's outbox, stored once. Publishing the outbox
+fans it out into one delivery message per subscription, each a reference to the event; a
+failed delivery is published again, scheduled after the next wait of the retry schedule, with
+the same `webhook-id`; when the schedule is used up it is set aside with the reason.
 """
 
 import json
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from shared.models.history import HistoryAction
 from shared.models.meetings import Meeting
 from shared.models.webhooks import WebhookEvent
 from shared.rules.history import action_for
+from shared.rules.messaging import MAX_ATTEMPTS, MAX_RETRY_SPAN, Reference, reference
 from shared.rules.timespan import parse_timespan
 
 CREATED, UPDATED = WebhookEvent.MEETING_CREATED.value, WebhookEvent.MEETING_UPDATED.value
@@ -55,74 +56,87 @@ def webhook_id(event_id: str, subscription_id: str) -> str:
 
 @dataclass(frozen=True)
 class Delivery:
-    """One event on its way to one subscription; `attempt` counts from 1."""
+    """One event on its way to one subscription: a reference to the event in its outbox
+    document, and the attempt (counting from 1)."""
 
-    webhook_id: str
+    outbox: Reference
+    event_id: str
     subscription_id: str
-    payload: dict[str, Any]
     attempt: int = 1
     first_attempt_at: str | None = None
-    dead_letter_reason: str | None = None
 
     @property
-    def type(self) -> str:
-        return self.payload["type"]
-
-    def body(self) -> bytes:
-        """The exact bytes that are signed and sent, the same on every attempt."""
-        return json.dumps(self.payload, ensure_ascii=False, separators=(",", ":")).encode()
+    def webhook_id(self) -> str:
+        return webhook_id(self.event_id, self.subscription_id)
 
 
-def deliveries(event_entry: dict[str, Any], subscriptions: list[tuple[str, list[str]]]) -> list[Delivery]:
-    """The deliveries of one event: one per subscription (id, events) subscribed to its type."""
-    payload = event_entry["payload"]
-    return [Delivery(webhook_id(event_entry["id"], id), id, payload) for id, events in subscriptions
-            if payload["type"] in events]
+def body(payload: dict[str, Any]) -> bytes:
+    """The exact bytes of an event that are signed and sent, the same on every attempt."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def event_type_of(event_entry: dict[str, Any]) -> str:
+    return event_entry["payload"]["type"]
+
+
+def stored_event(outbox: dict[str, Any], event_id: str) -> dict[str, Any] | None:
+    """The payload of the event `event_id` in a stored outbox; None when it holds no such event."""
+    found = next((e for e in outbox.get("webhookEvents", []) if e.get("id") == event_id), None)
+    return found["payload"] if found else None
 
 
 def subscribed(webhooks: Iterable[Any]) -> list[tuple[str, list[str]]]:
-    """(id, event names) of each subscription, the shape `deliveries` takes."""
+    """(id, event names) of each subscription, the shape the fan-out takes."""
     return [(w.id, [str(e) for e in w.events]) for w in webhooks]
 
 
-def delivery_messages(events: Iterable[dict[str, Any]], subscriptions: list[tuple[str, list[str]]]
-                      ) -> list[dict[str, Any]]:
-    """The queue messages of events fanned out to their subscribers: one per subscription and event."""
-    return [to_message(d) for event in events for d in deliveries(event, subscriptions)]
+def wanted(events: Iterable[dict[str, Any]], subscriptions: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
+    """The events some subscription is subscribed to."""
+    return [e for e in events if any(event_type_of(e) in names for _, names in subscriptions)]
+
+
+def delivery_messages(outbox: Reference, events: Iterable[dict[str, Any]],
+                      subscriptions: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
+    """The queue messages of an outbox's events fanned out to their subscribers: one per
+    subscription and event, each a reference to the event (stored once, whatever the number of
+    subscribers)."""
+    return [to_message(Delivery(outbox, event["id"], id)) for event in events for id, names in subscriptions
+            if event_type_of(event) in names]
 
 
 def to_message(delivery: Delivery) -> dict[str, Any]:
-    """The queue message; its `id` (the Service Bus MessageId) differs per attempt, so a
-    retry is never taken for a duplicate of the attempt it follows."""
-    message = {"id": f"{delivery.webhook_id}.{delivery.attempt}", "kind": DELIVERY,
-               "webhookId": delivery.webhook_id, "subscriptionId": delivery.subscription_id,
-               "attempt": delivery.attempt, "firstAttemptAt": delivery.first_attempt_at,
-               "payload": delivery.payload}
-    if delivery.dead_letter_reason is not None:
-        message["deadLetterReason"] = delivery.dead_letter_reason
-    return message
+    """The queue message; its `id` (the Service Bus MessageId) is the webhook-id and the attempt,
+    so a repeated send of one attempt is dropped by the queue and a retry never is."""
+    return {"id": f"{delivery.webhook_id}.{delivery.attempt}", "kind": DELIVERY, "day": delivery.outbox.day,
+            "outbox": delivery.outbox.outbox, "event": delivery.event_id,
+            "subscriptionId": delivery.subscription_id, "attempt": delivery.attempt,
+            "firstAttemptAt": delivery.first_attempt_at}
 
 
 def from_message(message: Any) -> Delivery:
     """The delivery of a queue message; ValueError when it is not one."""
-    try:
-        if message.get("kind") != DELIVERY or message["payload"]["type"] not in EVENT_TYPES:
-            raise ValueError("not a webhook delivery")
-        attempt = message["attempt"]
-        if not isinstance(attempt, int) or attempt < 1:
-            raise ValueError("attempt is a positive integer")
-        return Delivery(str(message["webhookId"]), str(message["subscriptionId"]), dict(message["payload"]),
-                        attempt, message.get("firstAttemptAt"), message.get("deadLetterReason"))
-    except (KeyError, TypeError, AttributeError) as error:
-        raise ValueError(f"not a webhook delivery message: {error}") from None
+    if not isinstance(message, dict) or message.get("kind") != DELIVERY:
+        raise ValueError("not a webhook delivery")
+    attempt = message.get("attempt")
+    if not isinstance(attempt, int) or attempt < 1:
+        raise ValueError("attempt is a positive integer")
+    if not isinstance(message.get("event"), str) or not isinstance(message.get("subscriptionId"), str):
+        raise ValueError("a delivery names its event and subscription")
+    return Delivery(reference(message), message["event"], message["subscriptionId"], attempt,
+                    message.get("firstAttemptAt"))
 
 
 def parse_schedule(text: str) -> tuple[timedelta, ...]:
     """`00:00:05,00:05:00,...`: the wait before each retry. ValueError when a wait is not a
-    positive TimeSpan."""
+    positive TimeSpan, or when the schedule allows more than MAX_ATTEMPTS attempts or spans more
+    than MAX_RETRY_SPAN (the outbox document the deliveries read lives only so long)."""
     waits = tuple(parse_timespan(part) for part in text.split(",") if part.strip())
     if any(wait <= timedelta(0) for wait in waits):
         raise ValueError("every wait of a retry schedule is longer than zero")
+    if len(waits) >= MAX_ATTEMPTS:
+        raise ValueError(f"a retry schedule has at most {MAX_ATTEMPTS - 1} waits ({MAX_ATTEMPTS} attempts)")
+    if sum(waits, timedelta(0)) > MAX_RETRY_SPAN:
+        raise ValueError(f"a retry schedule spans at most {MAX_RETRY_SPAN}")
     return waits
 
 
@@ -133,10 +147,5 @@ def next_wait(schedule: tuple[timedelta, ...], attempt: int) -> timedelta | None
 
 def retried(delivery: Delivery, now: datetime) -> Delivery:
     """The next attempt of a failed delivery."""
-    return Delivery(delivery.webhook_id, delivery.subscription_id, delivery.payload, delivery.attempt + 1,
-                    delivery.first_attempt_at or format_utc(now))
-
-
-def dead_lettered(delivery: Delivery, reason: str) -> Delivery:
-    return Delivery(delivery.webhook_id, delivery.subscription_id, delivery.payload, delivery.attempt,
-                    delivery.first_attempt_at, reason)
+    return replace(delivery, attempt=delivery.attempt + 1,
+                   first_attempt_at=delivery.first_attempt_at or format_utc(now))

@@ -12,11 +12,11 @@ from shared.models.time_slots import SlotStatus, TimeSlot, TimeSlotsQuery
 from shared.rules import availability as engine
 from shared.rules import availability_inputs as inputs
 from shared.rules.availability_pools import Candidate
-from shared.rules.booking import employee_calendar, room_calendar
+from shared.rules.booking import SPILL_ENTRY, employee_calendar, room_calendar
+from shared.rules.local_days import search_days
 from shared.services.organization import current_settings
 from shared.services.schedules import schedule_of
 from shared.services.slot_search import available_slots, explain_slots
-from shared.services.slot_search import local_days as _local_days
 
 __all__ = ["available_slots", "explain_slots", "time_slots"]
 
@@ -46,16 +46,17 @@ async def time_slots(ctx: Context, query: TimeSlotsQuery) -> list[TimeSlot]:
     settings = (await current_settings(ctx)).item
     resource = employee_calendar(query.employee_id) if query.employee_id else room_calendar(query.room_id)
     resources = [resource] + ([room_calendar(query.room_id)] if query.employee_id and query.room_id else [])
-    first_day, last_day = _local_days(query.start_date, query.end_date, settings.zone)
+    first_day, last_day = search_days(query.start_date, query.end_date, settings.zone)
     entries = await ctx.bookings.calendar_entries(resources, first_day, last_day)
     now = ctx.clock()
     found: list[TimeSlot] = []
     held = entries.get(resource, [])
     for entry, busy in zip(held, inputs.busy(held), strict=True):
         expired = busy.expires_at is not None and busy.expires_at <= now
-        # Outlook time is not a BookMe slot: it only keeps slots from being Available.
-        if expired or busy.kind is not engine.BusyKind.BOOKED or busy.end <= query.start_date \
-                or busy.start >= query.end_date:
+        # A spill copies an entry the neighbouring day lists already (shared/rules/spills.py); Outlook
+        # time is not a BookMe slot: it only keeps slots from being Available.
+        if expired or busy.end <= query.start_date or busy.start >= query.end_date or entry.get("kind") == SPILL_ENTRY \
+                or busy.kind is not engine.BusyKind.BOOKED:
             continue
         status = SlotStatus.BOOKED if entry.get("kind") == "meeting" else SlotStatus.RESERVED
         found.append(TimeSlot(id=entry["ref"], employee_id=query.employee_id, room_id=query.room_id,

@@ -34,12 +34,16 @@ class Keep:
     status: int
     kept_until: datetime
 
-    def answer_op(self, day: str, body: Any) -> Op:
+    def answer_op(self, day: str, body: Any, meeting: Any = None) -> Op:
+        """The kept answer's write; one about a meeting names the meeting and its customer, so
+        erasure finds it with the meeting's other copies."""
         # Upsert: an expired answer of the same key may still be there locally (the emulator ignores ttl).
-        return Op("upsert", self.record_id, {
-            "id": self.record_id, "pk": day, "type": ANSWER_DOC, "fingerprint": self.fingerprint,
-            "status": self.status, "body": body, "keptUntil": format_utc(self.kept_until),
-            "ttl": rules.LIFETIME_SECONDS})
+        answer = {"id": self.record_id, "pk": day, "type": ANSWER_DOC, "fingerprint": self.fingerprint,
+                  "status": self.status, "body": body, "keptUntil": format_utc(self.kept_until),
+                  "ttl": rules.LIFETIME_SECONDS}
+        if meeting is not None:
+            answer.update(meetingId=meeting.id, customerId=meeting.customer_id)
+        return Op("upsert", self.record_id, answer)
 
     @property
     def mark(self) -> dict[str, str]:
@@ -99,7 +103,8 @@ async def _repeat(ctx: Context, record_id: str, fingerprint: str, now: datetime)
     if answer is not None:
         rules.check_repeat(answer["fingerprint"], fingerprint)
         written = next((d for d in found if d.get("idempotencyRecord") == record_id), None)
-        return Answer(answer["status"], answer["body"], written["_etag"] if written else None, replayed=True)
+        etag = (written.get("version") or written["_etag"]) if written else None  # a meeting's public ETag
+        return Answer(answer["status"], answer["body"], etag, replayed=True)
     if marker is None:
         raise rules.in_flight()  # the first attempt failed and let go of the key just now: retry
     if marker in alive:

@@ -1,18 +1,19 @@
-"""Reading a meeting's history: kept in the meeting document, and in the tombstone a
-cancellation leaves, so one query by id finds it (docs/data-model.md, "Meeting history")."""
+"""Reading a meeting's history: its record documents, one per change, in the days of the
+changes, found with the meeting's copies in one query (docs/data-model.md, "Meeting history")."""
 
 from shared.context import Context
 from shared.errors import NotFound
 from shared.models.history import HistoryRecord
-from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
+from shared.rules.calendar_documents import MEETING_HISTORY_DOC
+from shared.rules.history import record_of
 
 
 async def history(ctx: Context, meeting_id: str) -> list[HistoryRecord]:
     """Every change of the meeting, oldest first; 404 for an id that was never a meeting."""
-    found = await ctx.bookings.find(meeting_id, (MEETING_DOC, CANCELLED_MEETING_DOC))
+    found = await ctx.bookings.history(meeting_id)
     if not found:
         raise NotFound(f"No meeting with id '{meeting_id}'.")
-    # The tombstone holds everything; else the current copy (an interrupted move leaves two).
-    current = max(found, key=lambda d: (d["type"] == CANCELLED_MEETING_DOC, d.get("sequence", 0),
-                                        d.get("dateModified", ""), len(d.get("history", []))))
-    return [HistoryRecord.model_validate(r) for r in current.get("history", [])]
+    documents = sorted((d for d in found if d["type"] == MEETING_HISTORY_DOC), key=lambda d: d["position"])
+    # Records kept inside the meeting document before history documents existed come first.
+    legacy = max((d.get("history", []) for d in found if d["type"] != MEETING_HISTORY_DOC), key=len, default=[])
+    return [HistoryRecord.model_validate(r) for r in (*legacy, *(record_of(d) for d in documents))]

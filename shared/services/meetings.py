@@ -1,6 +1,7 @@
 """Meetings: book (from a reservation or explicit times), read, list, patch, cancel, iCal."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from shared.context import Context
@@ -8,19 +9,23 @@ from shared.errors import Conflict, InvalidRequest, PreconditionFailed
 from shared.models.common import new_id
 from shared.models.meetings import IcalRequest, Meeting, MeetingCreate, MeetingListItem
 from shared.models.organization import OrganizationSetting
-from shared.ports import BatchRejected, Versioned
-from shared.rules import ical
-from shared.rules.booking import booking_day, check_participants, not_in_past
+from shared.ports import MeetingFilters, Versioned
+from shared.rules import ical, paging
+from shared.rules import moves as move_rules
+from shared.rules import reservations as reservation_rules
+from shared.rules.booking import check_participants, not_in_past
+from shared.rules.calendar_documents import MEETING_DOC
 from shared.rules.history import SYSTEM_ACTOR
+from shared.rules.local_days import booking_day, day_key
 from shared.rules.notifications import notices
 from shared.rules.outlook_events import writes_outlook
 from shared.rules.patching import apply_patch, check_operations
 from shared.services.booking import lookups, meeting_documents, meeting_store
-from shared.services.booking.day_batch import day_key
 from shared.services.booking.invitations import invitation
 from shared.services.booking.lookups import Parties, Wanted
 from shared.services.booking.meeting_documents import StoredMeeting
 from shared.services.booking.meeting_store import MeetingWrite
+from shared.services.booking.moves import ChangedMeanwhile
 from shared.services.booking.offer_check import customer_check, room_choice
 from shared.services.booking.reservation_store import active_reservation
 from shared.services.crud import check_if_match
@@ -32,7 +37,7 @@ _PORTAL_ONLY = {"portal_id": None, "cpr": None, "custom_fields": [], "external_a
 
 
 def _versioned(stored: StoredMeeting) -> Versioned[Meeting]:
-    return Versioned(stored.meeting, stored.etag)
+    return Versioned(stored.meeting, stored.version)
 
 
 def _without_portal_fields(meeting: Meeting) -> Meeting:
@@ -72,17 +77,20 @@ def _wanted(meeting: Meeting, before: Meeting | None = None, capped: bool = Fals
     )
 
 
-def _placement(found: Parties, meeting: Meeting, customer_checked: bool, ignores: tuple[str, ...] = (),
-               reassign: bool = False) -> dict[str, Any]:
-    """The MeetingWrite fields a (re)timed booking adds: its room (section 13) and, for a customer
-    booking with explicit times, the check that the search offers it (section 20)."""
-    room_id = None if reassign else meeting.room_id
-    seats = 1 + len(meeting.additional_employees) + len(meeting.external_attendees)
-    placed: dict[str, Any] = {"room": room_choice(found, meeting.employee_id, meeting.start_date, meeting.type,
-                                                  room_id, seats)}
+def _placement(found: Parties, meeting: Meeting, moved: bool, customer_checked: bool,
+               buffers: tuple[timedelta, timedelta], ignores: tuple[str, ...] = (), reassign: bool = False
+               ) -> dict[str, Any]:
+    """The MeetingWrite fields a (re)timed or (re)placed booking adds: its room when it moves
+    (section 13) and, for a customer booking the search must offer, the check that it does
+    (sections 20 and 22), with the buffers the meeting holds."""
+    placed: dict[str, Any] = {}
+    if moved:
+        seats = 1 + len(meeting.additional_employees) + len(meeting.external_attendees)
+        placed["room"] = room_choice(found, meeting.employee_id, meeting.start_date, meeting.type,
+                                     None if reassign else meeting.room_id, seats)
     if customer_checked:
         placed["check"], placed["check_resources"] = customer_check(
-            found, meeting.employee_id, meeting.start_date, meeting.end_date, meeting.type, found.buffers(),
+            found, meeting.employee_id, meeting.start_date, meeting.end_date, meeting.type, buffers,
             meeting.room_id, ignores)
     return placed
 
@@ -103,12 +111,13 @@ def _notices(found: Parties, org: OrganizationSetting, sender: str, before: Stor
 async def create_meeting(ctx: Context, body: MeetingCreate, actor: str = SYSTEM_ACTOR,
                          keep: Keep | None = None) -> Versioned[Meeting]:
     """Book a meeting; 409 when its time is taken for an employee or the room, or (a customer
-    booking with explicit times) when the search would not offer it, with the reasons."""
+    booking the search was not asked about) when the search would not offer it, with the reasons."""
     now = ctx.clock()
     consumed, calendars = None, None
     fields = body.model_dump(exclude={"start_date", "end_date"})
     if body.time_slot_id:
         consumed, calendars = await active_reservation(ctx, body.time_slot_id, now)
+        reservation_rules.check_kept(consumed, body.employee_id, body.room_id)
         fields["room_id"] = body.room_id or consumed.get("roomId")
         start, end = consumed["startDate"], consumed["endDate"]
     elif body.start_date and body.end_date:
@@ -122,12 +131,14 @@ async def create_meeting(ctx: Context, body: MeetingCreate, actor: str = SYSTEM_
     org = found.settings
     day = day_key(booking_day(meeting.start_date, meeting.end_date, org.zone))
     not_in_past(meeting.start_date, now)
-    placed = _placement(found, meeting, customer_checked=meeting.booked_by.is_customer and consumed is None)
+    # Section 20: a customer meeting is checked unless its reservation was, when it was made.
+    checked = meeting.booked_by.is_customer and not (consumed and reservation_rules.was_checked_for_customers(consumed))
+    released = (consumed["id"],) if consumed else ()
+    placed = _placement(found, meeting, True, checked, found.buffers(), released)
     sent = _notices(found, org, ctx.settings.MAIL_SENDER, None, meeting, 0)
-    saved = await meeting_store.save(ctx, MeetingWrite(None, meeting, day, 0, sent, consumed, found.caps, calendars,
-                                                       actor=actor, buffers=found.buffers(), keep=keep,
-                                                       subscriptions=found.subscriptions,
-                                                       outlook=_to_outlook(found, meeting), **placed))
+    saved = await meeting_store.save(ctx, MeetingWrite(
+        None, meeting, day, 0, org.zone, sent, consumed, found.caps, calendars, actor=actor, buffers=found.buffers(),
+        keep=keep, subscriptions=found.subscriptions, outlook=_to_outlook(found, meeting), **placed))
     return _versioned(saved)
 
 
@@ -135,26 +146,40 @@ async def get_meeting(ctx: Context, id: str) -> Versioned[Meeting]:
     return _versioned(await meeting_store.read(ctx, id))
 
 
-async def list_meetings(ctx: Context, time_slot_id: str | None = None, employee_id: str | None = None,
-                        modified_from: datetime | None = None, modified_to: datetime | None = None
-                        ) -> list[MeetingListItem]:
-    """Meetings matching the filters, by start; never with the CPR number."""
-    found = await ctx.bookings.meetings(time_slot_id, employee_id, modified_from, modified_to)
-    copies: dict[str, list[StoredMeeting]] = {}
-    for document in found:
-        stored = meeting_documents.from_document(document)
-        copies.setdefault(stored.meeting.id, []).append(stored)
-    current = [meeting_documents.latest(each)[0] for each in copies.values()]
-    return [s.meeting.listed() for s in sorted(current, key=lambda s: (s.meeting.start_date, s.meeting.id))]
+@dataclass(frozen=True)
+class MeetingPage:
+    """One page of GET /meetings, and the token of the next one (None on the last page)."""
+
+    items: list[MeetingListItem]
+    next_token: str | None
+
+
+async def list_meetings(ctx: Context, filters: MeetingFilters, token: str | None = None,
+                        page_size: int = paging.PAGE_LIMIT) -> MeetingPage:
+    """Meetings matching the filters, by start then id, a page at a time; never with the CPR
+    number. Cost and memory grow with the page, not with the meetings stored."""
+    found = await ctx.bookings.meetings(filters, paging.position_after(token), page_size + 1)
+    page = found[:page_size]
+    # A meeting caught between the steps of a move is shown once: where its deciding copy is.
+    marked = {d["id"] for d in page if move_rules.mark_of(d) is not None}
+    copies = await ctx.bookings.find_many(marked, [MEETING_DOC]) if marked else []
+    shown: dict[str, dict[str, Any]] = {}
+    for document in page:
+        deciding = move_rules.current([c for c in copies if c["id"] == document["id"]] or [document])
+        if deciding is not None and deciding["pk"] == document["pk"]:
+            shown.setdefault(document["id"], document)
+    next_token = paging.continuation_token(page[-1]["startDate"], page[-1]["id"]) if len(found) > page_size else None
+    return MeetingPage([meeting_documents.meeting_of(d).listed() for d in shown.values()], next_token)
 
 
 async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | None,
                         actor: str = SYSTEM_ACTOR, keep: Keep | None = None) -> Versioned[Meeting]:
-    """RFC 6902 PATCH; time, employee and room changes are checked like a new booking, and a
-    new timeSlotId moves the meeting to that reservation's time."""
+    """RFC 6902 PATCH; time, employee and room changes are checked like a new booking (a customer
+    meeting's changes of time, employee, type or room like a new customer booking), and a new
+    timeSlotId moves the meeting to that reservation's time."""
     check_operations(operations)
     for _ in range(ATTEMPTS):
-        before = await meeting_store.read(ctx, id)
+        before = await meeting_store.read_for_write(ctx, id)
         check_if_match(_versioned(before), if_match)
         now = ctx.clock()
         patched = apply_patch(before.meeting.model_dump(mode="json", by_alias=True), operations, Meeting, READ_ONLY)
@@ -162,33 +187,40 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
         consumed, calendars = None, None
         if patched.time_slot_id and patched.time_slot_id != before.meeting.time_slot_id:
             consumed, calendars = await active_reservation(ctx, patched.time_slot_id, now, meeting_id=id)
+            reservation_rules.check_kept(consumed, patched.employee_id, patched.room_id)
             patched = Meeting.model_validate({**patched.to_json(), "startDate": consumed["startDate"],
                                               "endDate": consumed["endDate"]})
-        retimed = (patched.start_date, patched.end_date) != (before.meeting.start_date, before.meeting.end_date)
-        rebooked = bool(consumed) or not meeting_documents.holds_same_time(before.meeting, patched)
-        moved = retimed or patched.employee_id != before.meeting.employee_id
-        found = await lookups.load(ctx, _wanted(patched, before.meeting, capped=rebooked, placed=moved))
+        old = before.meeting
+        retimed = (patched.start_date, patched.end_date) != (old.start_date, old.end_date)
+        rebooked = bool(consumed) or not meeting_documents.holds_same_time(old, patched)
+        moved = retimed or patched.employee_id != old.employee_id
+        # Section 22: a customer's change of time, employee, type or room is checked like a new
+        # customer booking, unless it moves to a reservation that was checked when it was made.
+        replaced = moved or patched.type != old.type or patched.room_id != old.room_id
+        checked = patched.booked_by.is_customer and replaced and not (
+            consumed and reservation_rules.was_checked_for_customers(consumed))
+        found = await lookups.load(ctx, _wanted(patched, old, capped=rebooked or checked, placed=moved or checked))
         org = found.settings
         day = day_key(booking_day(patched.start_date, patched.end_date, org.zone))
         if retimed:
             not_in_past(patched.start_date, now)
         sequence = before.sequence + 1 if retimed else before.sequence
         # A room the booking chose is chosen again on a move; one the client named stays.
-        reassign = before.room_assigned and patched.room_id == before.meeting.room_id
-        placed = _placement(found, patched, patched.booked_by.is_customer and consumed is None,
-                            (id,), reassign) if moved else {}
+        reassign = before.room_assigned and patched.room_id == old.room_id
+        released = (id, *((consumed["id"],) if consumed else ()))
+        # A customer's meeting that loses its room gets one again where the location adds rooms.
+        rechosen = moved or (checked and old.room_id is not None and patched.room_id is None)
+        placed = _placement(found, patched, rechosen, checked, before.buffers, released, reassign)
         if placed.get("room") is None and reassign and moved:
             patched = patched.model_copy(update={"room_id": None})
         sent = _notices(found, org, ctx.settings.MAIL_SENDER, before, patched, sequence)
         try:
             saved = await meeting_store.save(ctx, MeetingWrite(
-                before, patched, day, sequence, sent, consumed, found.caps, calendars, actor=actor,
+                before, patched, day, sequence, org.zone, sent, consumed, found.caps, calendars, actor=actor,
                 buffers=before.buffers, keep=keep, subscriptions=found.subscriptions,
                 outlook=_to_outlook(found, before.meeting, patched), **placed))
             return _versioned(saved)
-        except BatchRejected as rejected:
-            if rejected.op.id != id:
-                raise rejected.error from None
+        except ChangedMeanwhile:
             if if_match is not None:
                 raise PreconditionFailed("The meeting was changed by someone else.") from None
     raise Conflict("The meeting is being changed by others; try again.")
@@ -197,14 +229,14 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
 async def cancel_meeting(ctx: Context, id: str, if_match: str | None, actor: str = SYSTEM_ACTOR) -> None:
     """Cancel: the meeting is gone and its time free again; participants get a CANCEL."""
     for _ in range(ATTEMPTS):
-        before = await meeting_store.read(ctx, id)
+        before = await meeting_store.read_for_write(ctx, id)
         check_if_match(_versioned(before), if_match)
         found = await lookups.load(ctx, _wanted(before.meeting, before.meeting))
         try:
             notices = _notices(found, found.settings, ctx.settings.MAIL_SENDER, before, None, before.sequence)
             return await meeting_store.cancel(ctx, before, notices, actor, found.subscriptions,
                                               _to_outlook(found, before.meeting))
-        except BatchRejected:
+        except ChangedMeanwhile:
             if if_match is not None:
                 raise PreconditionFailed("The meeting was changed by someone else.") from None
     raise Conflict("The meeting is being changed by others; try again.")
@@ -216,4 +248,4 @@ async def meeting_ical(ctx: Context, id: str, overrides: IcalRequest) -> tuple[b
     found = await lookups.load(ctx, _wanted(stored.meeting, stored.meeting))
     org = found.settings
     built = invitation(stored.meeting, stored.sequence, found, org, ctx.settings.MAIL_SENDER, overrides)
-    return ical.build(built, ical.REQUEST), stored.etag
+    return ical.build(built, ical.REQUEST), stored.version

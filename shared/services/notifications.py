@@ -1,4 +1,10 @@
-"""Delivering queued meeting notifications as e-mails with an iCal attachment."""
+"""Delivering queued meeting notifications as e-mails with an iCal attachment.
+
+A queue message names a notice in an outbox document; the function reads it there (one
+single-partition read) and mails what it says now. An erasure scrubs the outbox document
+itself, so a message queued before the erasure mails no erased data, and one whose recipients
+were all erased is dropped.
+"""
 
 import json
 import logging
@@ -7,16 +13,10 @@ from pydantic import ValidationError
 
 from shared.context import Context
 from shared.errors import UnreadableMessage
-from shared.rules.notifications import (
-    carries_personal_data,
-    email_for,
-    from_message,
-    made_at,
-    meeting_id,
-    without_personal_data,
-)
-from shared.services import personal_data
-from shared.services.booking.outbox import republish_outbox
+from shared.rules.notifications import email_for, notice_reference, stored_notice
+from shared.services import queue_messages
+from shared.services.booking.outbox import cleanup_expired, republish_outbox
+from shared.services.queue_messages import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -29,30 +29,43 @@ def _reason(error: ValueError) -> str:
     return str(error) if isinstance(error, json.JSONDecodeError) else type(error).__name__
 
 
-async def deliver(ctx: Context, body: bytes | str) -> bool:
-    """Send the e-mail of one queue message; True once it is handled (sent, or nothing left to
-    send after an erasure). A failing mail server raises, so the queue retries.
-    A message that cannot be read raises UnreadableMessage: the Python programming model cannot
-    dead-letter explicitly, so Service Bus retries it and dead-letters it after maxDeliveryCount
-    (see docs/operations.md)."""
+async def handle(ctx: Context, message_id: str, body: bytes | str, delivery_count: int) -> Outcome:
+    """One delivery of a notifications queue message: the e-mail sent, or the message set aside
+    (unreadable at once, a failing mail server on its last allowed delivery)."""
+    return await queue_messages.handle(ctx, ctx.settings.NOTIFICATIONS_QUEUE, message_id, body, delivery_count,
+                                       lambda content: deliver(ctx, content))
+
+
+async def deliver(ctx: Context, body: bytes | str) -> Outcome:
+    """Send the e-mail a queue message names. Dropped when its outbox document is gone (expired)
+    or holds the notice no more (its recipients were erased). A failing mail server raises, so the
+    queue retries; a message that cannot be read raises UnreadableMessage."""
     try:
-        message = json.loads(body)
-        notice, made = from_message(message), made_at(message)
-    except ValueError as error:  # JSONDecodeError and pydantic's ValidationError are ValueErrors
+        where, notice_id = notice_reference(json.loads(body))
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise UnreadableMessage(f"Not a notification message: {_reason(error)}") from None
-    # Erased after the message was made: mail what is left, never the erased data.
-    if made is not None and carries_personal_data(notice) and \
-            await personal_data.erased_since(ctx, meeting_id(notice), made):
-        notice = without_personal_data(notice)
-        if notice is None:
-            log.info("Dropped a notification whose recipients' data was erased since")
-            return True
+    outbox = (await ctx.bookings.day(where.day, [where.outbox])).get(where.outbox)
+    if outbox is None:
+        log.warning("Dropped notification %s: its outbox %s is gone", notice_id, where.outbox)
+        return Outcome.DROPPED
+    try:
+        notice = stored_notice(outbox, notice_id)
+    except ValueError as error:
+        raise UnreadableMessage(f"Outbox {where.outbox} holds notice {notice_id} unreadably: "
+                                f"{_reason(error)}") from None
+    if notice is None:
+        log.info("Dropped notification %s: nobody is left to mail after an erasure", notice_id)
+        return Outcome.DROPPED
     await ctx.mailer.send(email_for(notice, ctx.settings.MAIL_SENDER))
     log.info("Sent %s for %s to %d recipient(s)", notice.method, notice.invitation.uid, len(notice.recipients))
-    return True
+    return Outcome.DELIVERED
 
 
 async def republish(ctx: Context) -> int:
-    """Publish outbox documents whose booking could not reach the queue (older than 30 s)."""
+    """Publish outbox documents whose change could not reach the queue (see booking/outbox)."""
     return await republish_outbox(ctx)
 
+
+async def remove_expired(ctx: Context) -> int:
+    """Delete outbox documents past their life (Azure's ttl does it; the local Cosmos server ignores ttl)."""
+    return await cleanup_expired(ctx)

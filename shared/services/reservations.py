@@ -6,15 +6,16 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from shared.context import Context
-from shared.errors import Conflict, InvalidRequest
+from shared.errors import BookMeError, Conflict, InvalidRequest
 from shared.models.common import new_id
 from shared.models.reservations import Reservation, ReserveRequest, StoredReservation
 from shared.ports import BatchRejected, Op, Versioned
 from shared.rules import reservations as rules
-from shared.rules.booking import booking_day, not_in_past, plan
+from shared.rules.booking import not_in_past, plan
 from shared.rules.calendar_documents import MEETING_DOC
-from shared.services.booking import lookups
-from shared.services.booking.day_batch import after_commit, day_key, write_day
+from shared.rules.local_days import booking_day, day_key
+from shared.services.booking import lookups, spills
+from shared.services.booking.day_batch import after_commit, write_day
 from shared.services.booking.offer_check import Check, customer_check
 from shared.services.booking.reservation_store import by_day, cleanup_expired, document, held_by, remove
 from shared.services.idempotency import Keep
@@ -52,9 +53,12 @@ async def reserve(ctx: Context, request: ReserveRequest, keep: Keep | None = Non
         return customer_check(found, slot.employee_id, slot.start_date, slot.end_date, None, buffers, slot.room_id,
                               ignores)
 
+    # The meeting a reservation reschedules may overlap it, across midnight too.
+    rescheduled = spills.spill_of(meeting[0]) if meeting else None
     for _ in range(ATTEMPTS):
         try:
-            return await _reserve_once(ctx, request, day, held, found.caps, buffers, check, keep, earlier)
+            return await _reserve_once(ctx, request, day, held, found.caps, buffers, check, keep, earlier,
+                                       found.settings.zone, rescheduled)
         except BatchRejected as rejected:
             earlier = None
             # The earlier reservation of the token went meanwhile (replaced or cleaned up): look again.
@@ -65,7 +69,8 @@ async def reserve(ctx: Context, request: ReserveRequest, keep: Keep | None = Non
 async def _reserve_once(ctx: Context, request: ReserveRequest, day: str, held: tuple[str, ...], caps,
                         buffers: tuple[timedelta, timedelta],
                         check: Callable[[set[str]], tuple[Check | None, frozenset[str]]],
-                        keep: Keep | None, earlier: list[dict] | None) -> Versioned[Reservation]:
+                        keep: Keep | None, earlier: list[dict] | None, zone: str,
+                        rescheduled: spills.Spill | None) -> Versioned[Reservation]:
     slot = request.time_slot
     ttl = ctx.settings.RESERVATION_TTL
     reservation = StoredReservation(
@@ -81,7 +86,11 @@ async def _reserve_once(ctx: Context, request: ReserveRequest, day: str, held: t
                         caps=caps, buffers=buffers)
     offered, read_too = check({*claim.releases, *claim.ignores})
     resources = set(held).union(*(held_by(d) for d in same_day), read_too)
-    stored_doc = {**document(day, reservation, ttl.total_seconds()), **(keep.mark if keep else {})}
+    # Buffers reaching across midnight: the next day's calendars too, before this day's batch; the
+    # spill expires with the reservation, so nothing has to remove it.
+    spill = await spills.hold(ctx, claim, zone, (rescheduled, *map(spills.spill_of, same_day)))
+    stored_doc = {**document(day, reservation, ttl.total_seconds()), **(keep.mark if keep else {}),
+                  **({spills.FIELD: spill.to_json()} if spill else {})}
     ops = [Op("create", reservation.id, stored_doc)]
     ops += [Op("delete", d["id"], etag=d["_etag"]) for d in same_day]
     if keep:
@@ -92,7 +101,11 @@ async def _reserve_once(ctx: Context, request: ReserveRequest, day: str, held: t
             offered(calendars, at)
         return plan(claim, calendars, at)
 
-    written = await write_day(ctx, day, resources, decide, ops)
+    try:
+        written = await write_day(ctx, day, resources, decide, ops)
+    except BookMeError:
+        await after_commit("removing the spill of a refused reservation", spills.release_spill(ctx, spill))
+        raise
     for other_day, documents in by_day(d for d in earlier if d["pk"] != day).items():
         await after_commit("removing the token's earlier reservation", remove(ctx, other_day, documents))
     return Versioned(reservation.public(), written[reservation.id]["_etag"])

@@ -5,9 +5,8 @@ on why when the explanation is asked for."""
 import asyncio
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from shared import kinds
 from shared.context import Context
@@ -24,6 +23,7 @@ from shared.rules.availability_pools import Candidate, choose_candidates, pool_e
 from shared.rules.booking import employee_calendar, room_calendar
 from shared.rules.buffers import meeting_buffers
 from shared.rules.daily_caps import group_caps_by_employee
+from shared.rules.local_days import search_days
 from shared.rules.locations import same_location
 from shared.rules.outlook_sync import follows
 from shared.services.organization import current_settings
@@ -59,14 +59,6 @@ class LoadedSearch:
 
 def _items(config: dict[str, list], kind: kinds.Kind) -> list[Any]:
     return [stored.item for stored in config[kind.name]]
-
-
-def local_days(start: datetime, end: datetime, zone: str) -> tuple[str, str]:
-    """The organization-local days touching [start, end], one day of margin each side."""
-    tz = ZoneInfo(zone)
-    return ((start.astimezone(tz) - timedelta(days=1)).date().isoformat(),
-            (end.astimezone(tz) + timedelta(days=1)).date().isoformat())
-
 
 
 async def read_config(ctx: Context) -> dict[str, list]:
@@ -142,7 +134,7 @@ async def load_search(ctx: Context, query: AvailableSlotsQuery, config: dict[str
     rooms = sorted((r for r in _items(config, kinds.ROOM) if r.is_active and need_room
                     and same_location(r.location, meeting_location)), key=lambda r: r.name.casefold())
 
-    first_day, last_day = local_days(start, end, settings.zone)
+    first_day, last_day = search_days(start, end, settings.zone)
     read = candidates + unqualified
     resources = [employee_calendar(c.employee_id) for c in read] + [room_calendar(r.id) for r in rooms]
     # Independent reads: the schedules and the calendars travel at once.

@@ -49,7 +49,8 @@ def test_a_booked_slot_leaves_availability_and_returns_after_cancelling(api):
         "isCustomerInitiated": False})
     assert reservation.status_code == 201, reservation.text
     assert picked["startDate"] not in starts(api, employee_id), "a reservation holds the slot"
-    meeting = api.post("/meetings", json={"bookedBy": "Customer", "salesforceId": "sf-flow", "customerId": "c-flow",
+    # An advisor's booking: the slot is years ahead, beyond what a customer may book (section 20).
+    meeting = api.post("/meetings", json={"bookedBy": "Employee", "salesforceId": "sf-flow", "customerId": "c-flow",
                                           "employeeId": employee_id, "type": picked["meetingType"],
                                           "timeSlotId": reservation.json()["id"]})
     assert meeting.status_code == 201, meeting.text

@@ -5,12 +5,11 @@ import json
 import uuid
 from datetime import timedelta
 
-import azure.functions as func
-
 from shared.models.common import format_utc as iso
 from tests.api.test_notifications import ics_of, mails_to
 from tests.utils.advisors import local
 from tests.utils.http_builders import book, new_day, new_employee, new_portal
+from tests.utils.messages import service_bus_message
 from tests.utils.near_days import bookable_days, weekday_schedule
 
 EMAIL_FIELDS = [{"name": "Email", "type": "Email"}, {"name": "phone", "type": "Phone"}]
@@ -92,6 +91,7 @@ async def test_a_queued_invitation_of_a_meeting_erased_meanwhile_goes_to_the_ban
     from functions.notifications import notifications_mail
     from shared.bootstrap import set_context
     from shared.models.meetings import MeetingCreate
+    from shared.rules.notifications import stored_notice
     from shared.services import meetings
     from tests.utils.fakes import RecordingPublisher
 
@@ -106,13 +106,13 @@ async def test_a_queued_invitation_of_a_meeting_erased_meanwhile_goes_to_the_ban
         "portalId": portal["id"], "customFields": [{"key": "Email", "value": address}],
         "externalAttendees": [{"email": guest}], "description": "Secret plans", "videoLink": "https://v.example/1"}))
     (message,) = recording.publisher.sent
-    assert {r["email"] for r in message["recipients"]} == {advisor, address, guest}
+    outbox = (await ctx.bookings.day(message["day"], [message["outbox"]]))[message["outbox"]]
+    assert {r.email for r in stored_notice(outbox, message["id"]).recipients} == {advisor, address, guest}
 
     assert api.delete(f"/customers/{customer}/personal-data").json() == {"meetingsErased": 1}
     set_context(ctx)
     try:
-        await notifications_mail(func.ServiceBusMessage(body=json.dumps(message).encode(),
-                                                        content_type="application/json"))
+        await notifications_mail(service_bus_message(json.dumps(message).encode(), message["id"]))
     finally:
         set_context(None)
     mail = mails_to(stack, advisor, 1, "Invitation")[0]

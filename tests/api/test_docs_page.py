@@ -93,3 +93,27 @@ def test_a_get_tried_from_the_docs_page_with_a_token_succeeds(stack, page):
     assert status.first.inner_text().strip() == "200"
     if os.environ.get("BOOKME_DOCS_SCREENSHOT"):
         page.screenshot(path=os.environ["BOOKME_DOCS_SCREENSHOT"], full_page=False)
+
+
+def test_the_slot_search_tried_out_unchanged_sends_its_examples_and_answers_slots(stack, page):
+    """The page pre-fills the search as tests/utils/try_it_out.py says, and that request finds slots."""
+    from urllib.parse import parse_qsl
+
+    from tests.utils.try_it_out import prefilled_query
+
+    document = httpx.get(f"{stack.base_url}/v3/bookme/openapi.json").json()
+    page.goto(f"{stack.base_url}/v3/bookme/docs")
+    page.wait_for_selector(".opblock")
+    page.click("button.authorize")
+    page.fill(".auth-container input", token(stack.key_file))
+    page.click(".auth-btn-wrapper button.authorize")
+    page.click(".auth-btn-wrapper button.btn-done")
+
+    operation = page.locator("[id$='-list_available_time_slots']")
+    operation.locator(".opblock-summary").click()
+    operation.locator("button.try-out__btn").click()
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/api/v3/bookme/time-slots/available") as answer:
+        operation.locator("button.execute").click()
+    sent = parse_qsl(urlsplit(answer.value.url).query)
+    assert sorted(sent) == sorted(prefilled_query(document["paths"]["/time-slots/available"]["get"]))
+    assert answer.value.status == 200 and len(answer.value.json()) >= 1

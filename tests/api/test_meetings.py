@@ -316,3 +316,33 @@ def test_booking_needs_a_token_but_no_role(stack, reader):
     created = reader.post("/meetings", json=meeting_body(new_day(), employeeId=SOFIE))
     assert created.status_code == 201
     assert reader.delete(f"/meetings/{created.json()['id']}").status_code == 204
+
+
+def test_meetings_are_listed_a_page_at_a_time_by_start_then_id_with_a_link_to_the_next_page(api):
+    from tests.utils.http_builders import book, new_employee
+
+    employee_id, _ = new_employee(api)
+    day = new_day()
+    booked = [book(api, employee_id, day + timedelta(hours=hour)) for hour in (13, 9, 11, 10, 12)]
+    seen, url, pages = [], "/meetings", 0
+    params = {"employeeId": employee_id, "pageSize": "2"}
+    while url:
+        response = api.get(url, params=params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert len(page) <= 2
+        seen += page
+        pages += 1
+        link = response.headers.get("Link")
+        if link is None:
+            break
+        assert link.endswith('>; rel="next"') and link.startswith("</api/v3/bookme/meetings?")
+        url, params = link[1:link.index(">")].removeprefix("/api/v3/bookme"), None
+    assert pages == 3
+    assert [m["id"] for m in seen] == [m["id"] for m in sorted(booked, key=lambda m: (m["startDate"], m["id"]))]
+
+
+def test_a_continuation_token_this_api_did_not_give_out_is_a_400(api):
+    response = api.get("/meetings", params={"continuationToken": "not-a-token"})
+    assert response.status_code == 400 and "continuationToken" in response.json()["errors"]
+    assert api.get("/meetings", params={"pageSize": "1001"}).status_code == 400

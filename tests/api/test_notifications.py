@@ -5,13 +5,11 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import azure.functions as func
-import pytest
 from icalendar import Calendar
 
-from shared.errors import UnreadableMessage
 from shared.models.common import format_utc as iso
 from tests.utils.http_builders import NOT_IN_OUTLOOK
+from tests.utils.messages import service_bus_message
 
 _days = itertools.count()
 
@@ -127,16 +125,17 @@ async def test_the_service_bus_function_mails_each_published_message_even_twice(
         "bookedBy": "Employee", "salesforceId": "sf", "employeeId": employee_id, "customerId": "c", "type": "Online",
         "startDate": iso(start), "endDate": iso(start + timedelta(hours=1))}))
     (message,) = ctx.publisher.sent
-    assert message["method"] == "REQUEST" and message["recipients"] == [{"email": email, "name": "Rådgiver Test"}]
+    assert set(message) == {"id", "kind", "day", "outbox"}, "a reference to the notice in its outbox"
     set_context(ctx)
     try:
         for _ in range(2):  # a duplicate delivery sends the same invitation again, harmlessly
-            await notifications_mail(func.ServiceBusMessage(body=json.dumps(message).encode(),
-                                                            content_type="application/json"))
-        with pytest.raises(UnreadableMessage):  # refused: Service Bus dead-letters it after maxDeliveryCount
-            await notifications_mail(func.ServiceBusMessage(body=b"not json"))
+            await notifications_mail(service_bus_message(json.dumps(message).encode(), message["id"]))
+        # Unreadable: set aside at once, with the reason and without its body.
+        await notifications_mail(service_bus_message(b"not json", "junk"))
     finally:
         set_context(None)
+    (aside,) = ctx.publisher.queues[ctx.settings.SET_ASIDE_QUEUE]
+    assert (aside["messageId"], aside["message"]) == ("junk", None) and "Not a notification" in aside["reason"]
     received = mails_to(stack, email, 2, "Invitation")
     events = [ics_of(m)[2] for m in received]
     assert {(str(e["UID"]), e["SEQUENCE"]) for e in events} == {(f"{created.item.id}@bookme", 0)}

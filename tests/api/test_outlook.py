@@ -24,7 +24,8 @@ METTE, LARS, SOFIE = (employee_named(n) for n in ("Mette Nielsen", "Lars Jensen"
 @pytest.fixture(scope="module")
 def outlook_stack(tmp_path_factory):
     stack = start_stack(tmp_path_factory.mktemp("outlook"), {"OUTLOOK_SUBSCRIPTIONS_SCHEDULE": "*/1 * * * * *",
-                                                             "OUTLOOK_RECONCILE_SCHEDULE": "*/5 * * * * *"})
+                                                             "OUTLOOK_RECONCILE_SCHEDULE": "*/5 * * * * *",
+                                                             "GRAPH_TIMEOUT": "00:00:02"})
     yield stack
     stop_stack(stack)
 
@@ -253,3 +254,18 @@ def test_a_graph_outage_and_a_429_storm_neither_fail_nor_slow_bookings_and_drain
     time.sleep(2)
     assert len(events_on(graph, LARS, day)) == 6, "nothing written twice"
     assert control.get("/stats").json()["refusedConcurrent"] == 0, "never more than 4 calls at once per mailbox"
+
+
+def test_an_answer_slower_than_graph_timeout_still_writes_the_event_once(api, graph, control, days):
+    followed(control, SOFIE)
+    day = next(days)
+    control.post("/faults", json={"delay": 3})  # past GRAPH_TIMEOUT (2 s): Graph does it, BookMe hears nothing
+    before = control.get("/stats").json()
+    api.post("/meetings", json=meeting(SOFIE, local(day, 10), type="Physical"))
+    wait_for(lambda: control.get("/stats").json()["created"] > before["created"], timeout=10,
+             what="the slow creation")
+    control.post("/faults", json={"delay": 0})
+    wait_for(lambda: control.get("/stats").json()["deduplicated"] > before["deduplicated"], timeout=15,
+             what="the retry with the same transactionId")
+    time.sleep(1)
+    assert len(events_on(graph, SOFIE, day)) == 1

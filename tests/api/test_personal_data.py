@@ -116,3 +116,23 @@ def test_personal_data_retention_is_an_organization_setting(api):
     finally:
         api.patch(f"{SETTINGS}/{settings['id']}", json=[
             {"op": "replace", "path": "/personalDataRetention", "value": "365.00:00:00"}])
+
+
+def test_a_replay_of_a_kept_answer_after_the_erasure_answers_the_erased_meeting(api, portal):
+    employee_id, _ = new_employee(api)
+    customer = f"cust-{uuid.uuid4().hex[:8]}"
+    body = {"bookedBy": "PortalPartner", "portalId": portal["id"], "salesforceId": "sf", "employeeId": employee_id,
+            "customerId": customer, "type": "Online", "cpr": "311299-9876", "description": "Talk about the loan",
+            "customFields": [{"key": "phone", "value": "+4512345678"}],
+            "startDate": (new_day() + timedelta(hours=9)).isoformat(),
+            "endDate": (new_day() + timedelta(hours=10)).isoformat()}
+    body["endDate"] = body["startDate"].replace("T09", "T10")
+    key = {"Idempotency-Key": f"replay-{uuid.uuid4().hex}"}
+    first = api.post("/meetings", json=body, headers=key)
+    assert first.status_code == 201, first.text
+    assert erase(api, customer).json() == {"meetingsErased": 1}
+    replay = api.post("/meetings", json=body, headers=key)
+    assert replay.status_code == 201 and replay.headers["Idempotency-Replayed"] == "true"
+    answered = replay.json()
+    assert answered["cpr"] is None and answered["customFields"] == [] and not answered["description"]
+    assert replay.headers["ETag"] == api.get(f"/meetings/{answered['id']}").headers["ETag"] != first.headers["ETag"]

@@ -46,6 +46,13 @@ def test_invalid_tokens_are_401(stack, overrides):
     _is_problem(response, 401)
 
 
+def test_a_token_of_undecodable_bytes_is_a_401_that_says_it_is_malformed(stack):
+    response = httpx.get(f"{stack.base_url}/v3/bookme/employees", headers={"Authorization": "Bearer t7e3.e30.c2ln"})
+    body = _is_problem(response, 401)
+    assert body["detail"].startswith("The token is malformed: a bearer token is a JSON Web Token")
+    assert "codec" not in body["detail"] and "t7e3" not in body["detail"]
+
+
 def test_a_token_without_the_admin_role_cannot_write_the_directory(reader, config_api):
     body = {"name": "X", "capacity": 2, "location": "AAR"}
     _is_problem(reader.put(f"/rooms/{uuid.uuid4()}", json=body), 403)
@@ -66,6 +73,18 @@ def test_unknown_routes_and_ids_are_404_problems(api, stack):
     _is_problem(api.get(f"/employees/{uuid.uuid4()}"), 404)
     _is_problem(api.get("/employees/not-a-uuid"), 404)
     _is_problem(api.get("/employees/' OR 1=1 --"), 404)
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v3/bookme/no-such-resource",  # the app's catch-all function
+    "/api/v3/bookme/employees/3fa85f64-5717-4562-b3fc-2c963f66afa6/no-such",  # a route group's own router
+    "/no-such-prefix/v3",  # no function at all: the local host's own answer
+    "/api/v3/bookme/line%0Abreak",  # encoded as sent, so no control character is echoed
+])
+def test_a_404_names_the_path_as_it_was_asked(api, stack, path):
+    origin = stack.base_url.removesuffix("/api")
+    body = _is_problem(httpx.get(f"{origin}{path}?q=private", headers=api.headers), 404)
+    assert body["detail"] == f"No resource at {path}."
 
 
 def test_v3_only_configuration_is_404_under_v2(api_v2):

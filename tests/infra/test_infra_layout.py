@@ -31,7 +31,9 @@ def _block(text: str, opening: str) -> str:
 
 
 def _containers_in_cosmos_bicep() -> set[tuple[str, str, int | None]]:
-    entries = re.findall(r"\{(.*?)\}", _block(_bicep("app/cosmos.bicep"), "var containers = ["), re.DOTALL)
+    # Each entry is an object at the array's own indentation (composite indexes nest objects inside it).
+    entries = re.findall(r"^  \{\n(.*?)^  \}", _block(_bicep("app/cosmos.bicep"), "var containers = ["),
+                         re.DOTALL | re.MULTILINE)
     found = set()
     for entry in entries:
         name = re.search(r"^\s*name:\s*'([^']*)'", entry, re.MULTILINE)

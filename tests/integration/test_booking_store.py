@@ -17,8 +17,8 @@ from shared.models.reservations import ReserveRequest
 from shared.ports import BatchRejected, Op
 from shared.rules.booking import MEETING_ENTRY, Claim, Entry, employee_calendar, plan
 from shared.rules.calendar_documents import calendar_document
-from shared.services import meetings, reservations
-from shared.services.booking import day_batch, meeting_store, outbox
+from shared.services import meetings, personal_data, reservations
+from shared.services.booking import day_batch, meeting_store, moves, outbox
 from shared.services.booking.meeting_store import MeetingWrite
 from tests.utils.fakes import RecordingPublisher
 
@@ -147,45 +147,65 @@ async def test_two_cleanups_at_once_remove_expired_reservations_once(ctx, record
     assert not {e.ref for e in calendar.entries} & {r.id for r in held}
 
 
-async def test_the_outbox_keeps_notifications_the_queue_refused_and_the_timer_sends_them(ctx):
-    ctx.publisher = recording(failing=True)
+async def test_the_queries_of_the_outbox_find_what_the_timer_erasure_and_cleanup_need(ctx):
+    # A clock ten years ahead: the host's own timers (on real time) never take these documents.
+    now = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3650)
+    ctx.clock, ctx.publisher = (lambda: now), recording(failing=True)
     start = new_day() + timedelta(hours=9)
-    meeting = (await meetings.create_meeting(ctx, meeting_request(start))).item
-    store = ctx.bookings
-    left = [d for d in await store.outbox_before(datetime.now(UTC) + timedelta(minutes=1))
-            if d["messages"][0]["invitation"]["uid"] == f"{meeting.id}@bookme"]
-    assert len(left) == 1, "the booking succeeded and its outbox document stayed"
-    ctx.publisher = recording()
-    await outbox.republish_outbox(ctx)
-    assert not any(m["invitation"]["uid"] == f"{meeting.id}@bookme" for m in ctx.publisher.sent), "not yet 30 s old"
-    ctx.clock = lambda: datetime.now(UTC) + timedelta(seconds=31)
-    await outbox.republish_outbox(ctx)
-    assert any(m["invitation"]["uid"] == f"{meeting.id}@bookme" for m in ctx.publisher.sent)
-    assert await store.day(left[0]["pk"], [left[0]["id"]]) == {}
+    customer = f"c-{uuid.uuid4().hex[:8]}"
+    meeting = (await meetings.create_meeting(ctx, meeting_request(start, customerId=customer,
+                                                                  description="Loan for Jens"))).item
+    store, first_wait = ctx.bookings, ctx.settings.OUTBOX_REPUBLISH_AFTER
+
+    def mine(found):
+        return [d for d in found if d.get("meetingId") == meeting.id]
+
+    assert mine(await store.pending_outbox(now + first_wait - timedelta(milliseconds=1), first_wait)) == []
+    (entry,) = mine(await store.pending_outbox(now + first_wait, first_wait))
+    assert (entry["type"], entry["attempts"], entry["nextAttemptAt"]) == ("outboxPending", 1, None)
+    ctx.clock = lambda: now + first_wait
+    await outbox.republish_outbox(ctx)  # attempt 2 fails; the next is due after twice the first wait
+    later = now + first_wait + 2 * first_wait
+    assert mine(await store.pending_outbox(later - timedelta(milliseconds=1), first_wait)) == []
+    (entry,) = mine(await store.pending_outbox(later, first_wait))
+    assert entry["attempts"] == 2
+
+    # Erasure finds the outbox document by the customer's id and by the meeting's, and scrubs it.
+    (document,) = [d for d in await store.customer_documents(customer) if d["type"] == "outbox"]
+    assert document["id"] == entry["outbox"] and "Loan for Jens" in str(document)
+    assert document["id"] in {d["id"] for d in await store.meeting_documents([meeting.id])}
+    await personal_data.erase_customer(ctx, customer, "oid-1")
+    assert "Loan" not in str(await store.day(document["pk"], [document["id"]]))
+
+    expired = [d for d in await store.expired_outbox(now + timedelta(days=18)) if d.get("customerId") == customer]
+    assert {d["type"] for d in expired} == {"outbox"} and len(expired) == 2, "the booking's and the erasure's"
+    assert [d for d in await store.expired_outbox(now + timedelta(days=16)) if d.get("customerId") == customer] == []
 
 
-async def test_a_reader_finishes_an_interrupted_move_to_another_day(ctx, recorded):
+async def test_a_move_interrupted_after_its_new_day_committed_is_read_as_moved_and_repaired(ctx, recorded):
     start, later = new_day() + timedelta(hours=9), new_day() + timedelta(hours=9)
     created = await meetings.create_meeting(ctx, meeting_request(start))
     before = await meeting_store.read(ctx, created.item.id)
     moved = before.meeting.model_copy(update={"start_date": later, "end_date": later + timedelta(hours=1)})
-    # The first batch of a move, as if the process died before the second one.
-    original_drop = meeting_store.drop_copy
-    meeting_store.drop_copy = _no_drop
+    # Steps 1 and 2 of a move, as if the process died before step 3 (removing the old copy).
+    original_drop = moves.drop_copy
+    moves.drop_copy = _no_drop
     try:
-        await meeting_store.save(ctx, MeetingWrite(before, moved, day_of(later), before.sequence + 1))
+        await meeting_store.save(ctx, MeetingWrite(before, moved, day_of(later), before.sequence + 1,
+                                                   "Europe/Copenhagen"))
     finally:
-        meeting_store.drop_copy = original_drop
-    assert len(await ctx.bookings.find(created.item.id, ["meeting"])) == 2
+        moves.drop_copy = original_drop
+    copies = await ctx.bookings.find(created.item.id, ["meeting"])
+    assert sorted(("moving" in c, c["pk"]) for c in copies) == [(False, day_of(later)), (True, day_of(start))]
     current = await meeting_store.read(ctx, created.item.id)
     assert current.meeting.start_date == later and current.sequence == 1
-    assert len(await ctx.bookings.find(created.item.id, ["meeting"])) == 1
+    await moves.repair(ctx)
+    assert len(await ctx.bookings.find(created.item.id, ["meeting"])) == 2, "a fresh mark: its mover is at work"
+    ctx.clock = lambda: datetime.now(UTC) + timedelta(minutes=1)
+    await moves.repair(ctx)  # past the lease the repair timer settles it
+    assert [c["pk"] for c in await ctx.bookings.find(created.item.id, ["meeting"])] == [day_of(later)]
     old_calendar = (await ctx.bookings.calendars(day_of(start), [CALENDAR]))[CALENDAR]
     assert created.item.id not in {e.ref for e in old_calendar.entries}
-
-
-async def _no_drop(ctx, stale):
-    return None
 
 
 async def test_the_hosts_cleanup_timer_deletes_expired_reservations(stack, ctx, recorded):
@@ -197,3 +217,7 @@ async def test_the_hosts_cleanup_timer_deletes_expired_reservations(stack, ctx, 
             break
         await asyncio.sleep(0.1)
     assert await store.find(held.id, ["reservation"]) == []
+
+
+async def _no_drop(ctx, stale):
+    return None

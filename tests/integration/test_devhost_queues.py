@@ -31,7 +31,7 @@ async def _deliver(monkeypatch, name: str, failures: int, done, messages: int = 
     functions_host = devhost.Host(_queue_app(received, failures))
     functions_host.start_background()
     for number in range(messages):
-        await local_queue.queue(name).put({"body": json.dumps({"n": number}).encode(), "message_id": f"m{number}"})
+        local_queue.send(name, {"body": json.dumps({"n": number}).encode(), "message_id": f"m{number}"})
     for _ in range(100):
         if done(received, functions_host):
             break
@@ -62,7 +62,7 @@ async def test_a_message_failing_every_delivery_is_dead_lettered_with_the_reason
     assert dead["last_error"] == "RuntimeError: transient failure"
 
 
-async def test_an_unreadable_notification_is_refused_so_that_it_is_dead_lettered():
+async def test_an_unreadable_notification_is_refused():
     from shared.errors import UnreadableMessage
     from shared.services.notifications import deliver
 
@@ -71,14 +71,48 @@ async def test_an_unreadable_notification_is_refused_so_that_it_is_dead_lettered
             await deliver(None, body)
 
 
+async def test_a_notification_failing_every_delivery_is_set_aside_on_its_tenth_and_never_dead_lettered(monkeypatch):
+    import dataclasses
+
+    from shared.adapters.queues import LocalQueuePublisher
+    from shared.services import meetings, notifications
+    from tests.utils.booking_builders import add_employee, meeting_request, tomorrow_at
+    from tests.utils.fakes import fake_context
+
+    monkeypatch.setenv("NOTIFICATIONS_QUEUE", "mail-failing")
+    monkeypatch.setattr(devhost, "redelivery_wait", lambda count: 0.01)
+    ctx = fake_context(NOTIFICATIONS_QUEUE="mail-failing", SET_ASIDE_QUEUE="mail-failing-aside")
+    ctx = dataclasses.replace(ctx, publisher=LocalQueuePublisher("mail-failing"))
+    ctx.mailer.failing = True
+    app = func.FunctionApp()
+
+    @app.service_bus_queue_trigger(arg_name="msg", queue_name="%NOTIFICATIONS_QUEUE%",
+                                   connection="SERVICEBUS_CONNECTION")
+    async def mail(msg: func.ServiceBusMessage) -> None:
+        await notifications.handle(ctx, msg.message_id, msg.get_body(), msg.delivery_count)
+
+    functions_host = devhost.Host(app)
+    functions_host.start_background()
+    await meetings.create_meeting(ctx, meeting_request(await add_employee(ctx), tomorrow_at(ctx, 9)))
+    for _ in range(200):
+        if local_queue.waiting("mail-failing-aside"):
+            break
+        await asyncio.sleep(0.02)
+    await functions_host.stop()
+    (aside,) = local_queue.waiting("mail-failing-aside")
+    body = json.loads(aside["body"])
+    assert (body["queue"], body["attempts"], body["reason"]) == ("mail-failing", 10, "The mail server is down.")
+    assert ctx.mailer.refused == 10 and functions_host.dead_letters == []
+
+
 async def test_a_scheduled_message_reaches_the_function_at_its_time_not_before(monkeypatch):
     monkeypatch.setenv("TEST_QUEUE", "queue-scheduled")
     received: list = []
     functions_host = devhost.Host(_queue_app(received, 0))
     functions_host.start_background()
     due = datetime.now(UTC) + timedelta(seconds=0.3)
-    local_queue.schedule("queue-scheduled", {"body": b'{"n": 1}', "message_id": "later"}, due)
-    local_queue.schedule("queue-scheduled", {"body": b'{"n": 0}', "message_id": "past"}, due - timedelta(hours=1))
+    local_queue.send("queue-scheduled", {"body": b'{"n": 1}', "message_id": "later"}, due)
+    local_queue.send("queue-scheduled", {"body": b'{"n": 0}', "message_id": "past"}, due - timedelta(hours=1))
     for _ in range(100):
         if len(received) == 2:
             break
@@ -104,7 +138,7 @@ async def test_a_slow_message_does_not_hold_up_the_next_ones(monkeypatch):
     functions_host = devhost.Host(app)
     functions_host.start_background()
     for message_id in ("slow", "fast"):
-        await local_queue.queue("queue-concurrent").put({"body": b"{}", "message_id": message_id})
+        local_queue.send("queue-concurrent", {"body": b"{}", "message_id": message_id})
     for _ in range(100):
         if len(finished) == 2:
             break

@@ -1,6 +1,6 @@
 """Webhook delivery through the local host's queue to a real HTTP receiver on loopback: the
-delivery function, the aiohttp sender, scheduled retries and dead-lettering, end to end in
-one process (subscriptions in the fake config store)."""
+delivery function, the aiohttp sender, scheduled retries and setting aside, end to end in
+one process (subscriptions and the outbox in the fakes)."""
 
 import asyncio
 import dataclasses
@@ -16,12 +16,16 @@ from shared.adapters.webhook_http import AiohttpWebhookSender
 from shared.models.common import utc_now
 from shared.models.meetings import Meeting
 from shared.models.webhooks import WebhookCreate
+from shared.ports import Op
 from shared.rules import webhook_signing
-from shared.rules.webhooks import deliveries, event, to_message
+from shared.rules.messaging import Reference
+from shared.rules.outbox import outbox_document
+from shared.rules.webhooks import delivery_messages, event, from_message
 from shared.services import webhook_delivery, webhooks
 from tests.utils.fakes import fake_context
 from tests.utils.webhook_fakes import FakeResolver
 from tools.devhost import host as devhost
+from tools.devhost.host import resolve
 
 MEETING = Meeting.model_validate({
     "id": "6f1c2b8e-1d7a-4a4e-9a53-0c2f1e8b9d10", "bookedBy": "Employee", "salesforceId": "sf-1",
@@ -35,7 +39,7 @@ def delivery_app(ctx, sender) -> func.FunctionApp:
 
     @app.service_bus_queue_trigger(arg_name="msg", queue_name="%WEBHOOKS_QUEUE%", connection="SERVICEBUS_CONNECTION")
     async def deliver(msg: func.ServiceBusMessage) -> None:
-        await webhook_delivery.deliver(ctx, sender, msg.get_body())
+        await webhook_delivery.handle(ctx, sender, msg.message_id, msg.get_body(), msg.delivery_count)
 
     return app
 
@@ -47,7 +51,7 @@ async def delivering(monkeypatch, request):
     monkeypatch.setenv("WEBHOOKS_QUEUE", queue)
     monkeypatch.setattr(devhost, "MAX_DELIVERY_COUNT", 2)
     ctx = fake_context(WEBHOOKS_ALLOW_PRIVATE_TARGETS=True, WEBHOOKS_QUEUE=queue, WEBHOOK_TIMEOUT="00:00:01",
-                       WEBHOOK_RETRY_SCHEDULE="00:00:00.2,00:00:00.2,00:00:00.2")
+                       WEBHOOK_RETRY_SCHEDULE="00:00:00.2,00:00:00.2,00:00:00.2", SET_ASIDE_QUEUE=f"aside-{queue}")
     ctx = dataclasses.replace(ctx, publisher=LocalQueuePublisher("notifications"), clock=utc_now)
     sender = AiohttpWebhookSender(ctx.settings.WEBHOOK_TIMEOUT, allow_private=True)
     functions_host = devhost.Host(delivery_app(ctx, sender))
@@ -56,10 +60,13 @@ async def delivering(monkeypatch, request):
     async def send(url: str) -> tuple[str, str]:
         body = WebhookCreate.model_validate({"url": url, "events": ["meeting.created"]})
         subscription = (await webhooks.create_webhook(ctx, FakeResolver(), body)).item
-        (delivery,) = deliveries(event(None, MEETING, utc_now(), "event-1"), [(subscription.id, ["meeting.created"])])
-        await local_queue.queue(queue).put({"body": json.dumps(to_message(delivery)).encode(),
-                                            "message_id": delivery.webhook_id})
-        return subscription.secret, delivery.webhook_id
+        entry = event(None, MEETING, utc_now(), "event-1")
+        outbox = outbox_document("outbox:1", "2030-03-05", utc_now(), [], [entry], [entry["payload"]["data"]])
+        await ctx.bookings.commit(outbox["pk"], [Op("create", outbox["id"], outbox)])
+        (message,) = delivery_messages(Reference(outbox["pk"], outbox["id"]), [entry],
+                                       [(subscription.id, ["meeting.created"])])
+        await ctx.publisher.publish([message], queue=queue)
+        return subscription.secret, from_message(message).webhook_id
 
     yield send, functions_host
     await functions_host.stop()
@@ -100,15 +107,15 @@ async def test_a_receiver_that_does_not_answer_in_time_gets_the_event_again(rece
     assert receiver.received[0].headers["webhook-id"] == webhook_id
 
 
-async def test_a_delivery_failing_every_retry_is_dead_lettered_with_the_reason(receiver, delivering):
+async def test_a_delivery_failing_every_retry_is_set_aside_with_the_reason(receiver, delivering):
     receiver.failures = 99
     send, functions_host = delivering
     _, webhook_id = await send(receiver.url)
-    await until(lambda: functions_host.dead_letters)
-    (dead,) = functions_host.dead_letters
-    body = json.loads(dead["body"])
-    assert body["webhookId"] == webhook_id
-    assert "4 attempt(s)" in body["deadLetterReason"] and "503" in body["deadLetterReason"]
-    assert dead["DeadLetterReason"] == "MaxDeliveryCountExceeded" and "503" in dead["last_error"]
-    assert receiver.attempts == 4, "one attempt and three retries; the dead letter is never POSTed"
-    assert receiver.received == []
+    queue = functions_host.triggers[0].binding["queueName"]
+    await until(lambda: local_queue.waiting(f"aside-{resolve(queue)}"))
+    (aside,) = local_queue.waiting(f"aside-{resolve(queue)}")
+    body = json.loads(aside["body"])
+    assert from_message(body["message"]).webhook_id == webhook_id
+    assert "4 attempt(s)" in body["reason"] and "503" in body["reason"]
+    assert receiver.attempts == 4, "one attempt and three retries; a set-aside delivery is never POSTed"
+    assert receiver.received == [] and functions_host.dead_letters == []

@@ -12,7 +12,6 @@ from shared.rules.booking import (
     Claim,
     Entry,
     booked_time,
-    booking_day,
     check_participants,
     employee_calendar,
     not_in_past,
@@ -20,6 +19,7 @@ from shared.rules.booking import (
     release,
     room_calendar,
 )
+from shared.rules.local_days import booking_day
 
 NOW = datetime(2030, 3, 4, 7, 0, tzinfo=UTC)
 ANNA = employee_calendar("anna")

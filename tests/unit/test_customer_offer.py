@@ -42,8 +42,9 @@ def test_a_slot_the_search_offers_may_be_booked():
     assert why("2025-10-06 10:00", meeting_type=None) is None
 
 
-def test_off_the_grid_is_refused_without_a_rule_code():
-    assert why("2025-10-06 10:15") == []
+def test_off_the_grid_is_refused_as_off_grid():
+    assert why("2025-10-06 10:15") == ["OffGrid"]
+    assert why("2025-10-11 10:15") == ["NotAWorkday", "OffGrid"], "with every other rule that forbids it"
 
 
 def test_weekend_closing_day_and_after_the_workday():

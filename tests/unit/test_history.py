@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import jsonpatch
 
 from shared.models.history import HistoryAction
-from shared.rules.history import MASK, action_for, changes, mask_value, record
+from shared.rules.history import action_for, changes, record
+from shared.rules.personal_data import MASK, mask_value
 
 MEETING = {"id": "m1", "title": "Pension", "startDate": "2045-01-05T09:00:00.000Z",
            "endDate": "2045-01-05T10:00:00.000Z", "employeeId": "e1", "roomId": None, "cpr": "311299-9876",

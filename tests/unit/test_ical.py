@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from shared.rules import ical
 from shared.rules.ical import CANCEL, REQUEST, Invitation, Person
-from shared.rules.notifications import Notice, email_for, from_message, notices, to_message
+from shared.rules.notifications import Notice, email_for, notices, stored_notice, stored_notices
 
 START = datetime(2030, 3, 4, 9, 0, 0, 123000, tzinfo=UTC)
 ORGANIZER = Person("bookme@nordhavnbank.example", "Nordhavn Bank")
@@ -119,13 +119,24 @@ def test_a_change_of_title_alone_sends_nothing():
     assert notices(invitation(), invitation(summary="Nyt")) == []
 
 
-def test_a_queue_message_round_trips_without_loss():
-    notice = Notice(REQUEST, invitation(), (METTE, GUEST))
-    message = to_message(notice)
-    assert from_message(message) == notice
-    assert to_message(notice)["id"] == message["id"], "the message id is deterministic"
+def test_a_new_link_such_as_a_teams_meetings_invites_everyone_again_with_the_same_sequence():
+    link = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0"
+    sent = notices(invitation(), invitation(url=link))
+    assert [(n.method, n.invitation.sequence, len(n.recipients), n.invitation.url) for n in sent] == [
+        (REQUEST, 0, 2, link)]
+
+
+def test_a_notice_round_trips_through_the_outbox_without_loss():
+    request, cancel = Notice(REQUEST, invitation(), (METTE, GUEST)), Notice(CANCEL, invitation(), (LARS,))
+    invitations, stored = stored_notices("outbox:1", [request, cancel])
+    assert len(invitations) == 1, "the notices of one change share their invitation"
+    outbox = {"invitations": invitations, "notices": stored}
+    assert [stored_notice(outbox, n["id"]) for n in stored] == [request, cancel]
+    assert [n["id"] for n in stored_notices("outbox:1", [request, cancel])[1]] == [n["id"] for n in stored], \
+        "the ids are deterministic"
+    assert stored_notice(outbox, "another") is None
     with pytest.raises(ValueError):
-        from_message({"method": "REQUEST"})
+        stored_notice({"invitations": [], "notices": [{**stored[0], "invitation": 3}]}, stored[0]["id"])
 
 
 def test_the_email_carries_a_parseable_ics_with_its_method():

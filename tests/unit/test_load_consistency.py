@@ -74,7 +74,10 @@ def test_meetings_missing_from_their_calendars_and_holds_of_gone_meetings_are_fo
 
 def test_missing_mail_and_unpublished_outbox_documents_are_lost_notifications():
     booked = meeting("m1", "09:00", "10:00")
-    outbox = {"id": "outbox:1", "type": "outbox", "pk": "2030-03-05"}
-    findings = scan([booked, calendar(ANNA, booked), outbox], NOW, {"m2@bookme": {"REQUEST"}}, ["m1"], ["m2"])
+    published = {"id": "outbox:1", "type": "outbox", "pk": "2030-03-05"}
+    pending = {"id": "outbox:2:pending", "type": "outboxPending", "outbox": "outbox:2", "pk": "2030-03-05"}
+    aside = {"id": "outbox:3:pending", "type": "outboxSetAside", "outbox": "outbox:3", "pk": "2030-03-05"}
+    findings = scan([booked, calendar(ANNA, booked), published, pending, aside], NOW, {"m2@bookme": {"REQUEST"}},
+                    ["m1"], ["m2"])
     assert findings.lost_notifications == ["no invitation for meeting m1", "no cancellation for meeting m2",
-                                           "outbox outbox:1 never published"]
+                                           "outbox outbox:2 never published", "outbox outbox:3 never published"]

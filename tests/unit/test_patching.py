@@ -2,6 +2,7 @@ import pytest
 
 from shared.errors import Conflict, InvalidRequest
 from shared.models.common import ApiModel
+from shared.rules.json_input import MAX_DEPTH
 from shared.rules.patching import apply_patch
 
 
@@ -128,3 +129,110 @@ def test_a_patch_that_doubles_itself_is_stopped_at_the_size_limit():
 def test_too_many_operations_are_refused():
     with pytest.raises(InvalidRequest, match="at most"):
         apply_patch(dict(DOC), [{"op": "test", "path": "/id", "value": "1"}] * 101, Thing, ["/id"])
+
+
+# Shapes anyone may send (contract section 22): an operation that is not an object, or whose
+# op, path or from is not a string, is a 400 whatever the op.
+@pytest.mark.parametrize("operation", [
+    {"op": {}, "path": "/name", "value": None, "from": ""},
+    {"op": "add", "path": "/name", "value": None, "from": {}},
+    {"op": ["add"], "path": "/name", "value": "b"},
+    {"op": None, "path": "/name", "value": "b"},
+    {"op": 1, "path": "/name", "value": "b"},
+    {"op": True, "path": "/name", "value": "b"},
+    {"op": "replace", "path": {}, "value": "b"},
+    {"op": "replace", "path": ["name"], "value": "b"},
+    {"op": "replace", "path": None, "value": "b"},
+    {"op": "remove", "path": 7},
+    {"op": "test", "path": "/name", "value": "a", "from": []},
+    {"op": "remove", "path": "/tags/0", "from": 1},
+    {"op": "copy", "from": {"a": 1}, "path": "/name"},
+    {"op": "move", "from": None, "path": "/name"},
+    {"op": "move", "from": "name", "path": "/size"},
+    {"op": "add"},
+])
+def test_operations_with_members_of_the_wrong_type_are_invalid_requests(operation):
+    with pytest.raises(InvalidRequest):
+        apply_patch(dict(DOC), [operation], Thing, ["/id"])
+
+
+@pytest.mark.parametrize("operation", [[], "add", 1, None, [{"op": "add"}]])
+def test_an_operation_that_is_not_an_object_is_an_invalid_request(operation):
+    with pytest.raises(InvalidRequest, match=r"\[1\] must be an object"):
+        apply_patch(dict(DOC), [{"op": "test", "path": "/id", "value": "1"}, operation], Thing, ["/id"])
+
+
+def test_a_string_from_beside_an_operation_that_does_not_read_it_is_ignored():
+    result = apply_patch(dict(DOC), [{"op": "replace", "path": "/name", "value": "b", "from": "/id"}], Thing, ["/id"])
+    assert result.name == "b"
+
+
+def test_copies_may_copy_one_mebibyte_in_all():
+    big = {"op": "add", "path": "/big", "value": "x" * 300_000}
+    three = [big] + [{"op": "copy", "from": "/big", "path": f"/c{i}"} for i in range(3)] + [
+        {"op": "remove", "path": f"/c{i}"} for i in range(3)]
+    apply_patch(dict(DOC), three, Thing, ["/id"])  # 900 KB copied, and removed again
+    with pytest.raises(InvalidRequest, match="copy at most 1 MiB"):
+        apply_patch(dict(DOC), three[:4] + [{"op": "remove", "path": "/c0"},
+                                            {"op": "copy", "from": "/big", "path": "/c0"}], Thing, ["/id"])
+
+
+def test_a_result_over_one_mebibyte_is_refused():
+    with pytest.raises(InvalidRequest, match="over 1 MiB"):
+        apply_patch(dict(DOC), [{"op": "add", "path": "/a", "value": "x" * 600_000},
+                                {"op": "add", "path": "/b", "value": "x" * 600_000}], Thing, ["/id"])
+
+
+def _nested(depth: int) -> object:
+    value: object = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_a_value_that_would_nest_the_document_deeper_than_the_limit_is_refused():
+    apply_patch(dict(DOC), [{"op": "add", "path": "/a", "value": _nested(MAX_DEPTH - 1)}], Thing, ["/id"])
+    with pytest.raises(InvalidRequest, match="nested deeper"):
+        apply_patch(dict(DOC), [{"op": "add", "path": "/a", "value": _nested(MAX_DEPTH)}], Thing, ["/id"])
+    with pytest.raises(InvalidRequest, match="nested deeper"):
+        apply_patch(dict(DOC), [{"op": "add", "path": "/a", "value": {"b": _nested(MAX_DEPTH - 2)}},
+                                {"op": "add", "path": "/a/b" + "/0" * (MAX_DEPTH - 2), "value": [1]}], Thing, ["/id"])
+
+
+def test_moves_and_copies_into_deep_places_are_bounded_without_walking_the_document():
+    shallow = [{"op": "add", "path": "/a", "value": _nested(10)}, {"op": "add", "path": "/b", "value": {"c": 1}}]
+    result = apply_patch(dict(DOC), shallow + [{"op": "move", "from": "/b", "path": "/a/0/0/0/0"},
+                                               {"op": "move", "from": "/a/0/0/0/0", "path": "/b"}], Thing, ["/id"])
+    assert result.name == "a"
+    doubling = [{"op": "add", "path": "/a", "value": _nested(20)},
+                {"op": "copy", "from": "/a", "path": "/a/0/0/0/0/0/0/0/0/0/0/0/0/0"}]
+    with pytest.raises(InvalidRequest, match="nested deeper"):
+        apply_patch(dict(DOC), doubling, Thing, ["/id"])
+    with pytest.raises(InvalidRequest, match="nested deeper"):
+        apply_patch(dict(DOC), [doubling[0], {"op": "add", "path": "/b", "value": _nested(12)},
+                                {"op": "move", "from": "/a", "path": "/b" + "/0" * 12}], Thing, ["/id"])
+
+
+class Private(ApiModel):
+    id: str
+    cpr: str | None = None
+
+
+@pytest.mark.parametrize("operation", [
+    {"op": "remove", "path": "/missing/x"},
+    {"op": "add", "path": "/missing/x", "value": 1},
+    {"op": "replace", "path": "/cpr/x", "value": 1},
+    {"op": "copy", "from": "/missing/x", "path": "/id2"},
+])
+def test_a_failing_operation_does_not_quote_the_document(operation):
+    doc = {"id": "1", "cpr": "0101901234"}
+    with pytest.raises(InvalidRequest) as raised:
+        apply_patch(doc, [operation], Private, ["/id"])
+    assert "0101901234" not in raised.value.detail
+
+
+def test_a_failed_test_does_not_quote_either_value():
+    doc = {"id": "1", "cpr": "0101901234"}
+    with pytest.raises(Conflict) as raised:
+        apply_patch(doc, [{"op": "test", "path": "/cpr", "value": "0202902345"}], Private, ["/id"])
+    assert "0101901234" not in raised.value.detail and "0202902345" not in raised.value.detail

@@ -2,13 +2,16 @@
 
 from datetime import UTC, datetime, timedelta
 
-from shared.rules.history import MASK, changes, tombstone
+from shared.rules.history import changes, history_document, record, tombstone
 from shared.rules.personal_data import (
-    batches,
+    MASK,
+    PERSONAL_MODEL_FIELDS,
     due_for_erasure,
     erase_fields,
-    erased_document,
+    erased_copy,
+    erased_meeting,
     holds_personal_data,
+    meeting_needs_erasure,
     retention_cutoff,
     scrub_history,
 )
@@ -67,38 +70,91 @@ def test_meetings_that_ended_before_the_retention_cutoff_and_were_not_erased_are
     assert not due_for_erasure({**ended, "type": "reservation"}, cutoff)
 
 
-def test_writes_are_cut_per_day_into_batches_under_the_operation_limit():
-    ids = {"2045-01-06": [f"b{i}" for i in range(5)], "2045-01-05": [f"a{i}" for i in range(200)]}
-    cut = list(batches(ids, limit=90))
-    assert [(day, len(group)) for day, group in cut] == [("2045-01-05", 90), ("2045-01-05", 90),
-                                                        ("2045-01-05", 20), ("2045-01-06", 5)]
-    assert [i for _, group in cut for i in group] == ids["2045-01-05"] + ids["2045-01-06"]
-
-
 AT = datetime(2045, 2, 1, 12, tzinfo=UTC)
 STORED = {**MEETING, "pk": "2045-01-05", "type": "meeting", "dateModified": "2045-01-01T00:00:00.000Z",
-          "_etag": "e1", "_rid": "r", "history": [{"at": "t", "action": "Created", "actor": "a",
-                                                   "changes": changes(None, MEETING)}]}
+          "historyLength": 1, "personalData": True, "_etag": "e1", "_rid": "r"}
+CREATED = history_document("m1", "c1", "2045-01-05", 0, record(AT, "a", None, MEETING))
 
 
-def test_an_erased_document_records_an_update_by_the_caller_and_its_erasure_instant():
-    erased = erased_document(STORED, AT, "oid-9")
+def test_an_erased_meeting_is_marked_with_its_erasure_instant_and_makes_room_for_the_updated_record():
+    erased, before, after = erased_meeting(STORED, AT, '"v2"')
     assert erased["cpr"] is None and erased["customFields"] == [] and erased["description"] == ""
     assert erased["dateModified"] == "2045-02-01T12:00:00.000Z" and erased["erasedAt"] == erased["dateModified"]
     assert erased["personalData"] is False and "_etag" not in erased and "_rid" not in erased
-    last = erased["history"][-1]
-    assert (last["action"], last["actor"], last["at"]) == ("Updated", "oid-9", "2045-02-01T12:00:00.000Z")
-    assert {"op": "replace", "path": "/cpr", "value": None} in last["changes"]
-    assert "Loan" not in str(erased["history"]) and "guest@example.com" not in str(erased)
+    assert erased["historyLength"] == 2
+    assert before["cpr"] == "311299-9876" and after["cpr"] is None
+    assert not meeting_needs_erasure(erased)
 
 
-def test_erasing_twice_writes_nothing_the_second_time():
-    assert erased_document(erased_document(STORED, AT, "a"), AT, "a") is None
+def test_a_history_record_keeps_its_operations_but_no_erased_value():
+    scrubbed = erased_copy(CREATED)
+    assert scrubbed is not None and "Loan" not in str(scrubbed) and "https://v/1" not in str(scrubbed)
+    assert len(scrubbed["changes"]) == len(CREATED["changes"])
+    assert erased_copy(scrubbed) is None, "a scrubbed record needs nothing more"
 
 
-def test_a_cancelled_meeting_keeps_its_history_and_only_that_is_scrubbed():
-    cancelled = tombstone(STORED, STORED["history"], AT)
+def test_a_kept_answer_answers_the_erased_meeting():
+    answer = {"id": "idem:1", "type": "idempotency", "body": {**MEETING}, "customerId": "c1"}
+    erased = erased_copy(answer)
+    assert erased["body"] == erase_fields(MEETING)
+    assert erased_copy(erased) is None
+
+
+def test_a_cancelled_meeting_holds_no_personal_field_and_is_erased_only_by_its_flag():
+    cancelled = tombstone(STORED, AT)
     assert cancelled["type"] == "cancelledMeeting" and "cpr" not in cancelled and "description" not in cancelled
-    erased = erased_document(cancelled, AT, "oid-9")
-    assert "Loan" not in str(erased) and erased["history"][-1]["changes"] == []
-    assert erased_document(erased, AT, "oid-9") is None
+    assert meeting_needs_erasure(cancelled)
+    erased, before, after = erased_meeting(cancelled, AT, '"v2"')
+    assert (before, after) == ({}, {}) and erased["personalData"] is False
+    assert not meeting_needs_erasure(erased)
+
+
+def test_the_models_hide_exactly_the_personal_fields_from_their_reprs():
+    from shared.models.meetings import Meeting, MeetingCreate
+
+    for model in (Meeting, MeetingCreate):
+        hidden = {name for name, info in model.model_fields.items() if not info.repr}
+        assert hidden == set(PERSONAL_MODEL_FIELDS), model.__name__
+
+
+def test_writes_are_cut_into_batches_under_the_operation_and_byte_limits():
+    from shared.rules.sizes import cut_by_size
+
+    assert [len(g) for g in cut_by_size([(f"a{i}", 10) for i in range(100)], budget=10_000, count=45)] == [45, 45, 10]
+    assert cut_by_size([("big", 900), ("small", 200), ("more", 100)], budget=1000) == [["big"], ["small", "more"]]
+    assert cut_by_size([("huge", 5000)], budget=1000) == [["huge"]], "alone, and the write says what is wrong"
+
+
+def _outbox(holds_personal_text: bool = True) -> dict:
+    """An outbox document as a portal booking writes it: the advisor, an external attendee (personal)."""
+    from shared.rules.ical import CANCEL, REQUEST, Invitation, Person
+    from shared.rules.notifications import Notice
+    from shared.rules.outbox import outbox_document
+
+    advisor, guest = Person("advisor@bank.example", "R"), Person("guest@example.com", "G", personal=True)
+    invitation = Invitation("m1@bookme", 0, AT, AT, AT, "Pension", Person("bookme@bank.example"), (advisor, guest),
+                            advisor.email, "Loan\n\nhttps://v/1", "https://v/1", "https://v/1", holds_personal_text)
+    notices = [Notice(REQUEST, invitation, (advisor,)), Notice(CANCEL, invitation, (guest,))]
+    event = {"id": "e1", "payload": {"type": "meeting.created", "timestamp": "t", "data": MEETING}}
+    return outbox_document("outbox:1", "2045-01-05", AT, notices, [event], [MEETING])
+
+
+def test_an_outbox_loses_customer_given_addresses_the_meetings_own_text_and_its_events_personal_fields():
+    document = _outbox()
+    assert document["customerId"] == "c1" and document["meetingId"] == "m1", "what erasure selects it by"
+    erased = erased_copy(document)
+    text = str(erased)
+    for secret in ("guest@example.com", "Loan", "https://v/1", "311299", "+4512345678", "Gæst"):
+        assert secret not in text
+    assert [n["method"] for n in erased["notices"]] == ["REQUEST"], "the CANCEL had nobody left to mail"
+    assert erased["notices"][0]["id"] == document["notices"][0]["id"]
+    (invitation,) = erased["invitations"]
+    assert [p["email"] for p in invitation["attendees"]] == ["advisor@bank.example"]
+    assert (invitation["description"], invitation["url"], invitation["location"]) == (None, None, None)
+    assert erased["webhookEvents"][0]["payload"]["data"] == erase_fields(MEETING)
+    assert erased_copy(erased) is None, "erasing twice writes nothing"
+
+
+def test_the_organizations_default_description_stays_in_an_erased_outbox():
+    erased = erased_copy(_outbox(holds_personal_text=False))
+    assert erased["invitations"][0]["description"] == "Loan\n\nhttps://v/1"

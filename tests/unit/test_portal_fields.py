@@ -92,3 +92,21 @@ def test_hidden_fields_are_shown_only_when_asked():
                     fields=[PHONE, PortalField(name="campaign", hidden=True)])
     assert [f.name for f in visible(portal, False).fields] == ["phone"]
     assert [f.name for f in visible(portal, True).fields] == ["phone", "campaign"]
+
+
+def test_a_pattern_that_would_make_a_backtracking_engine_take_hours_is_matched_at_once():
+    from shared.models.portals import PortalField
+
+    field = PortalField.model_validate({"name": "code", "validation": {"pattern": "(a+)+$"}})
+    errors = validate_custom_fields([field], [CustomFieldValue(key="code", value="a" * 1999 + "!")])
+    assert errors == {"code": ["Does not match the required format."]}
+
+
+def test_a_pattern_only_a_backtracking_engine_can_match_is_refused_when_the_portal_is_saved():
+    import pytest
+    from pydantic import ValidationError
+
+    from shared.models.portals import PortalField
+
+    with pytest.raises(ValidationError, match="RE2"):
+        PortalField.model_validate({"name": "code", "validation": {"pattern": r"(a)\1"}})

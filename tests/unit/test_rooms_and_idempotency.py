@@ -80,6 +80,18 @@ def test_bodies_are_compared_as_parsed_json():
     assert idempotency.fingerprint(b"not json") != idempotency.fingerprint(b"not json!")
 
 
+def test_integral_numbers_match_at_any_depth_and_in_any_notation():
+    nested = b'{"a": [{"b": [1, 2.5, 100]}], "c": {"d": -3}}'
+    reordered = b'{"c": {"d": -3.0}, "a": [{"b": [1.0, 2.5, 1e2]}]}'
+    assert idempotency.fingerprint(nested) == idempotency.fingerprint(reordered)
+    assert idempotency.fingerprint(nested) != idempotency.fingerprint(b'{"a": [{"b": [1, 2.5, 101]}], "c": {"d": -3}}')
+
+
+def test_a_body_nested_beyond_the_parser_is_taken_byte_for_byte():
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert idempotency.fingerprint(deep) != idempotency.fingerprint(b"[" * 99_999 + b"]" * 99_999)
+
+
 def test_a_repeat_with_another_body_is_a_422():
     idempotency.check_repeat("same", "same")
     with pytest.raises(Unprocessable):

@@ -120,3 +120,19 @@ def test_text_no_location_matches_is_kept_as_a_location_without_id():
         "id": None, "location": "Somewhere unknown", "displayName": "Somewhere unknown",
         "addRoomsToBookedMeetings": False, "requireAvailableRoom": False}
     assert actual_location(None, {ROSKILDE.key: ROSKILDE}) is None
+
+
+def test_the_readme_sample_day_is_an_open_thursday_after_today_within_the_booking_horizon_on_any_day():
+    from datetime import date
+
+    from shared.demo.config_schedules import next_open_thursday
+
+    today = date(2026, 1, 1)
+    while today < date(2036, 1, 1):
+        day = next_open_thursday(today)
+        assert day.weekday() == 3 and day > today and day not in coming_holidays(today)
+        # Asked at the last minute of `today`, the day still ends inside the 30-day horizon.
+        assert day - today <= timedelta(days=28), today
+        today += timedelta(days=1)
+    assert next_open_thursday(date(2026, 12, 17)) == date(2027, 1, 7)  # 24 and 31 December are closed
+    assert next_open_thursday(date(2027, 5, 3)) == date(2027, 5, 13)  # Ascension Day, 6 May

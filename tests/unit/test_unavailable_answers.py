@@ -58,3 +58,18 @@ def test_the_fault_proxy_meets_each_fault_in_its_share_of_draws():
     faults = Faults(throttle=0.4, unavailable=0.15, lost_answer=0.05)
     assert [faults.pick(d) for d in (0.0, 0.39, 0.4, 0.54, 0.55, 0.59, 0.61, 0.99)] == [
         "throttle", "throttle", "unavailable", "unavailable", "lost_answer", "lost_answer", None, None]
+
+
+@pytest.mark.parametrize("status", [404, 409, 412])
+def test_a_refused_batch_that_escapes_answers_as_the_refusal_it_carries_never_a_500(status):
+    from shared.errors import NotFound, PreconditionFailed
+    from shared.ports import BatchRejected, Op
+
+    carried = {404: NotFound, 409: Conflict, 412: PreconditionFailed}[status]("refused")
+    response = error_response(BatchRejected(Op("replace", "m1", {}, "e1"), carried))
+    assert response.status_code == status
+    assert json.loads(response.get_body())["detail"] == "refused"
+
+
+def test_a_413_from_cosmos_is_a_400_not_a_500():
+    assert translate(cosmos_error(413)).status == 400

@@ -1,11 +1,13 @@
 """Webhook events of meeting changes, their queue messages, and the retry schedule."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from shared.models.meetings import Meeting
 from shared.rules import webhooks as rules
+from shared.rules.messaging import Reference
 from shared.settings import Settings
 
 AT = datetime(2030, 3, 4, 10, 0, tzinfo=UTC)
@@ -41,30 +43,52 @@ def test_the_payload_is_type_timestamp_and_the_meeting_without_cpr():
     assert rules.event(meeting(), None, AT, "e-2")["payload"]["data"]["customerId"] == "c-1"
 
 
+OUTBOX = Reference("2030-03-05", "outbox:1")
+
+
 def test_each_subscribed_subscription_gets_one_delivery_with_a_stable_webhook_id():
     entry = rules.event(None, meeting(), AT, "e-1")
     subscriptions = [("s-1", ["meeting.created"]), ("s-2", ["meeting.cancelled"]),
                      ("s-3", ["meeting.created", "meeting.updated"])]
-    found = rules.deliveries(entry, subscriptions)
+    found = [rules.from_message(m) for m in rules.delivery_messages(OUTBOX, [entry], subscriptions)]
     assert [d.subscription_id for d in found] == ["s-1", "s-3"]
-    assert [d.webhook_id for d in found] == [d.webhook_id for d in rules.deliveries(entry, subscriptions)]
+    again = [rules.from_message(m) for m in rules.delivery_messages(OUTBOX, [entry], subscriptions)]
+    assert [d.webhook_id for d in found] == [d.webhook_id for d in again]
     assert len({d.webhook_id for d in found}) == 2
     assert rules.webhook_id("e-1", "s-1") != rules.webhook_id("e-2", "s-1")
 
 
-def test_a_delivery_survives_its_queue_message_and_keeps_its_id_and_body_on_retries():
-    first = rules.deliveries(rules.event(None, meeting(), AT, "e-1"), [("s-1", ["meeting.created"])])[0]
+def test_a_delivery_message_is_a_reference_to_the_event_and_small_whatever_the_meeting():
+    huge = meeting(description="æ" * 4000, customFields=[{"key": f"f{n}", "value": "æ" * 2000} for n in range(100)])
+    entry = rules.event(None, huge, AT, "e-1")
+    (message,) = rules.delivery_messages(OUTBOX, [entry], [("s-1", ["meeting.created"])])
+    assert set(message) == {"id", "kind", "day", "outbox", "event", "subscriptionId", "attempt", "firstAttemptAt"}
+    assert len(json.dumps(message)) < 400
+    assert rules.stored_event({"webhookEvents": [entry]}, message["event"]) == entry["payload"]
+
+
+def test_an_event_nobody_subscribes_to_is_not_kept():
+    created, cancelled = rules.event(None, meeting(), AT, "e-1"), rules.event(meeting(), None, AT, "e-2")
+    assert rules.wanted([created, cancelled], [("s-1", ["meeting.cancelled"])]) == [cancelled]
+    assert rules.wanted([created], []) == []
+
+
+def test_a_delivery_survives_its_queue_message_and_keeps_its_webhook_id_on_retries():
+    (message,) = rules.delivery_messages(OUTBOX, [rules.event(None, meeting(), AT, "e-1")],
+                                         [("s-1", ["meeting.created"])])
+    first = rules.from_message(message)
     again = rules.from_message(rules.to_message(rules.retried(first, AT)))
-    assert (again.webhook_id, again.attempt, again.body()) == (first.webhook_id, 2, first.body())
+    assert (again.webhook_id, again.attempt, again.outbox, again.event_id) == (first.webhook_id, 2, OUTBOX, "e-1")
     assert again.first_attempt_at == "2030-03-04T10:00:00.000Z"
     assert rules.to_message(first)["id"] != rules.to_message(again)["id"]
-    dead = rules.from_message(rules.to_message(rules.dead_lettered(again, "gone")))
-    assert dead.dead_letter_reason == "gone"
+    assert rules.to_message(first) == message, "a re-published delivery is the same message, id included"
 
 
 @pytest.mark.parametrize("message", [{}, {"kind": "meetingInvitation"}, {"kind": rules.DELIVERY, "payload": {}},
-                                     {"kind": rules.DELIVERY, "payload": {"type": "meeting.created"},
-                                      "webhookId": "w", "subscriptionId": "s", "attempt": 0}, [], "text"])
+                                     {"kind": rules.DELIVERY, "day": "d", "outbox": "o", "event": "e",
+                                      "subscriptionId": "s", "attempt": 0},
+                                     {"kind": rules.DELIVERY, "day": "d", "event": "e", "subscriptionId": "s",
+                                      "attempt": 1}, [], "text"])
 def test_other_messages_are_not_deliveries(message):
     with pytest.raises(ValueError):
         rules.from_message(message)
@@ -82,7 +106,8 @@ def test_the_default_retry_schedule_keeps_trying_for_more_than_24_hours():
     assert list(schedule) == sorted(schedule)
 
 
-@pytest.mark.parametrize("text", ["00:00:00", "-00:00:05", "soon", "00:00:05,,x"])
-def test_a_retry_schedule_with_a_wait_that_is_not_positive_is_refused(text):
+@pytest.mark.parametrize("text", ["00:00:00", "-00:00:05", "soon", "00:00:05,,x", ",".join(["00:00:01"] * 10),
+                                  "1.00:00:00,1.00:00:01"])
+def test_a_retry_schedule_not_positive_over_ten_attempts_or_over_two_days_is_refused(text):
     with pytest.raises(ValueError):
         rules.parse_schedule(text)

@@ -24,6 +24,16 @@ async def add_room(ctx: Context, name: str = "Nyhavn", capacity: int = 4, locati
     return id
 
 
+async def add_portal(ctx: Context, ical_enabled: bool = True) -> str:
+    """A portal whose customers are invited at the address of its Email field."""
+    from shared.models.portals import Portal
+
+    portal = Portal.model_validate({"id": str(uuid.uuid4()), "name": "Pension", "icalEnabled": ical_enabled,
+                                    "fields": [{"name": "Email", "type": "Email"}, {"name": "Phone", "type": "Phone"}]})
+    await ctx.store(kinds.PORTAL).create(portal)
+    return portal.id
+
+
 def meeting_request(employee_id: str, start: datetime, minutes: int = 60, **fields) -> MeetingCreate:
     return MeetingCreate.model_validate({
         "bookedBy": "Employee", "salesforceId": "sf-1", "employeeId": employee_id, "customerId": "c-1",

@@ -27,6 +27,7 @@ from shared.ports import (
     Documents,
     DocumentStores,
     Mailer,
+    MeetingFilters,
     Op,
     Publisher,
     Selection,
@@ -43,6 +44,11 @@ def _etag() -> str:
     return f'"fake-{next(_etags)}"'
 
 
+class ProcessDied(BaseException):
+    """Raised by the fake store to stop a writer between two writes, as a crash would: nothing
+    of the writer runs after it (it is no BookMeError, so no handler catches it)."""
+
+
 class FakeBookingStore(BookingStore):
     """The bookings container in memory: documents by (day, id)."""
 
@@ -50,11 +56,18 @@ class FakeBookingStore(BookingStore):
         self.documents: dict[tuple[str, str], dict[str, Any]] = {}
         self.requests = 0
         self._before_commit: list[Callable[[], Awaitable[None]]] = []
+        self._before_matching: list[tuple[Callable[[str, list[Op]], bool], Callable[[], Awaitable[None]]]] = []
+        self.crash_before: Callable[[str, list[Op]], bool] | None = None
 
     def before_next_commit(self, rival: Callable[[], Awaitable[None]]) -> None:
         """Run `rival` (another writer's change) right before the next commit, so the writer
         that read first loses the race."""
         self._before_commit.append(rival)
+
+    def before_commit_of(self, match: Callable[[str, list[Op]], bool], rival: Callable[[], Awaitable[None]]) -> None:
+        """Run `rival` right before the first commit (day, ops) that `match` accepts: another
+        writer's change lands between two given steps of this one."""
+        self._before_matching.append((match, rival))
 
     def all(self, type: str | None = None) -> list[dict[str, Any]]:
         return [copy.deepcopy(d) for d in self.documents.values() if type is None or d.get("type") == type]
@@ -74,12 +87,18 @@ class FakeBookingStore(BookingStore):
     async def commit(self, day: str, ops: list[Op]) -> dict[str, dict[str, Any]]:
         while self._before_commit:
             await self._before_commit.pop(0)()
+        for hook in list(self._before_matching):
+            if hook in self._before_matching and hook[0](day, ops):
+                self._before_matching.remove(hook)
+                await hook[1]()
+        if self.crash_before is not None and self.crash_before(day, ops):
+            raise ProcessDied(f"the process died before committing {[op.id for op in ops]} on {day}")
         self.requests += 1
         for op in ops:
             status = self._refusal(day, op)
             if status:
                 error = {404: NotFound, 409: Conflict, 412: PreconditionFailed}[status]("Batch refused.")
-                raise BatchRejected(op, status, error)
+                raise BatchRejected(op, error)
         written: dict[str, dict[str, Any]] = {}
         for op in ops:
             if op.kind == "delete":
@@ -116,6 +135,25 @@ class FakeBookingStore(BookingStore):
         types = set(types)
         return self._select(lambda d: d["id"] == id and d.get("type") in types)
 
+    async def find_many(self, ids: Iterable[str], types: Iterable[str]) -> list[dict[str, Any]]:
+        wanted, types = set(ids), set(types)
+        if not wanted:
+            return []
+        return self._select(lambda d: d["id"] in wanted and d.get("type") in types)
+
+    async def history(self, meeting_id: str) -> list[dict[str, Any]]:
+        return self._select(lambda d: (d.get("type") == "meetingHistory" and d.get("meetingId") == meeting_id) or (
+            d["id"] == meeting_id and d.get("type") in ("meeting", "cancelledMeeting")))
+
+    async def spilled_calendars(self) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("type") == "calendar"
+                            and any(e.get("kind") == "spill" for e in d.get("entries", [])))
+
+    async def marked_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
+        instant = format_utc(cutoff)
+        return self._select(lambda d: d.get("type") == "meeting" and "moving" in d
+                            and d["moving"]["since"] <= instant)[:limit]
+
     async def reservation_with_calendars(self, id: str) -> tuple[dict[str, Any] | None, dict[str, Calendar]]:
         found = self._select(lambda d: (d.get("type") == "reservation" and d["id"] == id) or (
             d.get("type") == "calendar" and any(e["ref"] == id for e in d.get("entries", []))))
@@ -131,21 +169,27 @@ class FakeBookingStore(BookingStore):
     async def reservations_with_token(self, token: str) -> list[dict[str, Any]]:
         return self._select(lambda d: d.get("type") == "reservation" and d.get("token") == token)
 
-    async def meetings(self, time_slot_id: str | None = None, employee_id: str | None = None,
-                       modified_from: datetime | None = None, modified_to: datetime | None = None
-                       ) -> list[dict[str, Any]]:
+    async def meetings(self, filters: MeetingFilters, after: tuple[str, str] | None,
+                       limit: int) -> list[dict[str, Any]]:
         def keep(d: dict[str, Any]) -> bool:
             return d.get("type") == "meeting" \
-                and (time_slot_id is None or d.get("timeSlotId") == time_slot_id) \
-                and (employee_id is None or employee_id in (d["employeeId"], *d.get("additionalEmployees", []))) \
-                and (modified_from is None or d["dateModified"] >= format_utc(modified_from)) \
-                and (modified_to is None or d["dateModified"] <= format_utc(modified_to))
+                and (filters.time_slot_id is None or d.get("timeSlotId") == filters.time_slot_id) \
+                and (filters.employee_id is None
+                     or filters.employee_id in (d["employeeId"], *d.get("additionalEmployees", []))) \
+                and (filters.modified_from is None or d["dateModified"] >= format_utc(filters.modified_from)) \
+                and (filters.modified_to is None or d["dateModified"] <= format_utc(filters.modified_to)) \
+                and (after is None or (d["startDate"], d["id"]) > after)
 
-        return self._select(keep)
+        return sorted(self._select(keep), key=lambda d: (d["startDate"], d["id"]))[:limit]
 
-    async def customer_meetings(self, customer_id: str) -> list[dict[str, Any]]:
-        return self._select(lambda d: d.get("type") in ("meeting", "cancelledMeeting")
-                            and d.get("customerId") == customer_id)
+    async def customer_documents(self, customer_id: str) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("customerId") == customer_id)
+
+    async def meeting_documents(self, meeting_ids: Iterable[str]) -> list[dict[str, Any]]:
+        wanted = set(meeting_ids)
+        if not wanted:
+            return []
+        return self._select(lambda d: d.get("meetingId") in wanted)
 
     async def personal_data_ended_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
         from shared.rules.personal_data import due_for_erasure
@@ -168,8 +212,14 @@ class FakeBookingStore(BookingStore):
         return self._select(lambda d: d.get("type") in ("idempotency", "idempotencyMarker")
                             and d["keptUntil"] <= format_utc(now))
 
-    async def outbox_before(self, cutoff: datetime) -> list[dict[str, Any]]:
-        return self._select(lambda d: d.get("type") == "outbox" and d["createdAt"] <= format_utc(cutoff))
+    async def pending_outbox(self, now: datetime, first_wait: timedelta) -> list[dict[str, Any]]:
+        from shared.rules.outbox import due
+
+        return self._select(lambda d: due(d, now, first_wait))
+
+    async def expired_outbox(self, now: datetime) -> list[dict[str, Any]]:
+        return self._select(lambda d: d.get("type") in ("outbox", "outboxSetAside")
+                            and d.get("expiresAt", "9999") <= format_utc(now))
 
     async def calendar_entries(self, resources: Iterable[str] | None, first_day: str,
                                last_day: str) -> dict[str, list[Mapping[str, Any]]]:
@@ -279,19 +329,25 @@ class FakeConfig(ConfigReader, DocumentStores):
 
 
 class RecordingPublisher(Publisher):
-    """Keeps what it publishes; `failing` makes it refuse as a queue that is down would."""
+    """Keeps what it publishes; `failing` makes it refuse as a queue that is down would, and
+    `refused` counts the sends it refused."""
 
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []  # to the default (notifications) queue
         self.queues: dict[str, list[dict[str, Any]]] = {}  # to named queues
         self.scheduled: list[tuple[datetime, str | None, dict[str, Any]]] = []
         self.failing = False
+        self.refused = 0
+        self.losing_answers = False  # takes every message, then fails as a send whose answer was lost
 
     async def publish(self, messages: list[dict[str, Any]], queue: str | None = None) -> None:
         if self.failing:
+            self.refused += 1
             raise ServiceUnavailable("The queue is down.")
         target = self.sent if queue is None else self.queues.setdefault(queue, [])
         target += copy.deepcopy(messages)
+        if self.losing_answers:
+            raise ServiceUnavailable("The queue's answer was lost.")
 
     async def schedule(self, messages: list[dict[str, Any]], at: datetime, queue: str | None = None) -> None:
         if self.failing:
@@ -303,9 +359,11 @@ class RecordingMailer(Mailer):
     def __init__(self) -> None:
         self.sent: list[Any] = []
         self.failing = False
+        self.refused = 0
 
     async def send(self, message: Any) -> None:
         if self.failing:
+            self.refused += 1
             raise ServiceUnavailable("The mail server is down.")
         self.sent.append(message)
 

@@ -19,6 +19,25 @@ from tools import localstack
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def chores_app():
+    """The app's timers (functions/chores.py, which function_app.py registers) in a FunctionApp of
+    their own: an app indexes its functions once, and the worker (or a test) indexes the real one."""
+    import azure.functions as func
+
+    from functions import chores
+
+    app = func.FunctionApp()
+    app.register_functions(chores.bp)
+    return app
+
+
+def timer_schedules(ncrontab: str) -> dict[str, str]:
+    """Every timer's schedule setting, as its binding names it, set to `ncrontab`."""
+    from tools.devhost.host import triggers
+
+    return {trigger.binding["schedule"].strip("%"): ncrontab for trigger in triggers(chores_app())}
+
+
 class CollectingHandler:
     """An aiosmtpd handler that keeps every received message."""
 
@@ -50,6 +69,11 @@ class Stack:
     def graph_url(self) -> str:
         """The Microsoft Graph stand-in's v1.0 base URL."""
         return self.env["GRAPH_BASE_URL"]
+
+    def queue_fault(self, fault: str) -> None:
+        """Make the host's local queues fail from now on: "refuse" (nothing is enqueued), "lose-answers"
+        (enqueued, then the send fails), or "" (healthy again). See shared/adapters/local_queue.py."""
+        Path(self.env["DEVHOST_QUEUE_FAULTS"]).write_text(fault)
 
     def wait_for_mail(self, count: int, timeout: float = 15, predicate=lambda m: True) -> list[Message]:
         deadline = time.monotonic() + timeout
@@ -85,11 +109,15 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
         "SMTP_PORT": str(smtp_port),
         "PORT": str(port),
         "BOOKME_DEMO_DATA": "true",
-        "RESERVATION_CLEANUP_SCHEDULE": "*/2 * * * * *",
+        **timer_schedules("*/2 * * * * *"),
         # Webhook receivers in tests listen on loopback; retries come in seconds, not hours.
         "WEBHOOKS_ALLOW_PRIVATE_TARGETS": "true",
         "WEBHOOK_RETRY_SCHEDULE": "00:00:01,00:00:01,00:00:02,00:00:02,00:00:03,00:00:03,00:00:05,00:00:05",
         "WEBHOOK_TIMEOUT": "00:00:02",
+        # The timer re-publishes an outbox the queue refused after 1 s, 2 s, 4 s... instead of 30 s, 1 min...
+        "OUTBOX_REPUBLISH_AFTER": "00:00:01",
+        # Stack.queue_fault(...) writes this file: the local queues refuse, or lose their answers.
+        "DEVHOST_QUEUE_FAULTS": str(tmp / "queue-faults"),
         # The demo bank syncs its advisors' Outlook calendars with the stand-in; retries come in seconds.
         "OUTLOOK_SUBSCRIPTIONS_SCHEDULE": "*/2 * * * * *",
         "OUTLOOK_RETRY_SCHEDULE": "00:00:01,00:00:01,00:00:02,00:00:02,00:00:03",

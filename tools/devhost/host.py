@@ -25,9 +25,18 @@ from tools.devhost.routes import Route, RouteTable
 from tools.devhost.timer_locks import TimerLocks
 
 log = logging.getLogger("devhost")
-MAX_DELIVERY_COUNT = 10  # Service Bus default before a message is dead-lettered
+# Every queue's maxDeliveryCount (infra/app/servicebus.bicep). The functions set a message aside
+# on its 10th delivery themselves; only one that could not even be set aside reaches this.
+MAX_DELIVERY_COUNT = 20
+# A file whose text is a fault for the local queues to inject (shared/adapters/local_queue.py); tests only.
+QUEUE_FAULTS = "DEVHOST_QUEUE_FAULTS"
 MAX_CONCURRENT_CALLS = 16  # host.json: extensions.serviceBus.messageHandlerOptions.maxConcurrentCalls
 MAX_REQUEST_BYTES = 100 * 1024 * 1024  # the Functions host's request size limit
+
+
+def redelivery_wait(delivery_count: int) -> float:
+    """Seconds before a failed message is delivered again (Service Bus: when its lock is released)."""
+    return min(2 ** delivery_count * 0.1, 5)
 
 
 def resolve(value: str) -> str:
@@ -131,7 +140,8 @@ class Host:
         under_prefix = path == self.prefix or path.startswith(self.prefix + "/")
         matched = self.routes.match(path[len(self.prefix):], request.method) if under_prefix else None
         if matched is None:
-            return host_problem(request, 404, "Not Found", f"No function serves {request.method} {request.path!r}.")
+            # Worded as the app's catch-all function words it (functions/health.py): the path as sent.
+            return host_problem(request, 404, "Not Found", f"No resource at {request.rel_url.raw_path[:200]}.")
         route, params = matched
         body = await request.read()
         headers = {k: ", ".join(request.headers.getall(k)) for k in request.headers.keys()}
@@ -201,22 +211,26 @@ class Host:
 
     async def _deliver(self, trigger: Trigger, name: str, entry: dict[str, Any], slots: asyncio.Semaphore) -> None:
         queue = local_queue.queue(name)
-        entry["delivery_count"] = entry.get("delivery_count", 0) + 1
-        message = ServiceBusMessage(
-            body=entry["body"], message_id=entry.get("message_id") or str(uuid.uuid4()),
-            delivery_count=entry["delivery_count"], content_type="application/json",
-            enqueued_time_utc=entry.setdefault("enqueued", datetime.now(UTC)),
-            application_properties=entry.get("application_properties") or {}, user_properties={},
-        )
         try:
-            await invoke(trigger, message)
-        except Exception as error:
-            log.exception("Service Bus function %s failed (delivery %d)", trigger.name, entry["delivery_count"])
-            if entry["delivery_count"] >= MAX_DELIVERY_COUNT:
-                self.dead_letter(name, entry, error)
-            else:
-                asyncio.get_running_loop().call_later(min(2 ** entry["delivery_count"] * 0.1, 5),
-                                                      queue.put_nowait, entry)
+            if local_queue.expired(entry, datetime.now(UTC)):  # as Service Bus: an expired message is never delivered
+                log.info("Message %s on %s expired undelivered", entry.get("message_id"), name)
+                return
+            entry["delivery_count"] = entry.get("delivery_count", 0) + 1
+            message = ServiceBusMessage(
+                body=entry["body"], message_id=entry.get("message_id") or str(uuid.uuid4()),
+                delivery_count=entry["delivery_count"], content_type="application/json",
+                enqueued_time_utc=entry.setdefault("enqueued", datetime.now(UTC)),
+                application_properties=entry.get("application_properties") or {}, user_properties={},
+            )
+            try:
+                await invoke(trigger, message)
+            except Exception as error:
+                log.exception("Service Bus function %s failed (delivery %d)", trigger.name, entry["delivery_count"])
+                if entry["delivery_count"] >= MAX_DELIVERY_COUNT:
+                    self.dead_letter(name, entry, error)
+                else:
+                    asyncio.get_running_loop().call_later(redelivery_wait(entry["delivery_count"]),
+                                                          queue.put_nowait, entry)
         finally:
             queue.task_done()
             slots.release()
@@ -252,6 +266,8 @@ class Host:
 async def serve(root: Path, port: int, host: str = "127.0.0.1", ready: asyncio.Event | None = None) -> None:
     """Import function_app.py from `root` and serve it until cancelled."""
     quiet_sdk_logs()
+    if os.environ.get(QUEUE_FAULTS):
+        local_queue.inject_faults_from(Path(os.environ[QUEUE_FAULTS]))
     app_module = importlib.import_module("function_app")
     functions_host = Host(app_module.app, route_prefix(root), os.environ.get("AzureWebJobsStorage"))
     server = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[problem_details])

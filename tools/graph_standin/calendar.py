@@ -328,9 +328,6 @@ class Calendars:
             found = self.mailboxes[key] = Mailbox(key)
         return found
 
-    def by_user_id(self, user_id: str) -> Mailbox | None:
-        return next((m for m in self.mailboxes.values() if m.user_id == user_id), None)
-
 
 def parse_instant(text: str) -> datetime:
     """startDateTime / endDateTime query values: ISO 8601, UTC when no offset is given."""

@@ -17,7 +17,7 @@ import json
 import logging
 import random
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from shared.context import Context
@@ -35,11 +35,6 @@ UNANSWERED_COMMITS = 2
 READ_BACK_ATTEMPTS = 6
 
 Decide = Callable[[Mapping[str, Calendar], datetime], dict[str, tuple[Entry, ...]]]
-
-
-def day_key(day: date) -> str:
-    """The partition key of an organization-local day: YYYY-MM-DD."""
-    return day.isoformat()
 
 
 def keep_calendars(calendars: Mapping[str, Calendar], at: datetime) -> dict[str, tuple[Entry, ...]]:

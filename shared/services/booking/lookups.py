@@ -55,8 +55,8 @@ class Parties:
     schedules: dict[str, EmployeeSchedule] = field(default_factory=dict)
     locations: list[Location] = field(default_factory=list)
     topic: MeetingTopic | None = None
-    # (id, events) of every active webhook subscription: the booking's outbox carries one
-    # delivery per subscriber, so publishing it reads nothing.
+    # (id, events) of every active webhook subscription: the booking's outbox keeps only the
+    # events someone subscribes to, and publishing it fans them out without reading them again.
     subscriptions: tuple[tuple[str, list[str]], ...] = ()
 
     def buffers(self) -> tuple[timedelta, timedelta]:
@@ -141,7 +141,8 @@ def _check_portal_fields(found: list[Portal], portal_id: str | None, custom_fiel
         raise invalid("portalId", "A portal booking needs the portalId of its portal.")
     if not found:
         raise invalid("portalId", f"Unknown portal {portal_id}.")
-    values = [CustomFieldValue(key=f.key, value=f.value) for f in custom_fields]
+    # Unvalidated: the portal's own limits are checked by the rule, as 400s naming the field.
+    values = [CustomFieldValue.model_construct(key=f.key, value=f.value) for f in custom_fields]
     errors = validate_custom_fields(found[0].fields, values)
     if errors:
         raise InvalidRequest("The custom fields do not fit the portal's form.",

@@ -1,9 +1,8 @@
 """Storing meetings in their day partitions: create, change, move across days, cancel.
 
-A move to another day is two batches: first the new day (claims the new time, creates the
-meeting there), then the old day (deletes the old copy, frees the old time). Between the
-two, the old time stays held and both copies exist; readers take the copy with the higher
-sequence and finish an interrupted move themselves (see docs/data-model.md).
+A change within a day is one batch: the meeting replaced at its ETag, its calendars, its history
+record, its outbox. A move to another day marks the old copy first, writes the new day in one
+batch, then removes the old copy (shared/services/booking/moves.py, docs/data-model.md).
 """
 
 import logging
@@ -13,16 +12,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.context import Context
-from shared.errors import InvalidRequest, NotFound
+from shared.errors import BookMeError, InvalidRequest
 from shared.models.common import new_id
 from shared.models.meetings import Meeting
 from shared.ports import BatchRejected, Op
+from shared.rules import moves as move_rules
 from shared.rules.booking import MEETING_ENTRY, Calendar, Claim, plan, release
-from shared.rules.calendar_documents import MEETING_DOC
-from shared.rules.history import SYSTEM_ACTOR, record, tombstone
+from shared.rules.history import SYSTEM_ACTOR, history_op, record, tombstone
 from shared.rules.notifications import Notice
 from shared.rules.personal_data import holds_personal_data
+from shared.rules.sizes import check_fits
 from shared.rules.webhooks import event as webhook_event
+from shared.services.booking import moves, spills
 from shared.services.booking.day_batch import after_commit, keep_calendars, write_day
 from shared.services.booking.meeting_documents import (
     NO_BUFFERS,
@@ -30,16 +31,17 @@ from shared.services.booking.meeting_documents import (
     document,
     from_document,
     holds_same_time,
-    latest,
     resources,
 )
+from shared.services.booking.moves import ChangedMeanwhile
 from shared.services.booking.offer_check import Check, RoomChoice, with_room
 from shared.services.booking.outbox import new_outbox_id, outbox_document, outbox_ops, publish_outbox
 from shared.services.booking.reservation_store import held_by
+from shared.services.booking.spills import FIELD as SPILL_FIELD
+from shared.services.booking.spills import Spill, spill_of
 from shared.services.idempotency import Keep
 
 log = logging.getLogger(__name__)
-REPAIR_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,14 @@ class MeetingWrite:
     `actor`: who makes the change (the token's oid, else sub), for the history record.
     `buffers` are stored with the meeting's entries; `check` (a customer booking, section 20)
     may refuse the time, reading `check_resources` too; `room` chooses the room (section 13);
-    `keep` adds the kept answer of an Idempotency-Key (section 11) to the batch."""
+    `keep` adds the kept answer of an Idempotency-Key (section 11) to the batch; `zone` is the
+    organization's, whose local midnight a late booking's buffers may reach across."""
 
     before: StoredMeeting | None
     after: Meeting
     day: str
     sequence: int
+    zone: str
     notices: list[Notice] = field(default_factory=list)
     consumed: dict[str, Any] | None = None
     caps: dict[str, timedelta] = field(default_factory=dict)
@@ -76,43 +80,22 @@ class MeetingWrite:
         return self.before is not None and self.before.day != self.day
 
 
-def history_after(write: MeetingWrite, after: Meeting) -> tuple[dict[str, Any], ...]:
-    """The meeting's history with the record of this write (at the meeting's new dateModified)."""
-    before = write.before.meeting.to_json() if write.before else None
-    previous = write.before.history if write.before else ()
-    return (*previous, record(after.date_modified, write.actor, before, after.to_json()))
-
-
 async def read(ctx: Context, id: str) -> StoredMeeting:
-    """The current meeting (404 when there is none), finishing an interrupted move first."""
-    found = latest([from_document(d) for d in await ctx.bookings.find(id, [MEETING_DOC])])
-    if not found:
-        raise NotFound(f"No meeting with id '{id}'.")
-    for stale in found[1:]:
-        log.warning("Meeting %s has a stale copy on %s; removing it", id, stale.day)
-        await drop_copy(ctx, stale)
-    return found[0]
+    """The meeting as it stands (404 when there is none)."""
+    return await moves.for_read(ctx, id)
 
 
-async def drop_copy(ctx: Context, stale: StoredMeeting) -> None:
-    """Delete one day's copy of a meeting and free its time there; already gone is fine."""
-    ids = {stale.meeting.id}
-    for _ in range(REPAIR_ATTEMPTS):
-        try:
-            await write_day(ctx, stale.day, resources(stale.meeting), lambda c, at: release(c, ids, at),
-                            [Op("delete", stale.meeting.id, etag=stale.etag)])
-            return
-        except BatchRejected:
-            current = (await ctx.bookings.day(stale.day, ids)).get(stale.meeting.id)
-            if current is None:
-                return
-            stale = from_document(current)
+async def read_for_write(ctx: Context, id: str) -> StoredMeeting:
+    """The meeting as it stands, with no move in progress: what a change or cancellation starts from."""
+    return await moves.for_write(ctx, id)
 
 
 def _checked_resources(write: MeetingWrite) -> set[str]:
     """The calendars to read and decide on: none when the time and participants stay."""
     before, after, consumed = write.before, write.after, write.consumed
-    if before is not None and not write.moving and not consumed and holds_same_time(before.meeting, after):
+    decides = write.check is not None or write.room is not None  # decided on the calendars, like a booking
+    if before is not None and not write.moving and not consumed and not decides \
+            and holds_same_time(before.meeting, after):
         return set()
     return {*resources(after), *(held_by(consumed) if consumed else ()),
             *(resources(before.meeting) if before and not write.moving else ()),
@@ -125,27 +108,39 @@ def _room_assigned(write: MeetingWrite, meeting: Meeting) -> bool:
     return write.before is not None and write.before.room_assigned and meeting.room_id == write.before.meeting.room_id
 
 
-def _meeting_op(write: MeetingWrite, meeting: Meeting, history: tuple[dict[str, Any], ...]) -> Op:
+def _meeting_ops(write: MeetingWrite, meeting: Meeting, history_length: int, personal: bool,
+                 move_id: str | None, spill: Spill | None) -> list[Op]:
+    """The meeting's own write: a create, a replace at the ETag it was read at, or (a move) the
+    create of the copy on the new day with the move record that commits the move."""
+    before = write.before
     extra = {**(write.keep.mark if write.keep else {}), "roomAssigned": _room_assigned(write, meeting)}
-    meeting_doc = document(meeting, write.day, write.sequence, history,
-                           write.before.erased_at if write.before else None, write.buffers, extra)
-    if write.before is None:
-        return Op("create", meeting.id, meeting_doc)
-    if write.moving:
-        return Op("upsert", meeting.id, meeting_doc)  # a stale copy from an interrupted move may be there
-    return Op("replace", meeting.id, meeting_doc, write.before.etag)
+    if move_id is not None:
+        extra["moveId"] = move_id
+    if spill is not None:
+        extra[SPILL_FIELD] = spill.to_json()
+    stored = document(meeting, write.day, write.sequence, history_length, personal,
+                      before.erased_at if before else None, write.buffers, extra,
+                      before.legacy_history if before else ())
+    if before is None:
+        return [Op("create", meeting.id, stored)]
+    if move_id is None:
+        return [Op("replace", meeting.id, stored, before.etag)]
+    record = move_rules.move_record(move_id, meeting.id, write.day, move_rules.COMMITTED, meeting.date_modified)
+    return [Op("create", meeting.id, stored), Op("create", record["id"], record)]
 
 
 async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
     """Create or change a meeting, checked for conflicts when its time or resources change,
     consuming a reservation if given. Raises Conflict (time taken), InvalidRequest
-    (reservation gone) or BatchRejected (the meeting changed meanwhile)."""
+    (reservation gone) or ChangedMeanwhile (another writer changed the meeting first)."""
     consumed = write.consumed
     consumed_ids = {consumed["id"]} if consumed else set()
     checked = _checked_resources(write)
     now = ctx.clock()
     event_id, outbox_id = new_id(), new_outbox_id()
     before = write.before.meeting if write.before else None
+    position = write.before.history_length if write.before else 0
+    move_id = new_id() if write.moving else None
     decided = {"meeting": write.after}
 
     def decide(calendars: Mapping[str, Calendar], at: datetime) -> dict:
@@ -165,46 +160,83 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
         # One outbox id on every attempt: a lost answer is read back by its ids.
         outbox = decided["outbox"] = outbox_document(write.day, write.notices, now,
                                                      [webhook_event(before, meeting, now, event_id)],
-                                                     write.subscriptions, outbox_id,
-                                                     meeting.id if write.outlook else None)
-        kept = [write.keep.answer_op(write.day, meeting.to_json())] if write.keep else []
-        history = decided["history"] = history_after(write, meeting)
-        return [_meeting_op(write, meeting, history),
+                                                     write.subscriptions, outbox_id, write.outlook)
+        kept = [write.keep.answer_op(write.day, meeting.to_json(), meeting)] if write.keep else []
+        entry = record(meeting.date_modified, write.actor, before.to_json() if before else None, meeting.to_json())
+        # Personal data stays flagged once written, in the meeting or in any record, until erased.
+        personal = holds_personal_data(meeting.to_json(), [entry]) or bool(write.before and write.before.personal)
+        return [*_meeting_ops(write, meeting, position + 1, personal, move_id, decided["spill"]),
+                history_op(meeting.id, meeting.customer_id, write.day, position, entry),
                 *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids), *outbox_ops(outbox), *kept]
 
     known = {r: write.known[r] for r in checked} if write.known is not None and checked <= set(write.known) else None
+    old_spill = spill_of(write.before.document) if write.before else None
+    decided["spill"] = old_spill
+    # Refused before anything is written (section 22): what this change writes must fit one batch.
+    check_fits((op.document for op in ops() if op.document), write.after.to_json())
+    # A new time or new employees claim the next day's calendars too when buffers reach across midnight.
+    claims = bool(checked) or write.moving
+    spill = await spills.hold(ctx, Claim(write.after.id, MEETING_ENTRY, write.after.start_date, write.after.end_date,
+                                         resources(write.after), releases=frozenset(consumed_ids),
+                                         buffer_before=write.buffers[0], buffer_after=write.buffers[1]),
+                              write.zone, (old_spill, spill_of(consumed))) if claims else old_spill
+    decided["spill"] = spill
+    marked = None
     try:
+        marked = await moves.mark(ctx, write.before, write.day, move_id) if move_id else None
         written = await write_day(ctx, write.day, checked, decide if checked else keep_calendars, ops, known)
-    except BatchRejected as rejected:
-        if rejected.op.id in consumed_ids:
-            raise InvalidRequest(f"No active reservation with id '{rejected.op.id}'.",
-                                 {"timeSlotId": ["The reservation does not exist or has expired."]}) from None
-        raise
-    if write.moving:
-        await after_commit("removing the old copy of a moved meeting", drop_copy(ctx, write.before))
-    await after_commit("publishing the outbox", publish_outbox(ctx, decided["outbox"]))
+    except BookMeError as failure:
+        if marked is not None:  # the move did not happen: take the mark away (the repair timer does, should this fail)
+            await after_commit("undoing the mark of a failed move", moves.settle(ctx, marked.document))
+        if spill is not old_spill:
+            await after_commit("removing the spill of a failed booking", spills.release_spill(ctx, spill))
+        raise _refusal(failure, write.after.id, consumed_ids) from None
+    if marked is not None:  # removes the old copy's spill too
+        await after_commit("removing the old copy of a moved meeting", moves.drop_copy(ctx, marked))
+    elif spill is not old_spill:
+        await after_commit("removing the spill of the meeting's old time", spills.release_spill(ctx, old_spill))
+    await after_commit("publishing the outbox", publish_outbox(ctx, decided["outbox"], write.subscriptions))
     after = decided["meeting"]
-    return StoredMeeting(after, write.day, write.sequence, written[after.id]["_etag"], decided["history"],
-                         write.before.erased_at if write.before else None, write.buffers,
-                         _room_assigned(write, after))
+    return from_document(written[after.id])
 
 
-def cancelled_document(before: StoredMeeting, at: datetime, actor: str) -> dict[str, Any]:
-    """The tombstone that replaces a cancelled meeting: its history with the Cancelled record."""
-    history = [*before.history, record(at, actor, before.meeting.to_json(), None)]
-    stored = document(before.meeting, before.day, before.sequence, (), before.erased_at)
-    return {**tombstone(stored, history, at), "personalData": holds_personal_data({}, history)}
+def _refusal(failure: BookMeError, meeting_id: str, consumed_ids: set[str]) -> BookMeError:
+    """What a refused batch means to the caller: the reservation it consumes is gone (400), or the
+    meeting changed meanwhile (its replace, or a move's creates, were refused)."""
+    if not isinstance(failure, BatchRejected):
+        return failure
+    if failure.op.id in consumed_ids:
+        return InvalidRequest(f"No active reservation with id '{failure.op.id}'.",
+                              {"timeSlotId": ["The reservation does not exist or has expired."]})
+    if failure.op.id == meeting_id or failure.op.id.startswith("move:"):
+        return ChangedMeanwhile("The meeting was changed by someone else.")
+    return failure.error
+
+
+def cancelled_document(before: StoredMeeting, at: datetime) -> dict[str, Any]:
+    """The tombstone that replaces a cancelled meeting (its history records stay, as documents)."""
+    stored = document(before.meeting, before.day, before.sequence, before.history_length + 1, before.personal,
+                      before.erased_at, legacy_history=before.legacy_history)
+    return tombstone(stored, at)
 
 
 async def cancel(ctx: Context, before: StoredMeeting, notices: list[Notice], actor: str = SYSTEM_ACTOR,
                  subscriptions: tuple[tuple[str, list[str]], ...] | None = None, outlook: bool = False) -> None:
-    """Replace the meeting with its tombstone (which keeps the history) and free its time, in
-    one batch with its cancellation notices, webhook event and (`outlook`) Outlook reference."""
+    """Replace the meeting with its tombstone and free its time, in one batch with the Cancelled
+    record, its cancellation notices and webhook event (and, `outlook`, its Outlook events' reference).
+    ChangedMeanwhile when it changed."""
     now = ctx.clock()
-    outbox = outbox_document(before.day, notices, now, [webhook_event(before.meeting, None, now, new_id())],
-                             subscriptions, outlook_meeting=before.meeting.id if outlook else None)
-    ids = {before.meeting.id}
-    await write_day(ctx, before.day, resources(before.meeting), lambda c, at: release(c, ids, at),
-                    [Op("replace", before.meeting.id, cancelled_document(before, now, actor), before.etag),
-                     *outbox_ops(outbox)])
-    await after_commit("publishing the outbox", publish_outbox(ctx, outbox))
+    meeting = before.meeting
+    outbox = outbox_document(before.day, notices, now, [webhook_event(meeting, None, now, new_id())], subscriptions,
+                             outlook=outlook)
+    ids = {meeting.id}
+    ops = [Op("replace", meeting.id, cancelled_document(before, now), before.etag),
+           history_op(meeting.id, meeting.customer_id, before.day, before.history_length,
+                      record(now, actor, meeting.to_json(), None)), *outbox_ops(outbox)]
+    try:
+        await write_day(ctx, before.day, resources(meeting), lambda c, at: release(c, ids, at), ops)
+    except BatchRejected as rejected:
+        raise _refusal(rejected, meeting.id, set()) from None
+    await after_commit("removing the spill of a cancelled meeting",
+                       spills.release_spill(ctx, spill_of(before.document)))
+    await after_commit("publishing the outbox", publish_outbox(ctx, outbox, subscriptions))

@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from shared.errors import Conflict
 from shared.models.common import MeetingType
@@ -19,6 +18,7 @@ from shared.rules.availability_explain import Exclusion, Reason
 from shared.rules.availability_pools import Candidate
 from shared.rules.booking import Calendar, employee_calendar, outlook_calendar, room_calendar
 from shared.rules.customer_offer import CustomerBooking, refusal
+from shared.rules.local_days import local_date
 from shared.rules.locations import meeting_location, same_location
 from shared.rules.outlook_sync import follows
 from shared.rules.rooms import choose_room, rooms_at
@@ -58,7 +58,7 @@ def with_room(meeting: Meeting, choice: RoomChoice | None, calendars: Mapping[st
 def location_of(parties: Parties, employee_id: str, start: datetime) -> tuple[str | None, Location | None]:
     """The meeting's location text (the employee's workday that date, else the directory's) and its Location."""
     schedule = parties.schedules.get(employee_id)
-    workday = schedule.workday(start.astimezone(ZoneInfo(parties.settings.zone)).weekday()) if schedule else None
+    workday = schedule.workday(local_date(start, parties.settings.zone).weekday()) if schedule else None
     employee = parties.employees.get(employee_id)
     text = meeting_location(workday.location if workday else None, employee.location if employee else None)
     return text, next((loc for loc in parties.locations if same_location(loc.location, text)), None)
@@ -108,7 +108,7 @@ def customer_check(parties: Parties, employee_id: str, start: datetime, end: dat
                 return
             reasons = found
         codes = [reason.value for reason in reasons]
-        why = ", ".join(codes) if codes else "it does not start on the :00/:30 grid of the organization's time zone"
+        why = ", ".join(codes)
         raise Conflict(f"A customer can book only a time that /time-slots/available offers; this one is not "
                        f"offered: {why}.", extensions={"reasons": codes})
 

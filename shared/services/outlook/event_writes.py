@@ -19,13 +19,12 @@ from shared.context import Context
 from shared.errors import BookMeError, Conflict, NotFound
 from shared.models.meetings import Meeting
 from shared.models.outlook import MeetingEvents, OutlookEvent
-from shared.ports import Graph, Versioned
+from shared.ports import Documents, Graph, Versioned
 from shared.rules import outlook_events as rules
-from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC
 from shared.services import meetings
-from shared.services.booking import lookups
+from shared.services.booking import lookups, meeting_store
 from shared.services.booking.invitations import invitation
-from shared.services.booking.meeting_documents import StoredMeeting, from_document, latest
+from shared.services.booking.meeting_documents import StoredMeeting
 from shared.services.outlook import leases
 
 log = logging.getLogger(__name__)
@@ -40,9 +39,11 @@ class Written(Enum):
 
 @dataclass
 class _Run:
+    """One worker's run over a meeting's events, holding their lease."""
+
     ctx: Context
     graph: Graph
-    store: object
+    store: Documents[MeetingEvents]
     held: Versioned[MeetingEvents]
 
     async def save(self, change) -> MeetingEvents:
@@ -60,12 +61,11 @@ class _Run:
 
 
 async def current_meeting(ctx: Context, meeting_id: str) -> StoredMeeting | None:
-    """The meeting as it is now; None once it is cancelled (its tombstone) or gone."""
-    found = await ctx.bookings.find(meeting_id, [MEETING_DOC, CANCELLED_MEETING_DOC])
-    if any(d["type"] == CANCELLED_MEETING_DOC for d in found):
+    """The meeting as it is now; None once it is cancelled or gone."""
+    try:
+        return await meeting_store.read(ctx, meeting_id)
+    except NotFound:
         return None
-    copies = latest([from_document(d) for d in found])
-    return copies[0] if copies else None
 
 
 async def bring_in_line(ctx: Context, graph: Graph, meeting_id: str) -> Written:
@@ -121,7 +121,8 @@ async def _once(run: _Run, stored: StoredMeeting | None) -> None:
                                rules.fields(meeting, subject, place, primary_teams, join_url), primary_teams)
         if primary_teams:
             join_url = event.join_url
-    if teams and join_url:
+    # An erased meeting (contract section 16) is not given a link again.
+    if teams and join_url and not stored.erased_at:
         await _give_video_link(run, meeting, join_url)
 
 
@@ -129,6 +130,9 @@ async def _in_line(run: _Run, meeting: Meeting, employee_id: str, mailbox: str, 
                    teams: bool) -> OutlookEvent:
     """One employee's event as it should be: created (once), or changed where it differs."""
     kept = next((e for e in run.held.item.events if e.employee_id == employee_id), None)
+    if kept is not None and kept.teams and kept.event_id is not None and not kept.join_url:
+        # Graph may add the Teams meeting after it answered the POST: ask for it once more.
+        kept = await _with_join_url(run, kept)
     if kept is not None and kept.event_id is not None:
         patch = rules.changes(kept, wanted)
         if not patch:
@@ -152,6 +156,18 @@ async def _in_line(run: _Run, meeting: Meeting, employee_id: str, mailbox: str, 
     event = rules.written(kept, wanted, answer)
     await run.keep(event)
     return event
+
+
+async def _with_join_url(run: _Run, kept: OutlookEvent) -> OutlookEvent:
+    try:
+        found = await run.graph.get_event(kept.mailbox, kept.event_id)
+    except NotFound:
+        return kept  # deleted in Outlook: written again below
+    join_url = (found.get("onlineMeeting") or {}).get("joinUrl")
+    if join_url:
+        kept = kept.model_copy(update={"join_url": join_url})
+        await run.keep(kept)
+    return kept
 
 
 async def _delete(run: _Run, event: OutlookEvent) -> None:

@@ -19,8 +19,10 @@ from shared.ports import Graph
 from shared.rules import outlook_notifications as notices
 from shared.rules.outlook_sync import retry_wait
 from shared.rules.webhooks import parse_schedule
+from shared.services import queue_messages
 from shared.services.outlook import leases, subscriptions
 from shared.services.outlook.mailbox_sync import Synced, sync_mailbox
+from shared.services.queue_messages import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,18 @@ async def reconcile(ctx: Context) -> int:
     if found:
         await ctx.publisher.publish(found, queue=ctx.settings.OUTLOOK_SYNC_QUEUE)
     return len(found)
+
+
+async def handle_delivery(ctx: Context, graph: Graph, message_id: str, body: bytes | str,
+                          delivery_count: int) -> Outcome:
+    """One delivery of a sync queue message: the mailbox synced (or its retry scheduled), or the
+    message set aside (unreadable at once; Cosmos DB failing on its last allowed delivery)."""
+    async def work(content: bytes | str) -> Outcome:
+        synced = await handle(ctx, graph, content)
+        return Outcome.RETRY_SCHEDULED if synced is Synced.BUSY else \
+            Outcome.DROPPED if synced is Synced.UNKNOWN else Outcome.DELIVERED
+
+    return await queue_messages.handle(ctx, ctx.settings.OUTLOOK_SYNC_QUEUE, message_id, body, delivery_count, work)
 
 
 async def handle(ctx: Context, graph: Graph, body: bytes | str) -> Synced:

@@ -102,7 +102,10 @@ async def _round(ctx: Context, graph: Graph, state: MailboxSync, window: tuple[d
     tz = ZoneInfo(zone)
     found = [block for event in events if not _orphan(event, masters)
              for block in rules.blocks(event, tz, masters.get(rules.master_id(event) or ""))]
-    await _write(ctx, state.id, found, {rules.ref(event["id"]) for event in events}, new_round, window, tz)
+    # BookMe's own events are never stored, so a round of nothing else changes no day.
+    touched = {rules.ref(event["id"]) for event in events if not rules.is_own(event)}
+    if new_round or touched:
+        await _write(ctx, state.id, found, touched, new_round, window, tz)
     return link, new_round
 
 

@@ -11,12 +11,26 @@ from shared.errors import GraphRefused, GraphUnavailable, UnreadableMessage
 from shared.ports import Graph
 from shared.rules.outlook_sync import retry_wait
 from shared.rules.webhooks import parse_schedule
+from shared.services import queue_messages
 from shared.services.outlook import leases
 from shared.services.outlook.event_writes import Written, bring_in_line
+from shared.services.queue_messages import Outcome
 
 log = logging.getLogger(__name__)
 # Retries after the schedule is used up, each after its last wait (30 minutes by default: two days).
 MORE_RETRIES = 96
+
+
+async def handle_delivery(ctx: Context, graph: Graph, message_id: str, body: bytes | str,
+                          delivery_count: int) -> Outcome:
+    """One delivery of an events queue message: the meeting's events in line (or their retry
+    scheduled), or the message set aside (unreadable at once; Cosmos DB failing on its last
+    allowed delivery)."""
+    async def work(content: bytes | str) -> Outcome:
+        written = await deliver(ctx, graph, content)
+        return Outcome.DELIVERED if written is Written.DONE else Outcome.RETRY_SCHEDULED
+
+    return await queue_messages.handle(ctx, ctx.settings.OUTLOOK_EVENTS_QUEUE, message_id, body, delivery_count, work)
 
 
 async def deliver(ctx: Context, graph: Graph, body: bytes | str) -> Written:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from shared import kinds
 from shared.context import Context
-from shared.errors import BookMeError, NotFound, PreconditionFailed
+from shared.errors import BookMeError, Conflict, NotFound, PreconditionFailed
 from shared.models.common import parse_utc
 from shared.models.organization import OutlookSync
 from shared.models.outlook import MailboxSync
@@ -144,4 +144,5 @@ async def _update(ctx: Context, employee_id: str, change: Callable[[MailboxSync]
             return
         except PreconditionFailed:
             continue
+    raise Conflict(f"The Outlook mailbox of employee {employee_id} is being changed by others; try again.")
 

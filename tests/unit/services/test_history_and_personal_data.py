@@ -10,7 +10,9 @@ from shared.errors import NotFound
 from shared.models.portals import Portal
 from shared.rules.personal_data import RETENTION_ACTOR
 from shared.services import meeting_history, meetings, notifications, personal_data
+from shared.services.queue_messages import Outcome
 from tests.utils.booking_builders import add_employee, meeting_request, tomorrow_at
+from tests.utils.messages import notice_of
 
 
 async def add_portal(ctx, ical_enabled: bool = True) -> str:
@@ -103,16 +105,14 @@ async def test_retention_erases_meetings_that_ended_longer_ago_than_the_setting(
 
 async def test_a_queued_mail_made_before_the_erasure_leaves_out_the_erased_data(ctx):
     mette = await add_employee(ctx)
-    meeting = await portal_booking(ctx, mette, tomorrow_at(ctx, 9), videoLink="https://v.example/1")
+    await portal_booking(ctx, mette, tomorrow_at(ctx, 9), videoLink="https://v.example/1")
     (message,) = ctx.publisher.sent
-    assert {r["email"] for r in message["recipients"]} == {"mette@bank.example", "kunde@example.com",
-                                                          "guest@example.com"}
-    assert not await personal_data.erased_since(ctx, meeting.id, ctx.clock())
+    assert {r.email for r in notice_of(ctx, message).recipients} == {"mette@bank.example", "kunde@example.com",
+                                                                     "guest@example.com"}
     ctx.clock.advance(timedelta(minutes=1))
     await personal_data.erase_customer(ctx, "cust-1", "oid-9")
-    assert await personal_data.erased_since(ctx, meeting.id, ctx.clock() - timedelta(seconds=30))
 
-    assert await notifications.deliver(ctx, json.dumps(message))
+    assert await notifications.deliver(ctx, json.dumps(message)) is Outcome.DELIVERED
     (mail,) = ctx.mailer.sent
     text = mail.as_string()
     assert mail["To"] == "Mette Nielsen <mette@bank.example>"
@@ -128,7 +128,7 @@ async def test_a_mail_made_after_the_erasure_is_sent_as_it_is(ctx):
     await meetings.patch_meeting(ctx, meeting.id, [
         {"op": "add", "path": "/externalAttendees/-", "value": {"email": "new@example.com"}}], None)
     message = ctx.publisher.sent[-1]
-    assert await notifications.deliver(ctx, json.dumps(message))
+    assert await notifications.deliver(ctx, json.dumps(message)) is Outcome.DELIVERED
     assert "new@example.com" in ctx.mailer.sent[-1]["To"]
 
 
@@ -139,4 +139,26 @@ async def test_a_portal_without_ical_invites_no_customer(ctx):
                                                        portalId=portal_id,
                                                        customFields=[{"key": "email", "value": "kunde@example.com"}]))
     (message,) = ctx.publisher.sent
-    assert [r["email"] for r in message["recipients"]] == ["mette@bank.example"]
+    assert [r.email for r in notice_of(ctx, message).recipients] == ["mette@bank.example"]
+
+
+async def test_a_replay_after_the_erasure_answers_the_erased_meeting_with_its_current_etag(ctx):
+    import json
+
+    from shared.services import idempotency
+
+    mette = await add_employee(ctx)
+    body = meeting_request(mette, tomorrow_at(ctx, 9), description="Loan for the summer house",
+                           customerId="cust-replay")
+    raw = json.dumps(body.model_dump(mode="json", by_alias=True)).encode()
+
+    def book(keep):
+        return meetings.create_meeting(ctx, body, keep=keep)
+
+    first = await idempotency.run(ctx, "oid-1", "POST /meetings", "key-1", raw, 201, book)
+    assert (await personal_data.erase_customer(ctx, "cust-replay", "admin")).meetings_erased == 1
+    replay = await idempotency.run(ctx, "oid-1", "POST /meetings", "key-1", raw, 201, book)
+    assert replay.replayed and replay.body["description"] == "" and replay.body["id"] == first.body.item.id
+    current = await meetings.get_meeting(ctx, first.body.item.id)
+    assert replay.etag == current.etag != first.etag
+    assert "summer house" not in str(ctx.bookings.all())

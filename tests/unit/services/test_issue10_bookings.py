@@ -11,7 +11,14 @@ from shared.errors import Conflict, InvalidRequest, Unprocessable
 from shared.models.locations import Location
 from shared.models.organization import OrganizationSetting
 from shared.services import idempotency, meetings, organization, reservations
-from tests.utils.booking_builders import add_employee, add_room, add_schedule, meeting_request, tomorrow_at
+from tests.utils.booking_builders import (
+    add_employee,
+    add_room,
+    add_schedule,
+    meeting_request,
+    reserve_request,
+    tomorrow_at,
+)
 
 
 async def customer_booking(ctx, employee_id, start, **fields):
@@ -36,7 +43,7 @@ async def test_a_customer_books_an_offered_slot_and_not_one_off_the_grid_or_afte
     await customer_booking(ctx, mette, tomorrow_at(ctx, 9))
     with pytest.raises(Conflict) as off_grid:
         await customer_booking(ctx, mette, tomorrow_at(ctx, 11) + timedelta(minutes=15))
-    assert off_grid.value.extensions["reasons"] == []
+    assert off_grid.value.extensions["reasons"] == ["OffGrid"]
     with pytest.raises(Conflict) as late:
         await customer_booking(ctx, mette, tomorrow_at(ctx, 15))
     assert late.value.extensions["reasons"] == ["NotAWorkday"]
@@ -164,3 +171,110 @@ async def test_the_cleanup_forgets_keys_after_24_hours(ctx):
     assert await idempotency.cleanup_expired(ctx) == 0
     ctx.clock.advance(timedelta(hours=24))
     assert await idempotency.cleanup_expired(ctx) == 2
+
+
+# -- Section 22: no back door around the customer rule -------------------------------------------
+
+async def test_a_customer_meeting_from_an_advisors_reservation_is_checked_when_it_is_booked(ctx):
+    mette = await add_employee(ctx)
+    await add_schedule(ctx, mette)
+    sunday_night = tomorrow_at(ctx, 1) + timedelta(days=(6 - tomorrow_at(ctx, 1).weekday()) % 7)
+    held = await reservations.reserve(ctx, reserve_request(mette, sunday_night))  # isCustomerInitiated false
+    with pytest.raises(Conflict) as refused:
+        await customer_booking(ctx, mette, sunday_night, timeSlotId=held.item.id, startDate=None, endDate=None)
+    assert "NotAWorkday" in refused.value.extensions["reasons"]
+    advisor = await meetings.create_meeting(ctx, meeting_request(mette, sunday_night, timeSlotId=held.item.id,
+                                                                 startDate=None, endDate=None))
+    assert advisor.item.start_date == sunday_night, "an advisor may still book it"
+
+
+async def test_a_customer_meeting_from_a_customer_reservation_is_not_checked_again(ctx):
+    mette = await add_employee(ctx)
+    await add_schedule(ctx, mette)
+    held = await reservations.reserve(ctx, reserve_request(mette, tomorrow_at(ctx, 9), isCustomerInitiated=True))
+    booked = await customer_booking(ctx, mette, tomorrow_at(ctx, 9), timeSlotId=held.item.id, startDate=None,
+                                    endDate=None)
+    assert booked.item.start_date == tomorrow_at(ctx, 9)
+
+
+async def test_a_meeting_from_a_reservation_keeps_its_employee_and_room(ctx):
+    mette, lars = await add_employee(ctx), await add_employee(ctx, "Lars Jensen")
+    nyhavn, other = await add_room(ctx), await add_room(ctx, "Amalienborg")
+    slot = {"timeSlotId": None, "startDate": None, "endDate": None}
+    held = await reservations.reserve(ctx, reserve_request(mette, tomorrow_at(ctx, 9), roomId=None))
+    slot["timeSlotId"] = held.item.id
+    with pytest.raises(Conflict) as employee:
+        await meetings.create_meeting(ctx, meeting_request(lars, tomorrow_at(ctx, 9), **slot))
+    assert mette in employee.value.detail and "keeps that employee" in employee.value.detail
+    roomed = await reservations.reserve(ctx, reserve_request(mette, tomorrow_at(ctx, 11)).model_copy(
+        update={"time_slot": reserve_request(mette, tomorrow_at(ctx, 11)).time_slot.model_copy(
+            update={"room_id": nyhavn})}))
+    with pytest.raises(Conflict) as room:
+        await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 11), timeSlotId=roomed.item.id,
+                                                           startDate=None, endDate=None, roomId=other))
+    assert "keeps that room" in room.value.detail
+    kept = await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 11), timeSlotId=roomed.item.id,
+                                                              startDate=None, endDate=None, roomId=nyhavn))
+    assert (kept.item.employee_id, kept.item.room_id) == (mette, nyhavn)
+    assert len(ctx.bookings.all("meeting")) == 1, "nothing was booked by the refused ones"
+
+
+async def test_a_customers_change_of_meeting_type_is_checked_like_a_new_customer_booking(ctx):
+    mette = await add_employee(ctx)
+    await add_schedule(ctx, mette, types=("Online",))
+    booked = await customer_booking(ctx, mette, tomorrow_at(ctx, 9))
+    with pytest.raises(Conflict) as refused:
+        await meetings.patch_meeting(ctx, booked.item.id, [{"op": "replace", "path": "/type", "value": "Physical"}],
+                                     None)
+    assert refused.value.extensions["reasons"] == ["MeetingTypeNotOffered"]
+    assert (await meetings.get_meeting(ctx, booked.item.id)).item.type.value == "Online"
+
+
+async def test_a_customers_change_of_time_is_checked_with_the_meetings_own_buffers(ctx):
+    mette = await add_employee(ctx)
+    await add_schedule(ctx, mette)
+    await set_org(ctx, buffer_after=timedelta(minutes=30))
+    booked = await customer_booking(ctx, mette, tomorrow_at(ctx, 9))
+    await set_org(ctx, buffer_after=timedelta(0))  # the meeting keeps the buffers it was booked with
+    await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 12)))
+    moved = [{"op": "replace", "path": "/startDate", "value": tomorrow_at(ctx, 11).isoformat()},
+             {"op": "replace", "path": "/endDate", "value": tomorrow_at(ctx, 12).isoformat()}]
+    with pytest.raises(Conflict) as refused:
+        await meetings.patch_meeting(ctx, booked.item.id, moved, None)
+    assert refused.value.extensions["reasons"] == ["Booked"]
+    off_grid = [{"op": "replace", "path": "/startDate", "value": (tomorrow_at(ctx, 10) + timedelta(minutes=10))
+                 .isoformat()}, {"op": "replace", "path": "/endDate",
+                                 "value": (tomorrow_at(ctx, 11) + timedelta(minutes=10)).isoformat()}]
+    with pytest.raises(Conflict) as grid:
+        await meetings.patch_meeting(ctx, booked.item.id, off_grid, None)
+    assert grid.value.extensions["reasons"] == ["OffGrid"]
+
+
+async def test_a_customers_change_of_employee_is_checked_against_the_new_employees_schedule(ctx):
+    mette, lars = await add_employee(ctx), await add_employee(ctx, "Lars Jensen")
+    await add_schedule(ctx, mette)
+    booked = await customer_booking(ctx, mette, tomorrow_at(ctx, 9))
+    with pytest.raises(Conflict) as refused:
+        await meetings.patch_meeting(ctx, booked.item.id, [{"op": "replace", "path": "/employeeId", "value": lars}],
+                                     None)
+    assert refused.value.extensions["reasons"] == ["NoSchedule"]
+
+
+async def test_a_customers_removal_of_the_room_at_a_location_that_adds_rooms_gives_it_a_room_again(ctx):
+    mette = await add_employee(ctx)
+    await add_schedule(ctx, mette)
+    await add_location(ctx, add_rooms_to_booked_meetings=True, require_available_room=True)
+    nyhavn = await add_room(ctx)
+    booked = await customer_booking(ctx, mette, tomorrow_at(ctx, 9), type="Physical")
+    assert booked.item.room_id == nyhavn
+    patched = await meetings.patch_meeting(ctx, booked.item.id, [{"op": "remove", "path": "/roomId"}], None)
+    assert patched.item.room_id == nyhavn, "the location requires a room: it is chosen again"
+
+
+async def test_an_employees_change_of_type_is_not_held_to_the_customer_rule(ctx):
+    mette = await add_employee(ctx)
+    await add_schedule(ctx, mette, types=("Online",))
+    booked = await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9)))
+    patched = await meetings.patch_meeting(ctx, booked.item.id, [{"op": "replace", "path": "/type",
+                                                                  "value": "Physical"}], None)
+    assert patched.item.type.value == "Physical"

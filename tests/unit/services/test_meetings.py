@@ -7,6 +7,7 @@ import pytest
 from shared.errors import Conflict, InvalidRequest
 from shared.services import meetings, reservations
 from tests.utils.booking_builders import add_employee, meeting_request, reserve_request, tomorrow_at
+from tests.utils.messages import event_of, notice_of
 
 
 async def test_a_booking_stores_the_meeting_holds_the_time_and_publishes_an_invitation(ctx):
@@ -16,8 +17,10 @@ async def test_a_booking_stores_the_meeting_holds_the_time_and_publishes_an_invi
     (calendar,) = ctx.bookings.all("calendar")
     assert [e["ref"] for e in calendar["entries"]] == [booked.item.id]
     (message,) = ctx.publisher.sent
-    assert message["method"] == "REQUEST" and message["recipients"][0]["email"] == "mette@bank.example"
-    assert ctx.bookings.all("outbox") == [], "the outbox is deleted once published"
+    notice = notice_of(ctx, message)
+    assert notice.method == "REQUEST" and notice.recipients[0].email == "mette@bank.example"
+    assert ctx.bookings.all("outboxPending") == [], "published: nothing is left for the timer"
+    assert len(ctx.bookings.all("outbox")) == 1, "what the message refers to stays until it expires"
 
 
 async def test_an_overlapping_booking_of_the_same_employee_is_a_conflict(ctx):
@@ -60,7 +63,7 @@ async def test_cancelling_frees_the_time_and_sends_a_cancel(ctx):
     booked = await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9)))
     await meetings.cancel_meeting(ctx, booked.item.id, None)
     assert ctx.bookings.all("meeting") == []
-    assert ctx.publisher.sent[-1]["method"] == "CANCEL"
+    assert notice_of(ctx, ctx.publisher.sent[-1]).method == "CANCEL"
     await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9)))
 
 
@@ -81,13 +84,13 @@ async def test_notifications_stay_in_the_outbox_while_the_queue_is_down_and_the_
     mette = await add_employee(ctx)
     ctx.publisher.failing = True
     booked = await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9)))
-    assert len(ctx.bookings.all("outbox")) == 1, "the booking succeeded; its notices wait"
+    assert len(ctx.bookings.all("outboxPending")) == 1, "the booking succeeded; its notices wait"
     ctx.publisher.failing = False
     assert await notifications.republish(ctx) == 0, "younger than 30 s"
     ctx.clock.advance(timedelta(seconds=31))
     assert await notifications.republish(ctx) == 1
-    assert ctx.publisher.sent[0]["invitation"]["uid"] == f"{booked.item.id}@bookme"
-    assert ctx.bookings.all("outbox") == []
+    assert notice_of(ctx, ctx.publisher.sent[0]).invitation.uid == f"{booked.item.id}@bookme"
+    assert ctx.bookings.all("outboxPending") == []
 
 
 async def test_a_booking_with_explicit_times_costs_four_requests_with_or_without_webhooks(ctx):
@@ -106,4 +109,4 @@ async def test_a_booking_with_explicit_times_costs_four_requests_with_or_without
     config, bookings = ctx.config.requests, ctx.bookings.requests
     await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 11)))
     assert (ctx.config.requests - config, ctx.bookings.requests - bookings) == (1, 3)
-    assert [m["payload"]["type"] for m in ctx.publisher.queues[ctx.settings.WEBHOOKS_QUEUE]] == ["meeting.created"]
+    assert [event_of(ctx, m)["type"] for m in ctx.publisher.queues[ctx.settings.WEBHOOKS_QUEUE]] == ["meeting.created"]

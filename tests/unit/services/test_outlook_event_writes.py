@@ -12,6 +12,7 @@ from shared import kinds
 from shared.errors import GraphUnavailable
 from shared.models.organization import OutlookSync
 from shared.models.outlook import MailboxSync
+from shared.rules.notifications import stored_notice
 from shared.services import meetings, organization
 from shared.services.outlook import outbound
 from shared.services.outlook.event_writes import Written
@@ -112,8 +113,10 @@ async def test_an_online_meeting_gets_a_teams_meeting_whose_link_becomes_its_vid
     assert meeting.video_link == join_url
     (other,) = events(graph, LARS)
     assert join_url in other["body"]["content"] and not other["isOnlineMeeting"]
-    (update,) = ctx.publisher.sent[invitations:]
-    assert update["method"] == "REQUEST" and join_url in json.dumps(update)
+    (update,) = ctx.publisher.sent[invitations:]  # a reference to the notice in its outbox
+    outbox = (await ctx.bookings.day(update["day"], [update["outbox"]]))[update["outbox"]]
+    notice = stored_notice(outbox, update["id"])
+    assert (notice.method, notice.invitation.url) == ("REQUEST", join_url)
     history = (await meetings.get_meeting(ctx, booked.item.id))
     assert history.item.video_link == join_url
     assert graph.count("create_event") == 2, "the change that gave the link wrote no event again"
@@ -240,3 +243,42 @@ async def test_bookmes_own_events_never_come_back_as_outlook_time(ctx, graph):
     await sync_mailbox(ctx, graph, mette)
     (outlook,) = [d for d in ctx.bookings.all("calendar") if d["id"].startswith("outlook:")]
     assert [e["start"] for e in outlook["entries"]] == ["2030-03-05T13:00:00.000Z"]
+
+
+async def test_a_teams_link_graph_adds_after_its_answer_is_read_at_the_next_run(ctx, graph):
+    mette, _ = await two_way(ctx)
+    booked = await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9)))
+    original = graph.create_event
+
+    async def without_link(mailbox, event):
+        made = await original(mailbox, event)
+        return {**made, "onlineMeeting": None}
+
+    graph.create_event = without_link
+    await drain(ctx, graph)
+    assert (await meetings.get_meeting(ctx, booked.item.id)).item.video_link is None
+    await meetings.patch_meeting(ctx, booked.item.id, [{"op": "replace", "path": "/title", "value": "Pension"}],
+                                 None)
+    await drain(ctx, graph)
+    (event,) = events(graph, METTE)
+    assert (await meetings.get_meeting(ctx, booked.item.id)).item.video_link == event["onlineMeeting"]["joinUrl"]
+
+
+async def test_an_erased_meeting_is_not_given_its_teams_link_again(ctx, graph):
+    from shared.services import personal_data
+
+    mette, _ = await two_way(ctx)
+    booked = await meetings.create_meeting(ctx, meeting_request(mette, tomorrow_at(ctx, 9), customerId="c-erased"))
+    await drain(ctx, graph)
+    assert (await meetings.get_meeting(ctx, booked.item.id)).item.video_link
+    await personal_data.erase_customer(ctx, "c-erased", "admin")
+    await meetings.patch_meeting(ctx, booked.item.id, [{"op": "replace", "path": "/title", "value": "Pension"}],
+                                 None)
+    await drain(ctx, graph)
+    assert (await meetings.get_meeting(ctx, booked.item.id)).item.video_link == ""
+    assert events(graph, METTE)[0]["subject"] == "Pension"
+
+
+async def test_an_unreadable_events_message_is_set_aside_at_once(ctx, graph):
+    assert await outbound.handle_delivery(ctx, graph, "m1", b'{"kind": "outlookEvents"}', 1) == "setAside"
+    assert ctx.publisher.queues["set-aside"][0]["queue"] == "outlook-events"

@@ -232,3 +232,12 @@ async def test_the_gate_gives_up_when_graph_asks_for_more_patience_than_it_has(g
 
 async def _no_wait():
     return None
+
+
+async def test_a_round_of_nothing_but_bookmes_own_events_reads_and_writes_no_day(ctx, graph):
+    mette = await followed(ctx)
+    await sync_mailbox(ctx, graph, mette)
+    graph.add(MAILBOX, tomorrow_at(ctx, 9), transactionId="bookme-own")
+    requests = ctx.bookings.requests
+    await sync_mailbox(ctx, graph, mette)
+    assert ctx.bookings.requests == requests and outlook_time(ctx, mette) == {}

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from shared import kinds
-from shared.errors import GraphUnavailable
+from shared.errors import GraphUnavailable, ServiceUnavailable
 from shared.models.organization import OutlookSync
 from shared.services import organization
 from shared.services.outlook import inbound, leases, subscriptions
@@ -179,3 +179,22 @@ async def test_a_mailbox_held_by_another_worker_is_tried_again_when_its_lease_en
     await leases.acquire(ctx.store(kinds.OUTLOOK_MAILBOX), mette, "other", ctx.clock)
     assert await inbound.handle(ctx, graph, json.dumps({"kind": "mailbox", "employeeId": mette})) is Synced.BUSY
     assert ctx.publisher.scheduled[-1][0] == ctx.clock() + leases.LEASE
+
+
+async def test_an_unreadable_sync_message_is_set_aside_at_once_and_a_failing_one_on_its_tenth_delivery(ctx, graph):
+    outcome = await inbound.handle_delivery(ctx, graph, "m1", b"not json", 1)
+    assert outcome == "setAside" and ctx.publisher.queues["set-aside"][0]["queue"] == "outlook-sync"
+    await set_outlook_sync(ctx)
+    mette = await add_employee(ctx)
+    await subscriptions.maintain(ctx, graph)
+    body = json.dumps({"kind": "mailbox", "employeeId": mette}).encode()
+
+    async def cosmos_down(*args, **kwargs):
+        raise ServiceUnavailable("Cosmos DB is down")
+
+    ctx.bookings.find = cosmos_down
+    graph.add("mette@bank.example", tomorrow_at(ctx, 9))
+    with pytest.raises(ServiceUnavailable):
+        await inbound.handle_delivery(ctx, graph, "m2", body, 9)
+    assert await inbound.handle_delivery(ctx, graph, "m2", body, 10) == "setAside"
+    assert ctx.publisher.queues["set-aside"][-1]["reason"] == "Cosmos DB is down"
