@@ -3,14 +3,15 @@ that its slots are the customer search's. The fakes' clock stands on Monday 4 Ma
 in Copenhagen; advisors work 08:00 to 16:00 local, Monday to Friday."""
 
 from collections import Counter
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
+from shared import kinds
 from shared.errors import InvalidRequest
 from shared.models.organization import OutlookSync
 from shared.models.time_slots import AvailableSlotsQuery
-from shared.services import availability, meetings, reports
+from shared.services import availability, meetings, organization, reports
 from tests.utils.booking_builders import add_employee, add_schedule, meeting_request, tomorrow_at
 from tests.utils.outlook_builders import graph_event, put_outlook_time
 from tests.utils.report_builders import (
@@ -160,3 +161,18 @@ async def test_92_days_are_reported_and_a_date_time_stands_for_its_local_day(ctx
     assert (found["from"], found["to"], len(found["days"])) == ("2030-03-04", "2030-06-02", 91)
     found = await reports.capacity_report(ctx, capacity_query("2030-03-04", "2030-06-03", employeeIds=[amy]))
     assert len(found["days"]) == 92
+
+
+async def test_a_late_bookings_spill_is_booked_time_of_its_own_day_only(ctx):
+    current = await organization.current_settings(ctx)
+    await ctx.store(kinds.ORGANIZATION_SETTING).replace(current.item.model_copy(update={
+        "opening_time": time(0), "closing_time": time(23, 45), "buffer_after": timedelta(hours=2)}), current)
+    amy = await add_employee(ctx, name="Amy Late", email="amy@bank.example")
+    await add_schedule(ctx, amy, start="00:00:00", end="00:00:00")  # all day, Monday to Friday
+    # 22:00 to 23:00 in Copenhagen on Tuesday, held two hours after: its spill holds Wednesday's first hour.
+    await meetings.create_meeting(ctx, meeting_request(amy, tomorrow_at(ctx, 21)))
+    assert any(e["kind"] == "spill" for c in ctx.bookings.all("calendar") for e in c["entries"])
+    found = await reports.capacity_report(ctx, capacity_query(TUESDAY, "2030-03-06", employeeIds=[amy]))
+    tuesday, wednesday = found["days"]
+    assert (tuesday["bookedMinutes"], tuesday["bufferMinutes"], tuesday["scheduledMinutes"]) == (60, 45, 23 * 60 + 45)
+    assert (wednesday["bookedMinutes"], wednesday["bufferMinutes"]) == (0, 60)
