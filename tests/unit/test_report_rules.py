@@ -98,3 +98,16 @@ def test_csv_is_rfc_4180_and_defuses_what_a_spreadsheet_would_run():
     assert rows[2][1].startswith("'=") and rows[2][3] == ""
     assert rows[3][1] == "'+45 1234\nline" and rows[3][2] == "-1"
     assert rows[4][1] == "'@SUM(A1)" and rows[5][1] == "Søren Æbelø"
+
+
+def test_more_than_a_thousand_employees_is_a_400_that_says_to_report_on_fewer():
+    ids = [str(uuid.uuid4()) for _ in range(1001)]
+    with pytest.raises(InvalidRequest) as refused:
+        report_scope.capacity_scope(service_group_id=None, competence_group_id=None, employee_ids=ids, topic_id=None,
+                                    meeting_types=[], service_groups=[], competence_groups=[],
+                                    known_employees=set(ids), known_topics=set())
+    assert list(refused.value.errors) == ["employeeIds"] and "at most 1,000" in refused.value.detail
+    scope = report_scope.capacity_scope(service_group_id=None, competence_group_id=None, employee_ids=ids[:1000],
+                                        topic_id=None, meeting_types=[], service_groups=[], competence_groups=[],
+                                        known_employees=set(ids), known_topics=set())
+    assert len(scope.employee_ids) == 1000
