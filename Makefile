@@ -27,14 +27,15 @@ $(INFRA_VENV)/.installed: requirements-infra.txt
 
 setup: $(VENV)/.installed node_modules/.installed
 
-# Debian's Chromium for the docs-page browser test (tests/api/test_docs_page.py); playwright
+# Debian's Chromium for the browser tests (docs page, booking page: tests/api/test_docs_page.py,
+# tests/api/test_booking_page_browser.py); playwright
 # drives it and never downloads a browser. Installed with apt-get when missing (as root, or
 # with sudo); the test is skipped only when that fails.
 browser:
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
-	  || echo "make browser: chromium could not be installed; the docs-page browser test will be skipped"; }
+	  || echo "make browser: chromium could not be installed; the browser tests will be skipped"; }
 
 run: setup
 	$(PY) -m tools.localstack run
@@ -67,6 +68,7 @@ bench: setup
 	$(PY) -m bench.bench_json_input
 	$(PY) -m bench.bench_outbox_sizes
 	$(PY) -m bench.bench_outlook
+	$(PY) -m bench.bench_booking_page
 	$(PY) -m bench.bench_cold_start
 
 # Many concurrent users against a fresh local stack (loopback only), then a consistency scan;

@@ -40,6 +40,12 @@ ROUTE_GROUPS = (
     ("reports", "reports", "functions.reports"),
 )
 
+# (function name, route, module) of the pages served outside the API's versioned routes, with no
+# API token: the customer booking page (contract section 24). Imported by their first request too.
+PAGES = (
+    ("booking_page", "book/{*rest}", "functions.booking_page"),
+)
+
 # Request ids in every log record; traces and metrics when configured (docs/operations.md).
 telemetry.configure()
 
@@ -50,3 +56,5 @@ for module in (health, chores, notifications, webhook_delivery, openapi, outlook
     app.register_functions(module.bp)
 for name, base, module in ROUTE_GROUPS:
     app.register_functions(lazy_groups.blueprint(name, base, module))
+for name, route, module in PAGES:
+    app.register_functions(lazy_groups.page(name, route, module))

@@ -11,6 +11,9 @@ chore where it is named (docs/operations.md).
   data of meetings past the organization's personalDataRetention, at most 100 a run.
 - `forget_idempotency_keys` (IDEMPOTENCY_CLEANUP_SCHEDULE): deletes Idempotency-Key records past
   their 24 hours (Azure's ttl does too; the local Cosmos server ignores ttl).
+- `send_booking_reminders` (REMINDERS_SCHEDULE): queues the reminder e-mails of booking-page
+  meetings that are due (organization setting `reminders`, contract section 24); each reminder is
+  advanced by a batch conditioned on the meeting's ETag.
 - `repair_interrupted_writes` (INTERRUPTED_WRITES_REPAIR_SCHEDULE): finishes or undoes moves of
   meetings to another day, and removes spills, that a process left half done when it died.
 
@@ -96,3 +99,10 @@ async def repair_interrupted_writes(timer: func.TimerRequest) -> None:
 
     await run_chore("repair_interrupted_writes", repairs.repair_interrupted_writes,
                     "Repaired %d move(s) and spill(s) a process left half done")
+
+
+@bp.timer_trigger(schedule="%REMINDERS_SCHEDULE%", arg_name="timer", run_on_startup=False)
+async def send_booking_reminders(timer: func.TimerRequest) -> None:
+    from shared.services.booking_page import reminders
+
+    await run_chore("send_booking_reminders", reminders.send_due, "Queued %d reminder(s)")

@@ -33,3 +33,16 @@ def load_all() -> None:
     """Import every declared group (the OpenAPI generator describes them all)."""
     for module in MODULES:
         importlib.import_module(module)
+
+
+def page(name: str, route: str, module: str) -> func.Blueprint:
+    """An HTTP function outside the API's versioned routes (the customer booking page), whose
+    module (`serve(req)`) is imported by its first request."""
+    bp = func.Blueprint()
+
+    async def serve(req: func.HttpRequest) -> func.HttpResponse:
+        return await importlib.import_module(module).serve(req)
+
+    serve.__name__ = name
+    bp.route(route=route, methods=["GET", "POST"], auth_level=func.AuthLevel.ANONYMOUS)(with_request_id(serve))
+    return bp

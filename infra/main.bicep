@@ -185,6 +185,30 @@ param idempotencyCleanupSchedule string = '0 */1 * * * *'
 @description('Optional. NCRONTAB schedule of the timer that repairs moves and spills a process left half done. Defaults to every minute.')
 param interruptedWritesRepairSchedule string = '0 */1 * * * *'
 
+@description('Optional. OpenID Connect issuer of the booking page\'s MitID sign-in (a MitID broker). Defaults to empty (MitID portals cannot sign in).')
+param mitidIssuer string = ''
+
+@description('Optional. The booking page\'s client id at the MitID issuer. Defaults to empty.')
+param mitidClientId string = ''
+
+@description('Optional. Key Vault secret URI of the MitID client secret. Defaults to none (a public client with PKCE).')
+param mitidClientSecretUri string = ''
+
+@description('Optional. ID token claim holding the CPR number at the MitID issuer. Defaults to dk.cpr.')
+param mitidCprClaim string = 'dk.cpr'
+
+@description('Optional. OpenID Connect issuer of the booking page\'s Entra ID sign-in. Defaults to empty (AzureAD portals cannot sign in).')
+param azureAdIssuer string = ''
+
+@description('Optional. The booking page\'s client id at the Entra ID issuer. Defaults to empty.')
+param azureAdClientId string = ''
+
+@description('Optional. Key Vault secret URI of the Entra ID client secret. Defaults to none.')
+param azureAdClientSecretUri string = ''
+
+@description('Optional. ID token claim holding the CPR number at the Entra ID issuer. Defaults to cpr.')
+param azureAdCprClaim string = 'cpr'
+
 @description('Optional. Sender address of the meeting e-mails. Defaults to empty (e-mail disabled).')
 param mailSender string = ''
 
@@ -349,6 +373,15 @@ module api './app/api.bicep' = {
     authAudience: authAudience
     mailSender: mailSender
     acsEndpoint: acsEndpoint
+    bookingPageUrl: apim.outputs.bookingPageUrl
+    mitidIssuer: mitidIssuer
+    mitidClientId: mitidClientId
+    mitidClientSecretUri: mitidClientSecretUri
+    mitidCprClaim: mitidCprClaim
+    azureAdIssuer: azureAdIssuer
+    azureAdClientId: azureAdClientId
+    azureAdClientSecretUri: azureAdClientSecretUri
+    azureAdCprClaim: azureAdCprClaim
   }
 }
 
@@ -380,6 +413,8 @@ output APIM_NAME string = apim.outputs.name
 output APIM_GATEWAY_URL string = apim.outputs.gatewayUrl
 output BOOKME_API_V3_URL string = '${apim.outputs.gatewayUrl}/api/v3/bookme'
 output BOOKME_API_V2_URL string = '${apim.outputs.gatewayUrl}/api/v2/bookme'
+output BOOKING_PAGE_URL string = apim.outputs.bookingPageUrl
+output BOOKING_PAGE_URL string = apim.outputs.bookingPageUrl
 
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output COSMOS_DATABASE string = cosmosDatabaseName

@@ -15,7 +15,7 @@ from shared.adapters.cosmos_layout import BOOKINGS, CONFIG
 from shared.auth import TokenValidator
 from shared.context import Context
 from shared.models.common import utc_now
-from shared.ports import AddressResolver, Graph, Mailer, WebhookSender
+from shared.ports import AddressResolver, Graph, IdentityProvider, Mailer, WebhookSender
 from shared.settings import Settings, get_settings
 
 
@@ -78,6 +78,10 @@ async def close() -> None:
     gated, _graph = _graph, None
     if gated is not None:
         await gated.graph.close()
+    global _identity
+    identity, _identity = _identity, None
+    if identity is not None:
+        await identity.close()
 
 
 _sender = None
@@ -113,6 +117,19 @@ def address_resolver() -> AddressResolver:
     from shared.adapters.webhook_http import SystemResolver
 
     return SystemResolver()
+
+
+_identity = None
+
+
+def identity_provider() -> IdentityProvider:
+    """The process-wide OpenID Connect client of the booking page's sign-in (metadata and keys kept an hour)."""
+    from shared.adapters.oidc_http import HttpIdentityProvider
+
+    global _identity
+    if _identity is None:
+        _identity = HttpIdentityProvider()
+    return _identity
 
 
 @lru_cache

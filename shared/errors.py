@@ -63,6 +63,14 @@ class Conflict(BookMeError):
     title = "Conflict"
 
 
+class HoldLost(Conflict):
+    """The time a booking-page customer held has run out, or was taken before they confirmed."""
+
+
+class SignInRequired(Forbidden):
+    """The booking page's portal signs its customers in, and this one has not (or no longer is)."""
+
+
 class Unprocessable(BookMeError):
     """Well-formed, but cannot be processed as sent: an Idempotency-Key reused with another body."""
 
@@ -82,6 +90,20 @@ class PayloadTooLarge(BookMeError):
 
     status = 413
     title = "Payload Too Large"
+
+
+class TooManyRequests(BookMeError):
+    """A client made more of something than its limit allows in a while (the booking page's holds)."""
+
+    status = 429
+    title = "Too Many Requests"
+
+
+class BadGateway(BookMeError):
+    """A service behind BookMe answered, but not with anything usable (an identity provider's ID token)."""
+
+    status = 502
+    title = "Bad Gateway"
 
 
 class ServiceUnavailable(BookMeError):

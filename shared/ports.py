@@ -199,6 +199,10 @@ class BookingStore(ABC):
         startDate); None when there is none."""
 
     @abstractmethod
+    async def reminders_due(self, now: datetime, limit: int) -> list[Document]:
+        """At most `limit` meetings whose reminderAt is at or before `now`, earliest first."""
+
+    @abstractmethod
     async def expired_reservations(self, now: datetime) -> list[Document]:
         """Reservations whose expiresAt is at or before `now`."""
 
@@ -270,6 +274,24 @@ class WebhookSender(ABC):
     async def post(self, url: str, headers: dict[str, str], body: bytes) -> int:
         """POST once, never following a redirect, and return the HTTP status; TargetUnreachable
         when no answer came in time or the target's address is not allowed."""
+
+
+class IdentityProvider(ABC):
+    """An OpenID Connect provider's endpoints (the booking page's sign-in)."""
+
+    @abstractmethod
+    async def metadata(self, issuer: str) -> dict[str, Any]:
+        """The provider's discovery document ({issuer}/.well-known/openid-configuration), or
+        ServiceUnavailable."""
+
+    @abstractmethod
+    async def keys(self, jwks_uri: str, refresh: bool = False) -> dict[str, Any]:
+        """The provider's signing keys (a JWK Set); `refresh` skips any copy kept, or ServiceUnavailable."""
+
+    @abstractmethod
+    async def redeem(self, token_endpoint: str, form: dict[str, str]) -> dict[str, Any]:
+        """POST the token request; the token response. BadGateway when the provider refuses the
+        code, ServiceUnavailable when it cannot be reached."""
 
 
 @dataclass(frozen=True)

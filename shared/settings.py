@@ -100,6 +100,31 @@ class Settings(BaseModel):
     ACS_ENDPOINT: str = ""
     MAIL_SENDER: str = "bookme@bank.example"
 
+    # The customer booking page (/api/book, contract section 24). Its public address, as customers
+    # reach it (API Management's gateway in Azure): links in e-mails and sign-in redirects use it.
+    # Empty: the address the request came to.
+    BOOKING_PAGE_URL: str = ""
+    # Sign-in per portal authenticationType (OpenID Connect, authorization code with PKCE): the
+    # issuer (its discovery document is {issuer}/.well-known/openid-configuration), the client,
+    # an optional client secret (a Key Vault reference in Azure), and the ID token claim holding
+    # the CPR number (MitID brokers name it differently; a portal's cprClaim overrides it).
+    MITID_ISSUER: str = ""
+    MITID_CLIENT_ID: str = ""
+    MITID_CLIENT_SECRET: str = ""
+    MITID_CPR_CLAIM: str = "dk.cpr"
+    AZUREAD_ISSUER: str = ""
+    AZUREAD_CLIENT_ID: str = ""
+    AZUREAD_CLIENT_SECRET: str = ""
+    AZUREAD_CPR_CLAIM: str = "cpr"
+    # Holds (reservations) the page makes per hour for one session and for one client address.
+    PAGE_HOLDS_PER_SESSION: int = 10
+    PAGE_HOLDS_PER_ADDRESS: int = 30
+    # Proxies in front of the app that append to X-Forwarded-For (the Functions front end, and API
+    # Management in Azure): the client's address is the entry that many from the end.
+    PAGE_PROXY_HOPS: int = 1
+    # NCRONTAB of the timer that sends the customers' reminder e-mails (organization setting `reminders`).
+    REMINDERS_SCHEDULE: str = "0 */1 * * * *"
+
     # Telemetry (docs/operations.md). In Azure: the Application Insights connection string.
     APPLICATIONINSIGHTS_CONNECTION_STRING: str = ""
     # Azure only: "ClientId=<identity>;Authorization=AAD", since the resource refuses local auth.

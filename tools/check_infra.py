@@ -44,6 +44,7 @@ LOCAL_ONLY_SETTINGS = FORBIDDEN_IN_AZURE | {
     "BOOKME_DEMO_DATA",
     "FUNCTIONS_WORKER_RUNTIME",
     "PORT",
+    "OIDC_PORT",
     # The local Microsoft Graph stand-in's port (tools/graph_standin).
     "GRAPH_PORT",
     "SMTP_HOST",

@@ -209,6 +209,20 @@ def configure_outlook(port: int) -> None:
     os.environ.setdefault("OUTLOOK_CLIENT_STATE", secrets.token_urlsafe(32))
 
 
+def oidc_port() -> int:
+    return int(os.environ.get("OIDC_PORT", "7074"))
+
+
+def booking_page_defaults(port: int) -> None:
+    """The booking page's address for links in e-mails, and sign-in for both portal types at the
+    local OpenID Connect stand-in (tools/oidc_provider.py), unless the settings name others."""
+    os.environ.setdefault("BOOKING_PAGE_URL", f"http://localhost:{port}/api/book")
+    issuer = f"http://localhost:{oidc_port()}"
+    for kind in ("MITID", "AZUREAD"):
+        os.environ.setdefault(f"{kind}_ISSUER", issuer)
+        os.environ.setdefault(f"{kind}_CLIENT_ID", f"bookme-{kind.lower()}")
+
+
 def configure_auth() -> None:
     if not os.environ.get("AUTH_TENANT_ID") and not os.environ.get("AUTH_DEV_KEY_FILE"):
         from shared.auth import load_dev_key
@@ -236,13 +250,20 @@ async def provision() -> None:
 
 async def run_async(port: int) -> None:
     from shared import bootstrap
+    from tools import oidc_provider
     from tools.devhost.host import serve
 
+    # The stand-in's issuer is the address the settings name for it (tests use 127.0.0.1).
+    named = os.environ.get("MITID_ISSUER", "")
+    issuer = named if named.rstrip("/").endswith(f":{oidc_port()}") else None
+    identity = await oidc_provider.start(oidc_port(), issuer=issuer)
+    log.info("OpenID Connect stand-in on %s", issuer or f"http://localhost:{oidc_port()}")
     try:
         await provision()
         await serve(ROOT, port)
     finally:
         await bootstrap.close()
+        await identity.cleanup()
 
 
 def _stop_on_sigterm() -> None:
@@ -264,6 +285,9 @@ def run() -> None:
     port = int(os.environ.get("PORT", "7071"))
     if not port_is_free(port):
         raise SystemExit(f"Port {port} is taken: stop what uses it, or run with PORT=<free port>.")
+    if not port_is_free(oidc_port()):
+        raise SystemExit(f"OIDC_PORT {oidc_port()} is taken: stop what uses it, or run with OIDC_PORT=<free port>.")
+    booking_page_defaults(port)
     configure_outlook(port)
     processes = start_emulators()
     controller = start_smtp_sink() if not os.environ.get("SMTP_HOST") else None

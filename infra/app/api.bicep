@@ -154,6 +154,44 @@ param mailSender string = ''
 @description('Optional. Azure Communication Services endpoint (ACS_ENDPOINT). Defaults to empty.')
 param acsEndpoint string = ''
 
+@description('Optional. NCRONTAB schedule of the booking page\'s reminder e-mails (REMINDERS_SCHEDULE). Defaults to every minute.')
+param remindersSchedule string = '0 */1 * * * *'
+
+@description('Required. Public base address of the customer booking page, API Management\'s /api/book (BOOKING_PAGE_URL).')
+param bookingPageUrl string
+
+@description('Optional. OpenID Connect issuer of MitID sign-in, e.g. a MitID broker (MITID_ISSUER). Defaults to empty (MitID portals cannot sign in).')
+param mitidIssuer string = ''
+
+@description('Optional. The booking page\'s client id at the MitID issuer (MITID_CLIENT_ID). Defaults to empty.')
+param mitidClientId string = ''
+
+@description('Optional. Key Vault secret URI of the MitID client secret, read through a Key Vault reference with the app identity (MITID_CLIENT_SECRET). Defaults to none: a public client with PKCE.')
+param mitidClientSecretUri string = ''
+
+@description('Optional. ID token claim holding the CPR number at the MitID issuer (MITID_CPR_CLAIM). Defaults to dk.cpr.')
+param mitidCprClaim string = 'dk.cpr'
+
+@description('Optional. OpenID Connect issuer of Entra ID sign-in (AZUREAD_ISSUER). Defaults to empty (AzureAD portals cannot sign in).')
+param azureAdIssuer string = ''
+
+@description('Optional. The booking page\'s client id at the Entra ID issuer (AZUREAD_CLIENT_ID). Defaults to empty.')
+param azureAdClientId string = ''
+
+@description('Optional. Key Vault secret URI of the Entra ID client secret (AZUREAD_CLIENT_SECRET). Defaults to none.')
+param azureAdClientSecretUri string = ''
+
+@description('Optional. ID token claim holding the CPR number at the Entra ID issuer (AZUREAD_CPR_CLAIM). Defaults to cpr.')
+param azureAdCprClaim string = 'cpr'
+
+@minValue(1)
+@description('Optional. Holds the booking page makes per session per hour (PAGE_HOLDS_PER_SESSION). Defaults to 10.')
+param pageHoldsPerSession int = 10
+
+@minValue(1)
+@description('Optional. Holds the booking page makes per client address per hour (PAGE_HOLDS_PER_ADDRESS). Defaults to 30.')
+param pageHoldsPerAddress int = 30
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -205,6 +243,21 @@ var appSettings = {
   IDEMPOTENCY_CLEANUP_SCHEDULE: idempotencyCleanupSchedule
   INTERRUPTED_WRITES_REPAIR_SCHEDULE: interruptedWritesRepairSchedule
   OUTBOX_CLEANUP_SCHEDULE: outboxCleanupSchedule
+  REMINDERS_SCHEDULE: remindersSchedule
+  BOOKING_PAGE_URL: bookingPageUrl
+  MITID_ISSUER: mitidIssuer
+  MITID_CLIENT_ID: mitidClientId
+  // A Key Vault reference, resolved by the platform with the app identity: no secret in the settings.
+  MITID_CLIENT_SECRET: empty(mitidClientSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${mitidClientSecretUri})'
+  MITID_CPR_CLAIM: mitidCprClaim
+  AZUREAD_ISSUER: azureAdIssuer
+  AZUREAD_CLIENT_ID: azureAdClientId
+  AZUREAD_CLIENT_SECRET: empty(azureAdClientSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${azureAdClientSecretUri})'
+  AZUREAD_CPR_CLAIM: azureAdCprClaim
+  PAGE_HOLDS_PER_SESSION: string(pageHoldsPerSession)
+  PAGE_HOLDS_PER_ADDRESS: string(pageHoldsPerAddress)
+  // Client -> API Management -> the Functions front end: the client's address is the second entry from the end.
+  PAGE_PROXY_HOPS: '2'
   AUTH_TENANT_ID: authTenantId
   AUTH_AUDIENCE: authAudience
   MAIL_SENDER: mailSender

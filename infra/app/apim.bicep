@@ -43,6 +43,14 @@ param rateLimitCalls int = 100
 @description('Optional. Renewal period of the rate limit in seconds. Defaults to 60.')
 param rateLimitRenewalPeriod int = 60
 
+@minValue(1)
+@description('Optional. Requests to the customer booking page per client address per minute. Defaults to 120.')
+param pageRateLimitCalls int = 120
+
+@minValue(1)
+@description('Optional. Form posts (holds, sign-ins, bookings) to the booking page per client address per minute. Defaults to 20.')
+param pagePostRateLimitCalls int = 20
+
 var isConsumption = skuName == 'Consumption'
 
 // rate-limit-by-key does not exist in the Consumption tier; there rate-limit, which always
@@ -51,6 +59,11 @@ var rateLimitByKey = '<rate-limit-by-key calls="${rateLimitCalls}" renewal-perio
 var rateLimitPerSubscription = '<rate-limit calls="${rateLimitCalls}" renewal-period="${rateLimitRenewalPeriod}" />'
 var policyTemplate = loadTextContent('./apim-policy.xml')
 var apiPolicy = replace(replace(replace(policyTemplate, '__RATE_LIMIT__', isConsumption ? rateLimitPerSubscription : rateLimitByKey), '__TENANT_ID__', tenantId), '__AUDIENCE__', audience)
+
+// The booking page has no subscription to count by: it is throttled per client address, which
+// needs rate-limit-by-key; the Consumption tier has none, and there only the app's own limits apply.
+var pageRateLimit = isConsumption ? '' : '<rate-limit-by-key calls="${pageRateLimitCalls}" renewal-period="60" counter-key="@(context.Request.IpAddress)" /><rate-limit-by-key calls="${pagePostRateLimitCalls}" renewal-period="60" counter-key="@(&quot;post:&quot; + context.Request.IpAddress)" increment-condition="@(context.Request.Method == &quot;POST&quot;)" />'
+var pagePolicy = replace(loadTextContent('./apim-page-policy.xml'), '__PAGE_RATE_LIMIT__', pageRateLimit)
 
 // Legacy protocols off on both sides of the gateway (the Consumption tier does not take these).
 var tlsSettings = {
@@ -121,6 +134,51 @@ resource apiV2 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
     value: string(loadJsonContent('../openapi/v2.json'))
     // Required query parameters stay query parameters instead of becoming URL template segments.
     translateRequiredQueryParameters: 'query'
+  }
+}
+
+// The customer booking page (contract section 24): HTML for browsers, open to anyone, so no
+// subscription key and no token; every path and both methods its forms use go to the app.
+resource apiPage 'Microsoft.ApiManagement/service/apis@2022-08-01' = {
+  parent: apim
+  name: 'bookme-page'
+  properties: {
+    displayName: 'BookMe booking page'
+    path: 'api/book'
+    protocols: [
+      'https'
+    ]
+    serviceUrl: 'https://${backendHostName}/api/book'
+    subscriptionRequired: false
+  }
+}
+
+resource apiPageGet 'Microsoft.ApiManagement/service/apis/operations@2022-08-01' = {
+  parent: apiPage
+  name: 'page-get'
+  properties: {
+    displayName: 'Booking page'
+    method: 'GET'
+    urlTemplate: '/*'
+  }
+}
+
+resource apiPagePost 'Microsoft.ApiManagement/service/apis/operations@2022-08-01' = {
+  parent: apiPage
+  name: 'page-post'
+  properties: {
+    displayName: 'Booking page form posts'
+    method: 'POST'
+    urlTemplate: '/*'
+  }
+}
+
+resource apiPagePolicy 'Microsoft.ApiManagement/service/apis/policies@2022-08-01' = {
+  parent: apiPage
+  name: 'policy'
+  properties: {
+    format: 'rawxml'
+    value: pagePolicy
   }
 }
 
@@ -210,6 +268,9 @@ output resourceId string = apim.id
 
 @description('The gateway base address, for example https://apim-x.azure-api.net.')
 output gatewayUrl string = apim.properties.gatewayUrl
+
+@description('The customer booking page\'s public base address (BOOKING_PAGE_URL).')
+output bookingPageUrl string = '${apim.properties.gatewayUrl}/${apiPage.properties.path}'
 
 // The Function App admits only these sources. Developer: the instance's own static public
 // address(es). Consumption has no dedicated address; Microsoft documents allowing the region's

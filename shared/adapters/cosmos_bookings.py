@@ -117,6 +117,12 @@ class CosmosBookings(BookingStore):
             "(c.type = 'meeting' OR (c.type = 'reservation' AND c.expiresAt > @now))", {"@now": format_utc(now)})
         return found[0] if found else None
 
+    async def reminders_due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        # Stored date-times all have the fixed format of format_utc, so strings compare as instants.
+        return await self._query(
+            "SELECT TOP @limit * FROM c WHERE c.type = 'meeting' AND IS_STRING(c.reminderAt) "
+            "AND c.reminderAt <= @now ORDER BY c.reminderAt", {"@now": format_utc(now), "@limit": limit})
+
     async def expired_reservations(self, now: datetime) -> list[dict[str, Any]]:
         return await self._query("SELECT * FROM c WHERE c.type = 'reservation' AND c.expiresAt <= @now",
                                  {"@now": format_utc(now)})

@@ -82,8 +82,12 @@ SERVICE_GROUPS = [
 PORTAL = Portal(
     id=demo_id("portal", "booking"), name="Nordhavn Bank booking", location="CPH-HQ",
     authentication_type=AuthenticationType.MIT_ID, customer_type_id=_TYPE["Privat"], topic_id=_TOPIC["Boliglån"],
-    logo_url="https://nordhavnbank.example/logo.png", logo_height=60, styling=":root { --brand: #0B3D91; }",
-    ical_enabled=True, labels=["Bolig", "Privat"],
+    logo_url="https://nordhavnbank.example/logo.png", logo_height=60,
+    # The bank's colours on the booking page: each text colour with its background (docs/api-decisions.md).
+    styling=".bm-button, .bm-button-link, .bm-slot:hover { color: #ffffff; background-color: #0B3D91; "
+            "border-color: #0B3D91 }\n.bm-slot { color: #0B3D91; background-color: #ffffff; border-color: #0B3D91 }\n"
+            "h1 { letter-spacing: 0.01em }",
+    ical_enabled=True, labels=["Bolig", "Privat"], embed_origins=["https://www.nordhavnbank.example"],
     fields=[
         PortalField(id=demo_id("portalField", "phone"), name="phone", label="Telefonnummer", type=FieldType.PHONE,
                     placeholder="+45 12 34 56 78",
@@ -91,6 +95,20 @@ PORTAL = Portal(
         PortalField(id=demo_id("portalField", "email"), name="email", label="E-mail", type=FieldType.EMAIL,
                     placeholder="navn@eksempel.dk"),
         PortalField(id=demo_id("portalField", "campaign"), name="campaign", label="Kampagne", hidden=True),
+    ],
+)
+
+
+# The booking page of business customers, who sign in with their Entra ID (Microsoft) accounts.
+BUSINESS_PORTAL = Portal(
+    id=demo_id("portal", "business"), name="Nordhavn Bank erhverv", location="CPH-HQ",
+    authentication_type=AuthenticationType.AZURE_AD, customer_type_id=_TYPE["Erhverv"], topic_id=_TOPIC["Erhvervslån"],
+    ical_enabled=True, labels=["Erhverv"],
+    fields=[
+        PortalField(id=demo_id("portalField", "company"), name="company", label="Virksomhed", type=FieldType.TEXT,
+                    validation=FieldValidation(required=True)),
+        PortalField(id=demo_id("portalField", "business-email"), name="email", label="E-mail", type=FieldType.EMAIL,
+                    validation=FieldValidation(required=True)),
     ],
 )
 
@@ -106,4 +124,5 @@ async def load_config_groups(ctx: Context) -> None:
         await patiently(lambda: crud.upsert(groups.competence_groups(ctx), group, "competence group"))  # noqa: B023
     for service_group in SERVICE_GROUPS:
         await patiently(lambda: crud.upsert(groups.service_groups(ctx), service_group, "service group"))  # noqa: B023
-    await patiently(lambda: crud.upsert(portals.portals(ctx), PORTAL, "portal"))
+    for portal in (PORTAL, BUSINESS_PORTAL):
+        await patiently(lambda: crud.upsert(portals.portals(ctx), portal, "portal"))  # noqa: B023

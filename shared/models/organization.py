@@ -135,6 +135,11 @@ class OrganizationSetting(ApiModel):
         "`Meeting with `."))
     i_cal_meeting_description: Text = Field("Your scheduled meeting", max_length=4000, description=(
         "An invitation's description when the meeting has none. Default `Your scheduled meeting`."))
+    reminders: list[TimeSpan] = Field(
+        default_factory=lambda: [timedelta(days=1)], max_length=10,
+        description="BookMe addition: when, before its start, the customer of a booking-page meeting "
+                    "(PortalCustomer) gets a reminder e-mail with the manage link; each at most 30 days, "
+                    "distinct, largest first. Empty: no reminders.")
     personal_data_retention: TimeSpan = Field(
         default=timedelta(days=365),
         description="How long after a meeting ends its personal data is kept; a timer then erases it.")
@@ -173,6 +178,13 @@ class OrganizationSetting(ApiModel):
         if value < timedelta(0):
             raise ValueError("cannot be negative")
         return value
+
+    @field_validator("reminders")
+    @classmethod
+    def _reminder_offsets(cls, value: list[timedelta]) -> list[timedelta]:
+        if any(not timedelta(0) < offset <= timedelta(days=30) for offset in value):
+            raise ValueError("each reminder must be longer than 00:00:00 and at most 30.00:00:00")
+        return sorted(set(value), reverse=True)
 
     @field_validator("closing_days")
     @classmethod

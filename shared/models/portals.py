@@ -1,5 +1,6 @@
 """Portals (V3): booking pages with their own form fields, styling and sign-in."""
 
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, field_validator, model_validator
@@ -63,6 +64,26 @@ class PortalField(ApiModel):
         return self
 
 
+_ORIGIN = re.compile(r"^(https?)://([a-z0-9.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$")
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def _origin(value: str) -> str:
+    """An origin as a browser sends it (scheme, host, port; no path), in lower case; http only on loopback."""
+    origin = value.strip().lower().rstrip("/")
+    found = _ORIGIN.fullmatch(origin)
+    if found is None:
+        raise ValueError(f"'{value}' is not an origin like https://www.bank.example")
+    if found.group(1) == "http" and found.group(2) not in _LOOPBACK_HOSTS:
+        raise ValueError(f"'{value}' must use https (http only on loopback)")
+    return origin
+
+
+Origin = Annotated[Line, StringConstraints(max_length=300), AfterValidator(_origin)]
+# An ID token claim name: printable, no spaces (URIs such as NemLog-in's are allowed).
+ClaimName = Annotated[Line, StringConstraints(pattern=r"^[!-~]{1,200}$")]
+
+
 def _distinct_fields(fields: list[PortalField]) -> list[PortalField]:
     names = [f.name.lower() for f in fields]
     ids = [f.id for f in fields if f.id]
@@ -91,6 +112,15 @@ class PortalWrite(ApiModel):
     ical_enabled: bool = Field(False, description=(
         "true: the customer (each address in an Email field) is invited with the calendar e-mails. Default false."))
     labels: Labels = Field([], description="Label names.")
+    embed_origins: Annotated[list[Origin], AfterValidator(lambda v: list(dict.fromkeys(v)))] = Field(
+        [], max_length=20,
+        description="BookMe addition: the origins (`https://www.bank.example`) whose pages may show this portal's "
+                    "booking page (/api/book/{id}) in an iframe (Content-Security-Policy `frame-ancestors`). "
+                    "Empty: the page may be framed by its own origin only.")
+    cpr_claim: ClaimName | None = Field(
+        None, description="BookMe addition: the ID token claim that holds the customer's CPR number at sign-in; "
+                          "default: the app setting of the portal's authenticationType (MITID_CPR_CLAIM, "
+                          "AZUREAD_CPR_CLAIM).")
 
 
 class Portal(PortalWrite):

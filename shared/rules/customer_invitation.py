@@ -18,6 +18,12 @@ def customer_attendees(booked_by: BookedBy, portal: Portal | None,
     invitations; nothing for other bookings. Keys match field names ignoring case."""
     if not booked_by.is_portal or portal is None or not portal.ical_enabled:
         return ()
+    return email_field_addresses(portal, custom_fields)
+
+
+def email_field_addresses(portal: Portal, custom_fields: Iterable[CustomField]) -> tuple[Person, ...]:
+    """The valid addresses given in the portal's Email fields, once each (the booking page's
+    reminders go to them whether or not the portal sends invitations)."""
     email_fields = {f.name.strip().lower() for f in portal.fields if f.type is FieldType.EMAIL}
     found: dict[str, Person] = {}
     for field in custom_fields:

@@ -82,8 +82,18 @@ def set_aside_entry(entry: dict[str, Any], reason: str, now: datetime) -> dict[s
 
 
 def notice_messages(outbox: dict[str, Any]) -> list[dict[str, Any]]:
-    """The queue messages of an outbox's notices: one reference per notice."""
-    return [notice_message(outbox["pk"], outbox["id"], n["id"]) for n in outbox.get("notices", [])]
+    """The queue messages of an outbox's notices: one reference per notice, and its reminders
+    (references to a meeting and the start they remind of, shared/rules/reminders.py)."""
+    return [*(notice_message(outbox["pk"], outbox["id"], n["id"]) for n in outbox.get("notices", [])),
+            *outbox.get("reminders", [])]
+
+
+def reminder_outbox(id: str, day: str, now: datetime, message: dict[str, Any], meeting: dict[str, Any]
+                    ) -> dict[str, Any]:
+    """The outbox of one reminder: the reminder's queue message, which holds references only."""
+    return {"id": id, "pk": day, "type": OUTBOX_DOC, **_about([meeting], []), "createdAt": format_utc(now),
+            **expiry(now, OUTBOX_LIFE), "invitations": [], "notices": [], "webhookEvents": [],
+            "reminders": [message]}
 
 
 def _stored(document: dict[str, Any]) -> dict[str, Any]:

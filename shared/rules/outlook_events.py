@@ -53,6 +53,11 @@ def outlook_messages(outbox: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"id": f"{outbox['id']}.outlook", "kind": OUTLOOK_EVENTS, "meetingId": outbox["meetingId"]}]
 
 
+def follow_up(message: dict[str, Any], attempt: int) -> dict[str, Any]:
+    """The message again, for a later try: an id of its own, since the queues drop a repeated id."""
+    return {**message, "id": f"{message['meetingId']}.outlook.{new_id()}", "attempt": attempt}
+
+
 def writes_outlook(setting: OutlookSync, employees: Iterable[Employee | None]) -> bool:
     """Whether a change of a meeting with these employees (before and after) goes to Outlook."""
     return setting.writes_outlook and any(follows(setting, e) for e in employees)

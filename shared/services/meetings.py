@@ -138,7 +138,8 @@ async def create_meeting(ctx: Context, body: MeetingCreate, actor: str = SYSTEM_
     sent = _notices(found, org, ctx.settings.MAIL_SENDER, None, meeting, 0)
     saved = await meeting_store.save(ctx, MeetingWrite(
         None, meeting, day, 0, org.zone, sent, consumed, found.caps, calendars, actor=actor, buffers=found.buffers(),
-        keep=keep, subscriptions=found.subscriptions, outlook=_to_outlook(found, meeting), **placed))
+        keep=keep, subscriptions=found.subscriptions, reminders=tuple(org.reminders),
+        outlook=_to_outlook(found, meeting), **placed))
     return _versioned(saved)
 
 
@@ -218,7 +219,7 @@ async def patch_meeting(ctx: Context, id: str, operations: Any, if_match: str | 
             saved = await meeting_store.save(ctx, MeetingWrite(
                 before, patched, day, sequence, org.zone, sent, consumed, found.caps, calendars, actor=actor,
                 buffers=before.buffers, keep=keep, subscriptions=found.subscriptions,
-                outlook=_to_outlook(found, before.meeting, patched), **placed))
+                reminders=tuple(org.reminders), outlook=_to_outlook(found, before.meeting, patched), **placed))
             return _versioned(saved)
         except ChangedMeanwhile:
             if if_match is not None:

@@ -13,9 +13,11 @@ from pydantic import ValidationError
 
 from shared.context import Context
 from shared.errors import UnreadableMessage
-from shared.rules.notifications import email_for, notice_reference, stored_notice
+from shared.rules.notifications import notice_reference, stored_notice
+from shared.rules.reminders import REMINDER_KIND
 from shared.services import queue_messages
 from shared.services.booking.outbox import cleanup_expired, republish_outbox
+from shared.services.booking_page import customer_mail
 from shared.services.queue_messages import Outcome
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,10 @@ async def deliver(ctx: Context, body: bytes | str) -> Outcome:
     or holds the notice no more (its recipients were erased). A failing mail server raises, so the
     queue retries; a message that cannot be read raises UnreadableMessage."""
     try:
-        where, notice_id = notice_reference(json.loads(body))
+        message = json.loads(body)
+        if isinstance(message, dict) and message.get("kind") == REMINDER_KIND:
+            return await _remind(ctx, message)
+        where, notice_id = notice_reference(message)
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise UnreadableMessage(f"Not a notification message: {_reason(error)}") from None
     outbox = (await ctx.bookings.day(where.day, [where.outbox])).get(where.outbox)
@@ -56,8 +61,23 @@ async def deliver(ctx: Context, body: bytes | str) -> Outcome:
     if notice is None:
         log.info("Dropped notification %s: nobody is left to mail after an erasure", notice_id)
         return Outcome.DROPPED
-    await ctx.mailer.send(email_for(notice, ctx.settings.MAIL_SENDER))
+    # A booking-page customer's own copy carries a manage link minted here, never in the outbox.
+    for mail in await customer_mail.invitation_mails(ctx, notice, ctx.settings.MAIL_SENDER):
+        await ctx.mailer.send(mail)
     log.info("Sent %s for %s to %d recipient(s)", notice.method, notice.invitation.uid, len(notice.recipients))
+    return Outcome.DELIVERED
+
+
+async def _remind(ctx: Context, message: dict) -> Outcome:
+    """A booking-page customer's reminder (shared/services/booking_page/reminders.py)."""
+    if not isinstance(message.get("meetingId"), str) or not isinstance(message.get("startDate"), str):
+        raise UnreadableMessage("Not a reminder message: meetingId and startDate are required")
+    mail = await customer_mail.reminder_mail(ctx, message, ctx.settings.MAIL_SENDER)
+    if mail is None:
+        log.info("Dropped a reminder for meeting %s: cancelled, moved or past since", message["meetingId"])
+        return Outcome.DROPPED
+    await ctx.mailer.send(mail)
+    log.info("Sent a reminder for meeting %s", message["meetingId"])
     return Outcome.DELIVERED
 
 

@@ -78,6 +78,7 @@ def test_after_delete_the_next_get_recreates_the_defaults_with_the_same_id(api):
         "closingDays": [],
         "iCalMeetingTitle": "Meeting with ",
         "iCalMeetingDescription": "Your scheduled meeting",
+        "reminders": ["1.00:00:00"],  # the booking page's customers, a day before (contract section 24)
         "personalDataRetention": "365.00:00:00",
         "outlookSync": "Off",
     }

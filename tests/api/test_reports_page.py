@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from shared.demo import demo_id
-from tests.utils.report_browser import AXE, CHROMIUM, CHROMIUM_ARGS, axe_violations, new_context
+from tests.utils.page_browser import AXE, CHROMIUM, CHROMIUM_ARGS, axe_violations, new_context
 from tests.utils.tokens import token
 
 pytestmark = [
@@ -42,7 +42,8 @@ def opened(stack, browser):
     requested: list[str] = []
 
     def open_page(query: str = "", width: int = 1280):
-        context = new_context(browser, violations, requested, width)
+        context = new_context(browser, violations, width=width)  # loopback only, CSP violations recorded
+        context.on("request", lambda request: requested.append(request.url))
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{stack.base_url}/v3/bookme/reports{query}")

@@ -40,6 +40,7 @@ def test_each_chore_has_a_timer_named_for_it_on_a_schedule_setting_of_its_own():
         "forget_idempotency_keys": "%IDEMPOTENCY_CLEANUP_SCHEDULE%",
         "repair_interrupted_writes": "%INTERRUPTED_WRITES_REPAIR_SCHEDULE%",
         "forget_expired_outbox_documents": "%OUTBOX_CLEANUP_SCHEDULE%",
+        "send_booking_reminders": "%REMINDERS_SCHEDULE%",
     }
     assert {schedule.strip("%") for schedule in timers.values()} <= set(Settings.model_fields)
     assert function_app.chores is chores, "function_app.py registers them"

@@ -41,13 +41,18 @@ def test_every_http_function_is_anonymous_because_tokens_are_validated_in_the_ap
 
 
 def test_route_groups_are_one_function_each_with_a_catch_all_rest():
+    pages = {name for name, _, _ in function_app.PAGES}
     for name, function in _functions().items():
         trigger = _trigger(function)
-        # Graph's notification endpoint is no route group of the API (no version, no token).
+        # Graph's notification endpoint is no route group of the API either (no version, no token).
         if trigger["type"] != "httpTrigger" or name in ("health", "not_found", "openapi_document",
-                                                         "outlook_notifications"):
+                                                         "outlook_notifications", *pages):
             continue
         assert re.fullmatch(r"\{version\}/bookme/[a-z/-]+/\{\*rest\}", trigger["route"]), trigger["route"]
+
+
+def test_the_booking_page_is_one_function_outside_the_versioned_api():
+    assert _trigger(_functions()["booking_page"])["route"] == "book/{*rest}"
 
 
 def test_health_and_the_not_found_fallback_are_registered():

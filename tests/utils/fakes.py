@@ -202,6 +202,11 @@ class FakeBookingStore(BookingStore):
             d.get("type") == "meeting" or (d.get("type") == "reservation" and d.get("expiresAt", "") > instant)))
         return {k: found[0][k] for k in ("id", "type", "startDate")} if found else None
 
+    async def reminders_due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        due = self._select(lambda d: d.get("type") == "meeting" and isinstance(d.get("reminderAt"), str)
+                           and d["reminderAt"] <= format_utc(now))
+        return sorted(due, key=lambda d: d["reminderAt"])[:limit]
+
     async def expired_reservations(self, now: datetime) -> list[dict[str, Any]]:
         return self._select(lambda d: d.get("type") == "reservation" and d["expiresAt"] <= format_utc(now))
 

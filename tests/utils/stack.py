@@ -64,6 +64,7 @@ class Stack:
     cosmos_direct: str = ""
     # Everything the local host wrote (stdout and stderr), for tests that read the logs.
     log_file: Path | None = None
+    oidc_url: str = ""  # the OpenID Connect stand-in (tools/oidc_provider.py)
 
     @property
     def graph_url(self) -> str:
@@ -99,6 +100,7 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
     controller.start()
     key_file = tmp / "dev-signing-key.pem"
     port = localstack.free_port()
+    oidc_port = localstack.free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("COSMOS_", "AUTH_", "SMTP_"))},
         **localstack.emulator_settings(),
@@ -122,13 +124,18 @@ def start_stack(tmp: Path, extra_env: dict[str, str] | None = None,
         "OUTLOOK_SUBSCRIPTIONS_SCHEDULE": "*/2 * * * * *",
         "OUTLOOK_RETRY_SCHEDULE": "00:00:01,00:00:01,00:00:02,00:00:02,00:00:03",
         "PYTHONUNBUFFERED": "1",
+        # The booking page: its own address, sign-in at the OpenID Connect stand-in, reminders every 2 s.
+        "OIDC_PORT": str(oidc_port),
+        "BOOKING_PAGE_URL": f"http://127.0.0.1:{port}/api/book",
+        "MITID_ISSUER": f"http://127.0.0.1:{oidc_port}", "AZUREAD_ISSUER": f"http://127.0.0.1:{oidc_port}",
+        "REMINDERS_SCHEDULE": "*/2 * * * * *",
         **(extra_env or {}),
     }
     log = open(tmp / "host.log", "ab")  # noqa: SIM115 - closed with the process
     host = subprocess.Popen([sys.executable, "-m", "tools.localstack", "run"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     stack = Stack(f"http://127.0.0.1:{port}/api", env, key_file, handler, processes, host, controller,
-                  cosmos_direct, log_file=tmp / "host.log")
+                  cosmos_direct, log_file=tmp / "host.log", oidc_url=f"http://127.0.0.1:{oidc_port}")
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if host.poll() is not None:

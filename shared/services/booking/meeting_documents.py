@@ -40,6 +40,11 @@ class StoredMeeting:
         not with the mark a move puts on its copy (`etag` is the copy's own, for conditional writes)."""
         return self.document.get("version") or self.etag
 
+    @property
+    def reminder_at(self) -> str | None:
+        """The next reminder to the customer (section 24, shared/rules/reminders.py)."""
+        return self.document.get("reminderAt")
+
 
 def document(meeting: Meeting, day: str, sequence: int, history_length: int, personal: bool,
              erased_at: str | None = None, buffers: tuple[timedelta, timedelta] = NO_BUFFERS,

@@ -14,13 +14,14 @@ from typing import Any
 from shared.context import Context
 from shared.errors import BookMeError, InvalidRequest
 from shared.models.common import new_id
-from shared.models.meetings import Meeting
+from shared.models.meetings import BookedBy, Meeting
 from shared.ports import BatchRejected, Op
 from shared.rules import moves as move_rules
 from shared.rules.booking import MEETING_ENTRY, Calendar, Claim, plan, release
 from shared.rules.history import SYSTEM_ACTOR, history_op, record, tombstone
 from shared.rules.notifications import Notice
 from shared.rules.personal_data import holds_personal_data
+from shared.rules.reminders import reminder_at
 from shared.rules.sizes import check_fits
 from shared.rules.webhooks import event as webhook_event
 from shared.services.booking import moves, spills
@@ -73,6 +74,7 @@ class MeetingWrite:
     room: RoomChoice | None = None
     keep: Keep | None = None
     subscriptions: tuple[tuple[str, list[str]], ...] | None = None  # active webhooks, when the booking read them
+    reminders: tuple[timedelta, ...] = ()  # the organization's reminder offsets (section 24)
     outlook: bool = False  # the change goes to the employees' Outlook calendars (outlookSync TwoWay)
 
     @property
@@ -108,8 +110,15 @@ def _room_assigned(write: MeetingWrite, meeting: Meeting) -> bool:
     return write.before is not None and write.before.room_assigned and meeting.room_id == write.before.meeting.room_id
 
 
+def _reminder_at(write: MeetingWrite, meeting: Meeting, now: datetime) -> str | None:
+    before = write.before
+    retimed = before is None or before.meeting.start_date != meeting.start_date
+    return reminder_at(meeting.booked_by is BookedBy.PORTAL_CUSTOMER, meeting.start_date, write.reminders, now,
+                       retimed, before.reminder_at if before else None)
+
+
 def _meeting_ops(write: MeetingWrite, meeting: Meeting, history_length: int, personal: bool,
-                 move_id: str | None, spill: Spill | None) -> list[Op]:
+                 move_id: str | None, spill: Spill | None, now: datetime) -> list[Op]:
     """The meeting's own write: a create, a replace at the ETag it was read at, or (a move) the
     create of the copy on the new day with the move record that commits the move."""
     before = write.before
@@ -118,6 +127,8 @@ def _meeting_ops(write: MeetingWrite, meeting: Meeting, history_length: int, per
         extra["moveId"] = move_id
     if spill is not None:
         extra[SPILL_FIELD] = spill.to_json()
+    if reminder := _reminder_at(write, meeting, now):
+        extra["reminderAt"] = reminder  # in the same batch as the booking or move it belongs to
     stored = document(meeting, write.day, write.sequence, history_length, personal,
                       before.erased_at if before else None, write.buffers, extra,
                       before.legacy_history if before else ())
@@ -165,7 +176,7 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
         entry = record(meeting.date_modified, write.actor, before.to_json() if before else None, meeting.to_json())
         # Personal data stays flagged once written, in the meeting or in any record, until erased.
         personal = holds_personal_data(meeting.to_json(), [entry]) or bool(write.before and write.before.personal)
-        return [*_meeting_ops(write, meeting, position + 1, personal, move_id, decided["spill"]),
+        return [*_meeting_ops(write, meeting, position + 1, personal, move_id, decided["spill"], now),
                 history_op(meeting.id, meeting.customer_id, write.day, position, entry),
                 *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids), *outbox_ops(outbox), *kept]
 

@@ -137,7 +137,8 @@ async def for_write(ctx: Context, id: str) -> StoredMeeting:
             raise NotFound(f"No meeting with id '{id}'.")
         if len(copies) == 1 and rules.mark_of(deciding) is None:
             return from_document(deciding)
-        if _in_flight(copies) and asyncio.get_running_loop().time() < deadline:
+        mover_alive = _in_flight(copies) and not rules.is_stale(copies[0], ctx.clock())
+        if mover_alive and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.2)
             continue

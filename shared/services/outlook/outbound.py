@@ -9,6 +9,7 @@ import logging
 from shared.context import Context
 from shared.errors import GraphRefused, GraphUnavailable, UnreadableMessage
 from shared.ports import Graph
+from shared.rules.outlook_events import follow_up
 from shared.rules.outlook_sync import retry_wait
 from shared.rules.webhooks import parse_schedule
 from shared.services import queue_messages
@@ -50,12 +51,13 @@ async def deliver(ctx: Context, graph: Graph, body: bytes | str) -> Written:
                       error.detail)
             return Written.BUSY
         log.info("Outlook: events of meeting %s again in %s: %s", meeting_id, wait, error.detail)
-        await ctx.publisher.schedule([{**message, "attempt": attempt + 1}], ctx.clock() + wait,
+        await ctx.publisher.schedule([follow_up(message, attempt + 1)], ctx.clock() + wait,
                                      queue=ctx.settings.OUTLOOK_EVENTS_QUEUE)
         return Written.BUSY
     except (GraphRefused, leases.LeaseLost) as error:
         log.error("Outlook: the events of meeting %s were not written: %s", meeting_id, error.detail)
         return Written.BUSY
     if outcome is Written.BUSY:
-        await ctx.publisher.schedule([message], ctx.clock() + leases.LEASE, queue=ctx.settings.OUTLOOK_EVENTS_QUEUE)
+        await ctx.publisher.schedule([follow_up(message, attempt)], ctx.clock() + leases.LEASE,
+                                     queue=ctx.settings.OUTLOOK_EVENTS_QUEUE)
     return outcome

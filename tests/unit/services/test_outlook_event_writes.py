@@ -203,11 +203,14 @@ async def test_a_graph_outage_is_waited_out_and_then_drained(ctx, graph):
     graph.fail(GraphUnavailable("503"), count=7)
     waits = []
     message = queued(ctx).pop()
+    ids = {message["id"]}
     for _ in range(7):
         assert await outbound.deliver(ctx, graph, json.dumps(message)) is Written.BUSY
         when, _, message = ctx.publisher.scheduled.pop()
         waits.append(when - ctx.clock())
+        ids.add(message["id"])
     assert waits == [timedelta(seconds=s) for s in (5, 30, 120, 300, 900, 1800, 1800)]
+    assert len(ids) == 8, "each retry has an id of its own: the queues drop a repeated one"
     assert await outbound.deliver(ctx, graph, json.dumps(message)) is Written.DONE
     assert len(events(graph, METTE)) == 1 and booked.item.id
 
