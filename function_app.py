@@ -37,6 +37,7 @@ ROUTE_GROUPS = (
     ("meetings", "meetings", "functions.meetings"),
     ("customers", "customers", "functions.customers"),
     ("room_vacancies", "room-vacancies", "functions.room_vacancies"),
+    ("reports", "reports", "functions.reports"),
 )
 
 # (function name, route, module) of the pages served outside the API's versioned routes, with no

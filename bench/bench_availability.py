@@ -1,9 +1,10 @@
-"""Availability engine against the naive reference on the generated bank.
+"""Availability engine against the naive reference on the generated bank, and a capacity report
+(the engine's pass with minutes, contract section 25) against one search of its size.
 
     python -m bench.bench_availability [--runs N] [--naive-runs N]
 
 Prints a table and writes the numbers to .local/bench/availability.json. Exits 1 when the engine
-and the naive reference disagree on any case.
+and the naive reference disagree on any case, or the report's pass finds other slots.
 """
 
 import argparse
@@ -22,11 +23,12 @@ from pathlib import Path
 
 from bench.generate_bank import Bank, generate_bank
 from bench.naive_availability import naive_find_slots
-from shared.rules.availability import Advisor, MeetingType, Notes, Room, SlotQuery, find_slots
+from shared.rules.availability import Advisor, MeetingType, Minutes, Notes, Room, SlotQuery, find_slots
 
 OUTPUT = Path(".local/bench/availability.json")
 EXPLAINED_CASES = ("topic: 50 advisors, 14 days", "all 1,000 advisors, 30 days")
 EXPLAIN_TARGET = 1.5  # explanations may cost at most this much over the plain engine
+REPORT_TARGET = 1.5  # a capacity report may cost at most this much over one search of its size (section 25)
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,24 @@ def measure(case: Case, bank: Bank, runs: int, naive_runs: int) -> dict:
     }
 
 
+def measure_report(bank: Bank, runs: int) -> dict:
+    """A capacity report over every advisor and 30 days (the engine's one pass with minutes) against
+    one customer search of the same size, paired."""
+    query = SlotQuery(bank.now, bank.now, bank.now + timedelta(days=30), timedelta(hours=1), customer_initiated=True)
+
+    def search() -> list:
+        return find_slots(bank.organization, bank.advisors, [], query)
+
+    def report() -> list:
+        return find_slots(bank.organization, bank.advisors, [], query, minutes=Minutes())
+
+    same = search() == report()
+    search_seconds, report_seconds = paired_medians(search, report, runs)
+    return {"case": f"capacity report: all {len(bank.advisors):,} advisors, 30 days", "search_ms":
+            round(search_seconds * 1000, 1), "report_ms": round(report_seconds * 1000, 1),
+            "report_ratio": round(report_seconds / search_seconds, 2), "runs": runs, "same_slots": same}
+
+
 def table(rows: list[dict]) -> str:
     columns = [
         ("case", "case", "<"),
@@ -181,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(measure(case, bank, options.runs, options.naive_runs))
         print(f"measured: {case.name}", file=sys.stderr, flush=True)
     print(table(rows))
+    capacity = measure_report(bank, options.runs)
+    print(f"\n{capacity['case']}: {capacity['report_ms']} ms against {capacity['search_ms']} ms for one search "
+          f"of its size: {capacity['report_ratio']}x (target at most {REPORT_TARGET}x)")
 
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     report = {
@@ -194,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             "rooms": len(bank.rooms),
         },
         "cases": rows,
+        "capacity_report": capacity,
     }
     OUTPUT.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nwritten to {OUTPUT}")
@@ -204,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     slow = [row["case"] for row in rows if row["explain_ratio"] != "-" and row["explain_ratio"] > EXPLAIN_TARGET]
     if slow:
         print(f"explanations cost more than {EXPLAIN_TARGET}x the engine: {', '.join(slow)}", file=sys.stderr)
+    if not capacity["same_slots"]:
+        print("the capacity report's pass found other slots than the search", file=sys.stderr)
+        return 1
+    if capacity["report_ratio"] > REPORT_TARGET:
+        print(f"the capacity report costs more than {REPORT_TARGET}x a search", file=sys.stderr)
     return 0
 
 

@@ -1,5 +1,7 @@
 """GET /time-slots/available through the local host on a generated bank of 1,000 advisors:
-latency, and Cosmos DB requests per call counted by the local Cosmos server.
+latency, and Cosmos DB requests per call counted by the local Cosmos server; and the capacity
+report over all 1,000 advisors and 30 days (contract section 25) against a customer search of
+that size.
 
     python -m bench.bench_availability_http [--runs N]
 
@@ -31,6 +33,9 @@ from tests.utils.tokens import bearer
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPIC_ID = "5d3c0d1e-7c1b-4e47-9a51-2f8a2d6b9c10"
+EVERYONE_ID = "0f6a6f4e-2b0d-4c53-8e0b-6c2f3b9a7d11"  # a competence group of all 1,000 advisors
+REPORT_TARGET = 1.5
+REPORT_REQUESTS_TARGET = 4
 
 
 def _shift(bank: Bank) -> timedelta:
@@ -40,6 +45,8 @@ def _shift(bank: Bank) -> timedelta:
 
 
 async def seed(ctx, bank: Bank, shift: timedelta) -> None:
+    from shared import kinds
+    from shared.models.groups import CompetenceGroupDoc, Membership
     from shared.ports import Op
     from shared.rules.booking import employee_calendar
     from shared.rules.calendar_documents import CALENDAR_DOC
@@ -68,6 +75,9 @@ async def seed(ctx, bank: Bank, shift: timedelta) -> None:
                                                     meeting_duration=timedelta(hours=1)))
     await groups.create_competence_group(ctx, CompetenceGroupWrite(
         name="Benchmark specialists", employee_ids=bank.topic_advisor_ids, topic_ids=[TOPIC_ID]))
+    await ctx.store(kinds.COMPETENCE_GROUP).create(CompetenceGroupDoc(
+        id=EVERYONE_ID, name="Benchmark everyone", memberships=[
+            Membership(employee_id=a.employee_id, date_assigned=bank.now) for a in bank.advisors]))
     calendars: dict[tuple[str, str], list[dict]] = {}
     for advisor in bank.advisors:
         for busy in advisor.busy:
@@ -91,18 +101,19 @@ def cosmos_requests(endpoint: str) -> int:
     return httpx.get(f"{endpoint}/_bookme/requests", verify=False).json()["requests"]
 
 
-def measure(client: httpx.Client, endpoint: str, params: dict, runs: int) -> dict:
-    client.get("/time-slots/available", params=params).raise_for_status()  # warm the SDK's caches
+def measure(client: httpx.Client, endpoint: str, params: dict, runs: int, path: str = "/time-slots/available",
+            count=len) -> dict:
+    client.get(path, params=params).raise_for_status()  # warm the SDK's caches
     before = cosmos_requests(endpoint)
-    seconds, count = [], 0
+    seconds, found = [], 0
     for _ in range(runs):
         started = time.perf_counter()
-        response = client.get("/time-slots/available", params=params)
+        response = client.get(path, params=params)
         seconds.append(time.perf_counter() - started)
         response.raise_for_status()
-        count = len(response.json())
+        found = count(response.json())
     return {"median_ms": round(statistics.median(seconds) * 1000, 1), "p_max_ms": round(max(seconds) * 1000, 1),
-            "cosmos_requests_per_call": (cosmos_requests(endpoint) - before) / runs, "slots": count}
+            "cosmos_requests_per_call": (cosmos_requests(endpoint) - before) / runs, "slots": found}
 
 
 def main() -> None:
@@ -142,6 +153,8 @@ def main() -> None:
                 "require all: 3 advisors, 30 days": {**base, "requireEmployeeParticipation": "true",
                                                      "explicitEmployeeIds": ",".join(joint),
                                                      "lookForwardTime": "30.00:00:00"},
+                "customer: all 1,000 advisors, 30 days": {**base, "isCustomerInitiated": "true",
+                                                          "lookForwardTime": "30.00:00:00"},
             }
             endpoint = stack.env["COSMOS_ENDPOINT"]
             results = {}
@@ -151,6 +164,19 @@ def main() -> None:
                     runs = max(1, args.runs // 2) if "1,000" in name else args.runs
                     results[name] = measure(client, endpoint, params, runs)
                     print(f"{name:36} {json.dumps(results[name])}")
+                # The capacity report of the same size: every advisor, the 30 local days from the search's start.
+                first = (bank.now + shift).astimezone(ZoneInfo(ZONE)).date()
+                report = {"competenceGroupId": EVERYONE_ID, "from": first.isoformat(),
+                          "to": (first + timedelta(days=29)).isoformat()}
+                name = "capacity report: all 1,000 advisors, 30 days"
+                results[name] = measure(client, endpoint, report, max(1, args.runs // 2), "/reports/capacity",
+                                        lambda found: found["totals"]["slots"])
+                search = results["customer: all 1,000 advisors, 30 days"]
+                results[name]["ratio_to_search"] = round(results[name]["median_ms"] / search["median_ms"], 2)
+                print(f"{name:36} {json.dumps(results[name])}")
+                print(f"capacity report / customer search: {results[name]['ratio_to_search']}x (target at most "
+                      f"{REPORT_TARGET}x); Cosmos requests {results[name]['cosmos_requests_per_call']} (target at "
+                      f"most {REPORT_REQUESTS_TARGET})")
         finally:
             stop_stack(stack)
     out = ROOT / ".local" / "bench"

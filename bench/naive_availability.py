@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from shared.rules.availability import (
     Advisor,
     Busy,
+    BusyKind,
     MeetingType,
     Organization,
     Room,
@@ -122,3 +123,50 @@ def _first_free_room(rooms: list[Room], query: SlotQuery, start: datetime) -> st
         if not any(_active(item, query) and item.start < end and start < item.end for item in room.busy):
             return room.room_id
     return None
+
+
+def naive_minutes(org: Organization, advisor: Advisor, query: SlotQuery) -> dict:
+    """Each local day's time of the advisor in microseconds, by brute force: every piece between
+    two neighbouring boundaries of the day's scheduled time is classified by looking at every busy
+    item, in the order of precedence of shared/rules/availability_minutes.py."""
+    zone = ZoneInfo(org.time_zone)
+    found = {}
+    day, last = query.start.astimezone(zone).date(), (query.end - timedelta(microseconds=1)).astimezone(zone).date()
+    while query.start < query.end and day <= last:
+        totals = dict.fromkeys(("scheduled", "booked", "outlook_busy", "buffer", "free", "elsewhere"), 0)
+        if day not in org.closing_days:
+            opening, closing = local_to_utc(day, org.opening, zone), local_end_to_utc(day, org.closing, zone)
+            spans = [(max(local_to_utc(day, w.start, zone), opening), min(local_end_to_utc(day, w.end, zone), closing))
+                     for w in advisor.workdays if w.is_available and w.day_of_week == day.weekday()]
+            spans = [(start, end) for start, end in spans if start < end]
+            active = [b for b in advisor.busy if b.expires_at is None or query.now < b.expires_at]
+            cuts = sorted({moment for span in spans for moment in span}
+                          | {m for b in active for m in (b.start, b.end, b.start - b.buffer_before,
+                                                         b.end + b.buffer_after)})
+            for low, high in zip(cuts, cuts[1:], strict=False):
+                middle = low + (high - low) / 2
+                if not any(start <= middle < end for start, end in spans):
+                    continue
+                length = (high - low) // timedelta(microseconds=1)
+                totals["scheduled"] += length
+                totals[_holder(active, middle)] += length
+                if _holder(active, middle) == "free" and any(
+                        b.kind is BusyKind.OUTLOOK_ELSEWHERE and b.start <= middle < b.end for b in active):
+                    totals["elsewhere"] += length
+        found[day] = totals
+        day += timedelta(days=1)
+    return found
+
+
+def _holder(active: list[Busy], moment: datetime) -> str:
+    def holds(busy: Busy, buffered: bool = False) -> bool:
+        before, after = (busy.buffer_before, busy.buffer_after) if buffered else (timedelta(0), timedelta(0))
+        return busy.start - before <= moment < busy.end + after
+
+    if any(b.kind is BusyKind.BOOKED and b.counts_toward_cap and holds(b) for b in active):
+        return "booked"
+    if any(b.kind is BusyKind.OUTLOOK and holds(b) for b in active):
+        return "outlook_busy"
+    if any(b.kind is BusyKind.BOOKED and holds(b, buffered=True) for b in active):
+        return "buffer"
+    return "free"

@@ -114,6 +114,10 @@ def _responses(endpoint: Endpoint, operation_id: str, schemas: Schemas, url: str
             media = "text/calendar" if endpoint.response is str else "application/json"
             schema = schemas.named(schemas.of(endpoint.response, "serialization"), f"{_pascal(operation_id)}Response")
             response["content"] = {media: {"schema": schema}}
+            for other in endpoint.media:
+                text = schemas.named({"type": "string", "description": f"The answer as {other}."},
+                                     f"{_pascal(operation_id)}{_pascal(other.split('/')[-1]).capitalize()}")
+                response["content"][other] = {"schema": text}
         if endpoint.idempotent:
             response["headers"] = IDEMPOTENCY_REPLAYED
         responses[str(status)] = response
@@ -170,7 +174,7 @@ def build_document(version: str, groups: list[RouteGroup] | None = None) -> dict
         lazy_groups.load_all()
     for group in GROUPS if groups is None else groups:
         for endpoint in group.endpoints:
-            if version not in endpoint.versions:
+            if version not in endpoint.versions or not endpoint.documented:
                 continue
             path = "/" + "/".join(part for part in (group.base, endpoint.path) if part)
             url = f"/api/{version}/bookme{filled(path)}"

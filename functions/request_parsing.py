@@ -80,3 +80,30 @@ def parse_body(req: func.HttpRequest, kind: Any) -> Any:
         return _adapter(kind).validate_python(document, strict=True)
     except ValidationError as error:
         raise InvalidRequest("The request body is not valid.", validation_errors(error)) from None
+
+
+def preferred_media(accept: str | None, offered: tuple[str, ...]) -> str:
+    """Of the media types `offered` (the first is the default), the one the Accept header prefers:
+    each takes the quality of the most specific range that matches it (RFC 9110 section 12.5.1);
+    the highest quality wins, the earlier offer on a tie. No Accept header accepts anything."""
+    ranges = []
+    for part in (accept or "*/*").split(","):
+        name, *parameters = (piece.strip() for piece in part.lower().split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((name, quality))
+
+    def quality(media: str) -> float:
+        matches = {media: 3, f"{media.split('/')[0]}/*": 2, "*/*": 1}
+        found = [(matches[name], q) for name, q in ranges if name in matches]
+        return max(found)[1] if found else 0.0
+
+    qualities = [quality(media) for media in offered]
+    best = max(qualities)
+    return offered[qualities.index(best)] if best > 0 else offered[0]

@@ -79,6 +79,9 @@ class Endpoint:
     statuses: dict[int, str] = field(default_factory=dict)
     description: str = ""  # the OpenAPI description, beyond the one-line summary
     idempotent: bool = False  # accepts Idempotency-Key (contract section 11)
+    # Media types the answer also comes in, chosen by Accept (documentation; the handler chooses).
+    media: tuple[str, ...] = ()
+    documented: bool = True  # False: a page for browsers, not part of the API's OpenAPI documents
 
     def __post_init__(self) -> None:
         # A plain string, even a role's name, would otherwise be a route that needs no role.
@@ -117,16 +120,17 @@ class RouteGroup:
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               summary: str = "", versions: tuple[str, ...] | None = None,
               text_params: tuple[str, ...] = (), description: str = "",
-              idempotent: bool = False, statuses: dict[int, str] | None = None) -> Callable[[Handler], Handler]:
+              idempotent: bool = False, statuses: dict[int, str] | None = None, media: tuple[str, ...] = (),
+              documented: bool = True) -> Callable[[Handler], Handler]:
         """Register a handler. `status` is the default success status; `statuses` documents every
         success status with its meaning when there are several; `description` (markdown) is the
-        operation's description in the OpenAPI document."""
+        operation's description in the OpenAPI document; `media` the answer's other media types."""
 
         def register(handler: Handler) -> Handler:
             endpoint = Endpoint(method.upper(), path.strip("/"), handler, role, body, query, response, status,
                                 summary or (handler.__doc__ or "").strip(), versions or self.versions,
                                 text_params=text_params, description=description, idempotent=idempotent,
-                                statuses=dict(statuses or {}))
+                                statuses=dict(statuses or {}), media=media, documented=documented)
             endpoint.segments = [s for s in endpoint.path.split("/") if s]
             self.endpoints.append(endpoint)
             self.endpoints.sort(key=lambda e: e.precedence)

@@ -229,6 +229,13 @@ class BookingStore(ABC):
         """Calendar entries per resource on the days first_day..last_day, in one request;
         resources None means every resource."""
 
+    @abstractmethod
+    async def bookings_made(self, employee_ids: Iterable[str], booked_by: Iterable[str], made_from: datetime,
+                            made_to: datetime) -> list[Document]:
+        """The meetings booked (`dateCreated`) in [made_from, made_to) by these bookedBy values for
+        one of these employees (primary), in any day, in one request: their id, employeeId, bookedBy,
+        startDate, dateCreated, sequence and moving mark only."""
+
 
 class Publisher(ABC):
     """Sends messages to a queue (Service Bus in Azure)."""

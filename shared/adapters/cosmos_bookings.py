@@ -209,6 +209,20 @@ class CosmosBookings(BookingStore):
             found.setdefault(document["resource"], []).extend(document.get("entries") or [])
         return found
 
+    async def bookings_made(self, employee_ids: Iterable[str], booked_by: Iterable[str], made_from: datetime,
+                            made_to: datetime) -> list[dict[str, Any]]:
+        """A cross-partition query projecting the few fields a service level needs."""
+        employees = sorted(set(employee_ids))
+        if not employees:
+            return []
+        # Stored date-times all have the fixed format of format_utc, so strings compare as instants.
+        return await self._query(
+            "SELECT c.id, c.employeeId, c.bookedBy, c.startDate, c.dateCreated, c.sequence, c.moving FROM c "
+            "WHERE c.type = 'meeting' AND ARRAY_CONTAINS(@bookedBy, c.bookedBy) AND c.dateCreated >= @from "
+            "AND c.dateCreated < @to AND ARRAY_CONTAINS(@employees, c.employeeId)",
+            {"@bookedBy": list(booked_by), "@from": format_utc(made_from), "@to": format_utc(made_to),
+             "@employees": employees})
+
     async def _query(self, sql: str, params: dict[str, Any], partition: str | None = None) -> list[dict[str, Any]]:
         parameters = [{"name": k, "value": v} for k, v in params.items()]
         options = {"partition_key": partition} if partition is not None else {}

@@ -7,13 +7,16 @@ advisor and walked with bisect, and the daily totals are summed once per advisor
 
 Buffers (section 12): each busy interval is widened by its own buffers and by the buffers the
 searched meeting would hold, so the slot's buffered span never overlaps another's. Given
-`Notes`, the same pass also records why time was removed (section 14, see availability_explain).
+`Notes`, the same pass also records why time was removed (section 14, see availability_explain);
+given `Minutes`, each advisor's scheduled, booked, Outlook, buffer and free time per local day
+(section 25, see availability_minutes).
 """
 
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from shared.rules.availability_explain import Notes, Reason
+from shared.rules.availability_minutes import DayMinutes, Minutes, tally, window_days
 from shared.rules.availability_model import (
     TYPE_ORDER,
     Advisor,
@@ -34,27 +37,32 @@ __all__ = [
     "Advisor",
     "Busy",
     "BusyKind",
+    "DayMinutes",
     "MeetingType",
+    "Minutes",
     "Notes",
     "Organization",
     "Room",
     "Slot",
     "SlotQuery",
     "Workday",
+    "count_minutes",
     "find_slots",
     "resolve_daily_cap",
 ]
 
 def find_slots(org: Organization, advisors: Sequence[Advisor], rooms: Sequence[Room], query: SlotQuery,
-               notes: Notes | None = None) -> list[Slot]:
+               notes: Notes | None = None, minutes: Minutes | None = None) -> list[Slot]:
     """Every bookable slot for the query, sorted by (start, employee_id, meeting type); `notes`, when
-    given, receives why each advisor has the slots it has."""
+    given, receives why each advisor has the slots it has, and `minutes` each advisor's time per day."""
     ids = [advisor.employee_id for advisor in advisors]
     if len(set(ids)) != len(ids):
         raise ValueError("advisor employee ids must be unique")
     search = Search(org, rooms, query)
     if notes is not None:
         notes.dates = [item.day.day for item in search.window]
+    if minutes is not None:
+        _tally(search, advisors, minutes)
     if query.require_all:
         return _joint_slots(search, advisors, query, notes)
     explicit = set(query.explicit_ids)
@@ -68,6 +76,8 @@ def find_slots(org: Organization, advisors: Sequence[Advisor], rooms: Sequence[R
         if excluded is not None:
             if notes is not None:
                 notes.exclude(employee_id, excluded)
+            if minutes is not None:
+                minutes.excluded[employee_id] = excluded
             continue
         for day, starts, types in search.offers(advisor, notes):
             offered = 0
@@ -89,6 +99,19 @@ def find_slots(org: Organization, advisors: Sequence[Advisor], rooms: Sequence[R
             if notes is not None and offered:
                 notes.count(employee_id, day, offered)
     return [slot for start in sorted(buckets) for slot in buckets[start][2]]
+
+
+def count_minutes(org: Organization, advisors: Sequence[Advisor], query: SlotQuery, minutes: Minutes) -> None:
+    """Each advisor's time per local day of the query's window, for advisors the search itself
+    leaves out (a report still counts the hours of a group member the topic does not qualify)."""
+    _tally(Search(org, (), query), advisors, minutes)
+
+
+def _tally(search: Search, advisors: Sequence[Advisor], minutes: Minutes) -> None:
+    minutes.dates = [item.day.day for item in search.window]
+    days = window_days(search)
+    for advisor in advisors:
+        minutes.days[advisor.employee_id] = tally(search, advisor, days)
 
 
 def _joint_slots(search: Search, advisors: Sequence[Advisor], query: SlotQuery, notes: Notes | None) -> list[Slot]:

@@ -109,7 +109,7 @@ class Search:
     def __init__(self, org: Organization, rooms: Sequence[Room], query: SlotQuery) -> None:
         if query.duration <= timedelta(0):
             raise ValueError("the meeting duration must be positive")
-        self.query = query
+        self.org, self.query = org, query
         self.calendar = calendar = LocalCalendar(org.time_zone)
         self.duration = duration = span_us(query.duration)
         self.pad_before, self.pad_after = span_us(query.buffer_before), span_us(query.buffer_after)

@@ -11,13 +11,15 @@ from typing import Any
 from shared import kinds
 from shared.context import Context
 from shared.errors import invalid
+from shared.models.directory import MeetingTopic
 from shared.models.groups import CompetenceGroupDoc, ServiceGroupDoc
+from shared.models.organization import OrganizationSetting
 from shared.models.time_slots import AvailableSlotsQuery, slot_json
 from shared.ports import Selection
 from shared.rules import availability as engine
 from shared.rules import availability_inputs as inputs
 from shared.rules.availability_explain import Exclusion, Notes
-from shared.rules.availability_pools import choose_candidates, pool_exclusion, qualified_ids
+from shared.rules.availability_pools import Candidate, choose_candidates, pool_exclusion, qualified_ids
 from shared.rules.booking import employee_calendar, room_calendar
 from shared.rules.buffers import meeting_buffers
 from shared.rules.daily_caps import group_caps_by_employee
@@ -28,6 +30,7 @@ from shared.services.organization import current_settings
 from shared.services.schedules import schedules_for
 
 DEFAULT_DURATION = timedelta(hours=1)
+UNQUALIFIED = (Exclusion.NOT_QUALIFIED_FOR_TOPIC, Exclusion.NOT_QUALIFIED_FOR_CUSTOMER_TYPE)
 CONFIG = [Selection(kind) for kind in (kinds.ORGANIZATION_SETTING, kinds.COMPETENCE_GROUP, kinds.SERVICE_GROUP,
                                         kinds.LOCATION, kinds.EMPLOYEE, kinds.TOPIC, kinds.CUSTOMER_TYPE, kinds.ROOM)]
 
@@ -42,27 +45,57 @@ class LoadedSearch:
     advisors: list[engine.Advisor] = field(default_factory=list)
     rooms: list[engine.Room] = field(default_factory=list)
     excluded: dict[str, Exclusion] = field(default_factory=dict)
+    # Active members left out only for the topic or customer type, loaded when a report asks:
+    # it counts their hours though the search offers none of their time.
+    bystanders: list[engine.Advisor] = field(default_factory=list)
 
-    def slots(self, notes: Notes | None = None) -> list[engine.Slot]:
-        return engine.find_slots(self.org, self.advisors, self.rooms, self.query, notes)
+    def slots(self, notes: Notes | None = None, minutes: engine.Minutes | None = None) -> list[engine.Slot]:
+        """The engine's one pass; with `minutes`, every member's time is tallied as well."""
+        found = engine.find_slots(self.org, self.advisors, self.rooms, self.query, notes, minutes)
+        if minutes is not None and self.bystanders:
+            engine.count_minutes(self.org, self.bystanders, self.query, minutes)
+        return found
 
 
 def _items(config: dict[str, list], kind: kinds.Kind) -> list[Any]:
     return [stored.item for stored in config[kind.name]]
 
 
-async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
-    """Validate the query and read its inputs: configuration, the candidates' schedules, calendars."""
-    config = await ctx.config.read(CONFIG)
-    stored_settings = _items(config, kinds.ORGANIZATION_SETTING)
-    settings = stored_settings[0] if stored_settings else (await current_settings(ctx)).item
+async def read_config(ctx: Context) -> dict[str, list]:
+    """The configuration a search reads, in one request."""
+    return await ctx.config.read(CONFIG)
+
+
+def meeting_duration(asked: timedelta | None, topic: MeetingTopic | None) -> timedelta:
+    """The searched meeting's length: as asked, else the topic's, else an hour."""
+    return asked or (topic.meeting_duration if topic else None) or DEFAULT_DURATION
+
+
+async def settings_in(ctx: Context, config: dict[str, list]) -> OrganizationSetting:
+    """The organization settings read_config found, else the defaults, created once."""
+    stored = _items(config, kinds.ORGANIZATION_SETTING)
+    return stored[0] if stored else (await current_settings(ctx)).item
+
+
+def config_items(config: dict[str, list], kind: kinds.Kind) -> list[Any]:
+    """The items of one kind in what read_config answered."""
+    return _items(config, kind)
+
+
+async def load_search(ctx: Context, query: AvailableSlotsQuery, config: dict[str, list] | None = None,
+                      bystanders: bool = False) -> LoadedSearch:
+    """Validate the query and read its inputs: configuration (unless given, from read_config), the
+    candidates' schedules, calendars; with `bystanders`, those of the members left out for the
+    topic or customer type too."""
+    config = config if config is not None else await read_config(ctx)
+    settings = await settings_in(ctx, config)
     topics = {t.id: t for t in _items(config, kinds.TOPIC)}
     if query.topic and query.topic not in topics:
         raise invalid("topic", f"Unknown meeting topic {query.topic}.")
     if query.customer_type_id and query.customer_type_id not in {c.id for c in _items(config, kinds.CUSTOMER_TYPE)}:
         raise invalid("customerTypeId", f"Unknown customer type {query.customer_type_id}.")
     topic = topics.get(query.topic) if query.topic else None
-    duration = query.meeting_duration or (topic.meeting_duration if topic else None) or DEFAULT_DURATION
+    duration = meeting_duration(query.meeting_duration, topic)
 
     groups: list[CompetenceGroupDoc] = _items(config, kinds.COMPETENCE_GROUP)
     service_groups: list[ServiceGroupDoc] = _items(config, kinds.SERVICE_GROUP)
@@ -79,6 +112,7 @@ async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
     excluded = {c.employee_id: code for c in pool
                 if (code := pool_exclusion(c.employee_id, active, topic_ids, type_ids)) is not None}
     candidates = [c for c in pool if c.employee_id not in excluded]
+    unqualified = [c for c in pool if bystanders and excluded.get(c.employee_id) in UNQUALIFIED]
     start = query.start_date or ctx.clock()
     end = start + query.look_forward_time
     buffer_before, buffer_after = meeting_buffers(topic, settings)
@@ -88,7 +122,7 @@ async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
         explicit_ids=tuple(query.explicit_employee_ids), customer_location=query.customer_location,
         buffer_before=buffer_before, buffer_after=buffer_after,
     ), sorted({c.employee_id for c in pool}), excluded=excluded)
-    if not candidates:
+    if not candidates and not unqualified:
         return loaded
 
     meeting_location = query.meeting_location or query.customer_location
@@ -101,20 +135,23 @@ async def load_search(ctx: Context, query: AvailableSlotsQuery) -> LoadedSearch:
                     and same_location(r.location, meeting_location)), key=lambda r: r.name.casefold())
 
     first_day, last_day = search_days(start, end, settings.zone)
-    resources = [employee_calendar(c.employee_id) for c in candidates] + [room_calendar(r.id) for r in rooms]
+    read = candidates + unqualified
+    resources = [employee_calendar(c.employee_id) for c in read] + [room_calendar(r.id) for r in rooms]
     # Independent reads: the schedules and the calendars travel at once.
     found_schedules, entries = await asyncio.gather(
-        schedules_for(ctx, [c.employee_id for c in candidates]),
+        schedules_for(ctx, [c.employee_id for c in read]),
         ctx.bookings.calendar_entries(resources, first_day, last_day))
     schedules = {s.employee_id: s for s in found_schedules}
     loaded.excluded.update({c.employee_id: Exclusion.NO_SCHEDULE for c in candidates if c.employee_id not in schedules})
     directory = {e.id: e for e in employees}
-    loaded.advisors = [
-        inputs.advisor(schedules[c.employee_id], c, group_caps.get(c.employee_id, []),
-                       settings.max_meeting_time_per_day, entries.get(employee_calendar(c.employee_id), []),
-                       follows(settings.outlook_sync, directory.get(c.employee_id)))
-        for c in candidates if c.employee_id in schedules
-    ]
+
+    def advisors(chosen: list[Candidate]) -> list[engine.Advisor]:
+        return [inputs.advisor(schedules[c.employee_id], c, group_caps.get(c.employee_id, []),
+                               settings.max_meeting_time_per_day, entries.get(employee_calendar(c.employee_id), []),
+                               follows(settings.outlook_sync, directory.get(c.employee_id)))
+                for c in chosen if c.employee_id in schedules]
+
+    loaded.advisors, loaded.bystanders = advisors(candidates), advisors(unqualified)
     loaded.rooms = [engine.Room(r.id, inputs.busy(entries.get(room_calendar(r.id), []))) for r in rooms]
     loaded.query = dataclasses.replace(loaded.query, require_room=need_room)
     return loaded

@@ -79,7 +79,8 @@ def _lists(stack, client) -> dict[str, object]:
     seen = {}
     for version, group, endpoint in ENDPOINTS:
         required = endpoint.query is not None and any(f.is_required() for f in endpoint.query.model_fields.values())
-        if endpoint.method != "GET" or endpoint.segments or required and group.name != "meeting_topics":
+        if endpoint.method != "GET" or endpoint.segments or required and group.name != "meeting_topics" \
+                or not endpoint.documented:  # a page for browsers, not a list
             continue
         response = client.get(f"/{version}/bookme/{_path(group, endpoint)}", params={"isCustomer": "false"},
                               headers=bearer(stack.key_file))

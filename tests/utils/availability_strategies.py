@@ -5,12 +5,13 @@ the boundaries (a meeting ending exactly at a slot start, now exactly at expiry)
 minority of wild values: odd seconds and microseconds, reversed or empty workdays, DST weekends.
 """
 
+import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from shared.rules.availability import Advisor, Busy, MeetingType, Organization, Room, SlotQuery, Workday
+from shared.rules.availability import Advisor, Busy, BusyKind, MeetingType, Organization, Room, SlotQuery, Workday
 
 # Zones with 60- and 30-minute DST shifts and a quarter-hour offset; base days are their DST weekends.
 ZONES = ["UTC", "Europe/Copenhagen", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe"]
@@ -150,3 +151,90 @@ def scenarios(draw):
         buffer_after=draw(buffers),
     )
     return org, advisors, rooms, query
+
+
+def _as_outlook(item: Busy, kind: BusyKind) -> Busy:
+    """Outlook time as the inputs make it: no buffers, no expiry, never counted toward the cap."""
+    return Busy(item.start, item.end, False, None, kind=kind)
+
+
+@st.composite
+def reports(draw):
+    """A capacity report's search (contract section 25): a customer search of the listed advisors,
+    without rooms, over busy time of every kind (BookMe's, Outlook's busy and workingElsewhere)."""
+    org, advisors, _, query = draw(scenarios())
+    kinds = st.sampled_from([None, None, BusyKind.OUTLOOK, BusyKind.OUTLOOK_ELSEWHERE])
+    advisors = [
+        dataclasses.replace(advisor, busy=tuple(
+            item if (kind := draw(kinds)) is None else _as_outlook(item, kind) for item in advisor.busy))
+        for advisor in advisors
+    ]
+    query = dataclasses.replace(query, customer_initiated=True, require_all=False, require_room=False)
+    return org, advisors, [], query
+
+
+# A generated bank for the reports (contract section 25): the documents a search reads, around
+# the fakes' clock (Monday 4 March 2030, 07:00 UTC), in a zone whose clocks change in the window.
+REPORT_NOW = datetime(2030, 3, 4, 7, tzinfo=UTC)
+REPORT_ZONES = ["Europe/Copenhagen", "America/New_York", "UTC"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+ENTRY_KINDS = ["meeting", "meeting", "reservation", "outlook", "spill"]
+SHOW_AS = ["busy", "tentative", "oof", "workingElsewhere"]
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:00"
+
+
+@st.composite
+def _entry(draw, index: int) -> dict:
+    """A calendar entry of any kind, as the documents of a day partition hold it."""
+    kind = draw(st.sampled_from(ENTRY_KINDS))
+    # Mostly in office hours (in UTC, 06:00 to 20:00) of the days around the window.
+    start = datetime(2030, 3, 2, tzinfo=UTC) + timedelta(days=draw(st.integers(0, 12)),
+                                                         minutes=15 * draw(mostly(st.integers(24, 80),
+                                                                                  st.integers(0, 95))))
+    end = start + timedelta(minutes=15 * draw(st.integers(1, 16)))
+    entry = {"ref": f"{kind}-{index}", "kind": kind, "start": start, "end": end, "expiresAt": None, "token": None,
+             "countsTowardCap": kind in ("meeting", "reservation"), "bufferBefore": 0, "bufferAfter": 0}
+    if kind == "reservation":
+        entry["expiresAt"] = REPORT_NOW + timedelta(minutes=draw(st.sampled_from([-5, 5])))
+    if kind == "outlook":
+        entry["showAs"] = draw(st.sampled_from(SHOW_AS))
+    else:
+        entry["bufferBefore"], entry["bufferAfter"] = (draw(st.sampled_from([0, 0, 900, 1800])) for _ in range(2))
+    return entry
+
+
+@st.composite
+def report_banks(draw):
+    """Settings, advisors (directory entry, weekly schedule or none, calendar entries), a topic and
+    who is qualified for it, and the report's window of local days."""
+    settings = {
+        "timeZoneId": draw(st.sampled_from(REPORT_ZONES)),
+        "openingTime": _clock(draw(st.sampled_from([0, 7 * 60, 8 * 60, 9 * 60 + 30]))),
+        "closingTime": _clock(draw(st.sampled_from([15 * 60, 17 * 60, 19 * 60 + 30, 23 * 60 + 45]))),
+        "minimumBookingNotice": draw(st.sampled_from(["00:00:00", "02:00:00"])),
+        "maxTimeFromBookingToMeeting": draw(st.sampled_from(["30.00:00:00", "3.00:00:00"])),
+        "maxMeetingTimePerDay": draw(st.sampled_from(["08:00:00", "02:00:00"])),
+        "bufferBefore": draw(st.sampled_from(["00:00:00", "00:15:00"])),
+        "closingDays": draw(st.lists(st.sampled_from(["2030-03-05T00:00:00Z", "2030-03-07T00:00:00Z"]),
+                                     max_size=1)),
+        "outlookSync": draw(st.sampled_from(["Off", "FreeBusy"])),
+    }
+    advisors = []
+    for index in range(draw(st.integers(1, 4))):
+        workdays = [{"dayOfWeek": WEEKDAYS[day], "from": _clock(start), "to": _clock(start + length),
+                     "isAvailable": draw(mostly_true),
+                     "availableMeetingTypes": [{"type": t.value} for t in draw(st.frozensets(
+                         st.sampled_from(list(MeetingType)), min_size=1))]}
+                    for day in range(7) if draw(mostly_true)
+                    for start in [15 * draw(st.integers(20, 44))] for length in [15 * draw(st.integers(4, 40))]]
+        advisors.append({
+            "id": IDS[index], "active": not draw(rarely), "qualified": not draw(rarely),
+            "schedule": None if draw(rarely) else {"workdays": workdays, "canBeBooked": not draw(rarely)},
+            "entries": draw(st.lists(_entry(index), min_size=1, max_size=12)),
+        })
+    first = date(2030, 3, 3) + timedelta(days=draw(st.integers(0, 3)))
+    return {"settings": settings, "advisors": advisors, "duration": draw(st.sampled_from([30, 60, 90])),
+            "first": first, "last": first + timedelta(days=draw(st.integers(0, 8)))}

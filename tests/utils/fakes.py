@@ -235,6 +235,16 @@ class FakeBookingStore(BookingStore):
             found.setdefault(d["resource"], []).extend(d.get("entries", []))
         return found
 
+    async def bookings_made(self, employee_ids: Iterable[str], booked_by: Iterable[str], made_from: datetime,
+                            made_to: datetime) -> list[dict[str, Any]]:
+        employees, by = set(employee_ids), set(booked_by)
+        if not employees:
+            return []
+        fields = ("id", "employeeId", "bookedBy", "startDate", "dateCreated", "sequence", "moving")
+        return [{k: d[k] for k in fields if k in d} for d in self._select(
+            lambda d: d.get("type") == "meeting" and d.get("bookedBy") in by and d.get("employeeId") in employees
+            and format_utc(made_from) <= d["dateCreated"] < format_utc(made_to))]
+
 
 class FakeDocuments(Documents[Any]):
     """One kind of configuration document in memory, with its unique keys."""
