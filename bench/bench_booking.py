@@ -29,6 +29,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.counting import counting_runtime
 from tests.utils.stack import start_stack, stop_stack, timer_schedules
 from tests.utils.tokens import bearer
 
@@ -114,26 +115,14 @@ def scenarios(advisors: list[str], clients: int, bookings: int, rounds: int, day
 
 async def per_booking_split(settings, advisors: list[str], day: datetime) -> dict:
     """Cosmos requests of one booking, split by container, counted in-process."""
-    from azure.cosmos.aio import CosmosClient
-
     from shared import kinds
-    from shared.adapters.cosmos import CosmosAccount
-    from shared.bootstrap import build_runtime
     from shared.models.meetings import MeetingCreate
     from shared.models.reservations import ReserveRequest
     from shared.models.schedules import EmployeeSchedule
     from shared.services import idempotency, meetings, reservations
 
-    seen: list[str] = []
-    client = CosmosClient(settings.COSMOS_ENDPOINT, settings.COSMOS_KEY, connection_verify=False,
-                          raw_response_hook=lambda response: seen.append(response.http_request.url))
-
-    class Discard:
-        async def send(self, message):
-            return None
-
-    ctx = build_runtime(settings, CosmosAccount(client, client.get_database_client(settings.COSMOS_DATABASE)),
-                        Discard()).context
+    runtime = counting_runtime(settings)
+    ctx, seen = runtime.context, runtime.seen
 
     def split() -> dict[str, int]:
         counts = {"bookings": sum("/colls/bookings/" in url for url in seen),
@@ -188,7 +177,7 @@ async def per_booking_split(settings, advisors: list[str], day: datetime) -> dic
             results["customer booking from reservation (with cap)"].append(split())
         return {name: {key: statistics.mean(r[key] for r in runs) for key in runs[0]} for name, runs in results.items()}
     finally:
-        await client.close()
+        await runtime.close()
 
 
 def retimed(start: datetime) -> list[dict]:

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from bench.counting import counting_runtime
 from shared.demo.bank import EMPLOYEES, employee_named
 from tests.utils.stack import start_stack, stop_stack
 from tests.utils.tokens import bearer
@@ -205,25 +206,13 @@ class Bench:
 
 async def cosmos_requests(settings, day: datetime) -> dict:
     """Requests of a search and of bookings, counted in-process: TwoWay with Outlook time, and Off."""
-    from azure.cosmos.aio import CosmosClient
-
-    from shared.adapters.cosmos import CosmosAccount
-    from shared.bootstrap import build_runtime
     from shared.models.meetings import MeetingCreate
     from shared.models.organization import OutlookSync
     from shared.models.time_slots import AvailableSlotsQuery
     from shared.services import crud, meetings, organization, slot_search
 
-    seen: list[str] = []
-    client = CosmosClient(settings.COSMOS_ENDPOINT, settings.COSMOS_KEY, connection_verify=False,
-                          raw_response_hook=lambda response: seen.append(response.http_request.url))
-
-    class Discard:
-        async def send(self, message):
-            return None
-
-    ctx = build_runtime(settings, CosmosAccount(client, client.get_database_client(settings.COSMOS_DATABASE)),
-                        Discard()).context
+    runtime = counting_runtime(settings)
+    ctx, seen = runtime.context, runtime.seen
     mette = employee_named("Mette Nielsen")
     query = AvailableSlotsQuery.model_validate({
         "explicitEmployeeIds": [mette.id], "employeeTypes": ["Explicit"], "requireEmployeeParticipation": False,
@@ -257,7 +246,7 @@ async def cosmos_requests(settings, day: datetime) -> dict:
         settings_doc = await organization.current_settings(ctx)
         await crud.update(organization.settings_store(ctx), settings_doc.item.id, "settings",
                           lambda s: s.model_copy(update={"outlook_sync": OutlookSync.TWO_WAY}))
-        await client.close()
+        await runtime.close()
 
 
 def server_requests(stack) -> int:

@@ -16,7 +16,6 @@ import pytest
 from tests.utils.page_browser import (
     AXE,
     CHROMIUM,
-    CHROMIUM_ARGS,
     axe_violations,
     expire_hold,
     focused,
@@ -47,16 +46,6 @@ a { text-decoration: none; color: #eeeeee; background-color: #ffffff }
 @media (max-width: 400px) { .bm-page { padding: 0; margin: 0 } }
 """
 PHONE, EMAIL = "+45 12 34 56 78", "anna@example.dk"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,31 +5,16 @@ that was impossible. playwright never downloads a browser of its own here.
 """
 
 import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+from tests.utils.page_browser import CHROMIUM
 from tests.utils.tokens import token
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# Without the background-networking flags Chromium keeps calling Google's hosts.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason=f"{CHROMIUM} is missing and could not be installed (make test installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -73,14 +58,19 @@ def test_docs_page_renders_every_operation_from_local_assets(stack, page, versio
     assert {urlsplit(url).netloc for url in requested if url.startswith("http")} == {origin}, "nothing from a CDN"
 
 
-def test_a_get_tried_from_the_docs_page_with_a_token_succeeds(stack, page):
-    page.goto(f"{stack.base_url}/v3/bookme/docs")
-    page.wait_for_selector(".opblock")
-
+def authorize(page, stack) -> None:
+    """Give the docs page a token, as a user pastes one into "Authorize"."""
     page.click("button.authorize")
     page.fill(".auth-container input", token(stack.key_file))
     page.click(".auth-btn-wrapper button.authorize")
     page.click(".auth-btn-wrapper button.btn-done")
+
+
+def test_a_get_tried_from_the_docs_page_with_a_token_succeeds(stack, page):
+    page.goto(f"{stack.base_url}/v3/bookme/docs")
+    page.wait_for_selector(".opblock")
+
+    authorize(page, stack)
 
     operation = page.locator("#operations-Employees-list_employees")
     operation.locator(".opblock-summary").click()
@@ -104,10 +94,7 @@ def test_the_slot_search_tried_out_unchanged_sends_its_examples_and_answers_slot
     document = httpx.get(f"{stack.base_url}/v3/bookme/openapi.json").json()
     page.goto(f"{stack.base_url}/v3/bookme/docs")
     page.wait_for_selector(".opblock")
-    page.click("button.authorize")
-    page.fill(".auth-container input", token(stack.key_file))
-    page.click(".auth-btn-wrapper button.authorize")
-    page.click(".auth-btn-wrapper button.btn-done")
+    authorize(page, stack)
 
     operation = page.locator("[id$='-list_available_time_slots']")
     operation.locator(".opblock-summary").click()

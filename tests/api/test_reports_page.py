@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from shared.demo import demo_id
-from tests.utils.page_browser import AXE, CHROMIUM, CHROMIUM_ARGS, axe_violations, new_context
+from tests.utils.page_browser import AXE, CHROMIUM, axe_violations, new_context
 from tests.utils.tokens import token
 
 pytestmark = [
@@ -23,16 +23,6 @@ MORTGAGE_GROUP = demo_id("competenceGroup", "mortgage")
 METTE = demo_id("employee", "mette.nielsen@nordhavnbank.example")
 COPENHAGEN_SERVICE = demo_id("serviceGroup", "CPH-HQ")
 FROM, TO = "2031-01-06", "2031-01-17"  # twelve days from a Monday: two working weeks
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
