@@ -153,6 +153,12 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
     position = write.before.history_length if write.before else 0
     move_id = new_id() if write.moving else None
     decided = {"meeting": write.after}
+    built: dict[tuple, tuple[list[Op], dict | None]] = {}  # batch and outbox of each decision, built once
+
+    def claim(meeting: Meeting) -> Claim:
+        return Claim(meeting.id, MEETING_ENTRY, meeting.start_date, meeting.end_date, resources(meeting),
+                     releases=frozenset(consumed_ids), caps=write.caps, buffer_before=write.buffers[0],
+                     buffer_after=write.buffers[1])
 
     def decide(calendars: Mapping[str, Calendar], at: datetime) -> dict:
         # The room (section 13) and the customer check (section 20) are decided on the same
@@ -160,25 +166,29 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
         meeting = decided["meeting"] = with_room(write.after, write.room, calendars, at)
         if write.check is not None:
             write.check(calendars, at)
-        claim = Claim(meeting.id, MEETING_ENTRY, meeting.start_date, meeting.end_date, resources(meeting),
-                      releases=frozenset(consumed_ids), caps=write.caps, buffer_before=write.buffers[0],
-                      buffer_after=write.buffers[1])
-        return plan(claim, calendars, at)
+        return plan(claim(meeting), calendars, at)
 
     def ops() -> list[Op]:
-        meeting = decided["meeting"]
+        meeting, spill = decided["meeting"], decided["spill"]
+        key = (meeting.room_id, spill.ref if spill else None)
+        if key not in built:
+            built[key] = batch(meeting, spill)
+        made, decided["outbox"] = built[key]
+        return made
+
+    def batch(meeting: Meeting, spill: Spill | None) -> tuple[list[Op], dict | None]:
         # The webhook event carries the meeting as decided (with the room chosen), same id on every attempt.
         # One outbox id on every attempt: a lost answer is read back by its ids.
-        outbox = decided["outbox"] = outbox_document(write.day, write.notices, now,
-                                                     [webhook_event(before, meeting, now, event_id)],
-                                                     write.subscriptions, outbox_id, write.outlook)
-        kept = [write.keep.answer_op(write.day, meeting.to_json(), meeting)] if write.keep else []
-        entry = record(meeting.date_modified, write.actor, before.to_json() if before else None, meeting.to_json())
+        outbox = outbox_document(write.day, write.notices, now, [webhook_event(before, meeting, now, event_id)],
+                                 write.subscriptions, outbox_id, write.outlook)
+        as_json = meeting.to_json()
+        kept = [write.keep.answer_op(write.day, as_json, meeting)] if write.keep else []
+        entry = record(meeting.date_modified, write.actor, before.to_json() if before else None, as_json)
         # Personal data stays flagged once written, in the meeting or in any record, until erased.
-        personal = holds_personal_data(meeting.to_json(), [entry]) or bool(write.before and write.before.personal)
-        return [*_meeting_ops(write, meeting, position + 1, personal, move_id, decided["spill"], now),
+        personal = holds_personal_data(as_json, [entry]) or bool(write.before and write.before.personal)
+        return [*_meeting_ops(write, meeting, position + 1, personal, move_id, spill, now),
                 history_op(meeting.id, meeting.customer_id, write.day, position, entry),
-                *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids), *outbox_ops(outbox), *kept]
+                *(Op("delete", c, etag=consumed["_etag"]) for c in consumed_ids), *outbox_ops(outbox), *kept], outbox
 
     known = {r: write.known[r] for r in checked} if write.known is not None and checked <= set(write.known) else None
     old_spill = spill_of(write.before.document) if write.before else None
@@ -187,10 +197,8 @@ async def save(ctx: Context, write: MeetingWrite) -> StoredMeeting:
     check_fits((op.document for op in ops() if op.document), write.after.to_json())
     # A new time or new employees claim the next day's calendars too when buffers reach across midnight.
     claims = bool(checked) or write.moving
-    spill = await spills.hold(ctx, Claim(write.after.id, MEETING_ENTRY, write.after.start_date, write.after.end_date,
-                                         resources(write.after), releases=frozenset(consumed_ids),
-                                         buffer_before=write.buffers[0], buffer_after=write.buffers[1]),
-                              write.zone, (old_spill, spill_of(consumed))) if claims else old_spill
+    spill = await spills.hold(ctx, claim(write.after), write.zone, (old_spill, spill_of(consumed))) \
+        if claims else old_spill
     decided["spill"] = spill
     marked = None
     try:
