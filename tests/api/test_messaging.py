@@ -11,9 +11,7 @@ from datetime import timedelta
 import pytest
 
 from tests.utils.http_builders import book, new_day, new_employee, new_portal
-from tests.utils.webhook_receiver import ReceiverThread
 
-WEBHOOKS = "/bookme/config/webhooks"
 EMAIL_FIELDS = [{"name": "Email", "type": "Email"}, {"name": "Phone", "type": "Phone"}]
 
 
@@ -35,28 +33,6 @@ def mails_to(stack, address: str, wait: float) -> list:
 def mail_text(message) -> str:
     parts = [p.get_payload(decode=True).decode(errors="replace") for p in message.walk() if not p.is_multipart()]
     return "\n".join([str(message.items()), *parts])
-
-
-@pytest.fixture
-def receiver():
-    running = ReceiverThread().start()
-    yield running
-    running.close()
-
-
-@pytest.fixture
-def subscribe(api):
-    created = []
-
-    def make(url: str, events: list[str]) -> str:
-        response = api.post(WEBHOOKS, json={"url": url, "events": events})
-        assert response.status_code == 201, response.text
-        created.append(response.json()["id"])
-        return created[-1]
-
-    yield make
-    for id in created:
-        api.delete(f"{WEBHOOKS}/{id}")
 
 
 @pytest.fixture

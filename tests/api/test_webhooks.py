@@ -10,33 +10,9 @@ import pytest
 
 from shared.rules.webhook_signing import key_of, verify
 from tests.api.test_notifications import book, new_employee, start_of_new_day
-from tests.utils.webhook_receiver import ReceiverThread
 
 WEBHOOKS = "/bookme/config/webhooks"
 ALL_EVENTS = ["meeting.created", "meeting.updated", "meeting.rescheduled", "meeting.cancelled"]
-
-
-@pytest.fixture
-def receiver():
-    running = ReceiverThread().start()
-    yield running
-    running.close()
-
-
-@pytest.fixture
-def subscribe(api):
-    """Create subscriptions that are deleted after the test, so no other test's events go to them."""
-    created: list[str] = []
-
-    def create(url: str, events: list[str], **fields) -> dict:
-        response = api.post(WEBHOOKS, json={"url": url, "events": events, **fields})
-        assert response.status_code == 201, response.text
-        created.append(response.json()["id"])
-        return response.json()
-
-    yield create
-    for id in created:
-        api.delete(f"{WEBHOOKS}/{id}")
 
 
 def for_meeting(meeting_id: str):
