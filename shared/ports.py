@@ -140,8 +140,8 @@ class BookingStore(ABC):
         """Delete one document; False when it was already gone or changed."""
 
     @abstractmethod
-    async def find(self, id: str, types: Iterable[str]) -> list[Document]:
-        """Documents of these types with this id, in any day."""
+    async def find(self, id: str, types: Iterable[str], from_day: str | None = None) -> list[Document]:
+        """Documents of these types with this id, in any day (from `from_day` on, when given)."""
 
     @abstractmethod
     async def find_many(self, ids: Iterable[str], types: Iterable[str]) -> list[Document]:

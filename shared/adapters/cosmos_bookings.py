@@ -42,9 +42,12 @@ class CosmosBookings(BookingStore):
         found = await self.day(day, resources)
         return calendars_in(found, resources)
 
-    async def find(self, id: str, types: Iterable[str]) -> list[dict[str, Any]]:
-        return await self._query("SELECT * FROM c WHERE c.id = @id AND ARRAY_CONTAINS(@types, c.type)",
-                                 {"@id": id, "@types": list(types)})
+    async def find(self, id: str, types: Iterable[str], from_day: str | None = None) -> list[dict[str, Any]]:
+        sql, params = "SELECT * FROM c WHERE c.id = @id AND ARRAY_CONTAINS(@types, c.type)", {
+            "@id": id, "@types": list(types)}
+        if from_day is not None:
+            sql, params["@from"] = sql + " AND c.pk >= @from", from_day
+        return await self._query(sql, params)
 
     async def find_many(self, ids: Iterable[str], types: Iterable[str]) -> list[dict[str, Any]]:
         wanted = sorted(set(ids))

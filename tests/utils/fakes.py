@@ -131,9 +131,10 @@ class FakeBookingStore(BookingStore):
         self.requests += 1
         return [copy.deepcopy(d) for d in self.documents.values() if keep(d)]
 
-    async def find(self, id: str, types: Iterable[str]) -> list[dict[str, Any]]:
+    async def find(self, id: str, types: Iterable[str], from_day: str | None = None) -> list[dict[str, Any]]:
         types = set(types)
-        return self._select(lambda d: d["id"] == id and d.get("type") in types)
+        return self._select(lambda d: d["id"] == id and d.get("type") in types
+                            and (from_day is None or d["pk"] >= from_day))
 
     async def find_many(self, ids: Iterable[str], types: Iterable[str]) -> list[dict[str, Any]]:
         wanted, types = set(ids), set(types)

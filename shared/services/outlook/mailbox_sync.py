@@ -25,6 +25,7 @@ from shared.ports import BatchRejected, Document, Graph, Op, Versioned
 from shared.rules import outlook_blocks as rules
 from shared.rules.booking import outlook_calendar
 from shared.rules.calendar_documents import CALENDAR_DOC
+from shared.rules.local_days import day_key, local_date
 from shared.rules.outlook_sync import starts_new_round, sync_window
 from shared.services.organization import current_settings
 from shared.services.outlook import leases
@@ -153,9 +154,11 @@ async def _write(ctx: Context, employee_id: str, found: list[rules.Block], touch
     """Write the days that change: a new round replaces every day of the window; a later one drops
     the entries of the events it lists and adds their new ones."""
     added = rules.entries_by_day(found)
-    existing = {d["pk"]: d for d in await ctx.bookings.find(outlook_calendar(employee_id), [CALENDAR_DOC])}
+    first, last = (day_key(local_date(moment, tz)) for moment in window)
+    # Days before the window are past: no round reads them again, so no run needs them.
+    existing = {d["pk"]: d for d in await ctx.bookings.find(outlook_calendar(employee_id), [CALENDAR_DOC],
+                                                            min([first, *added]))}
     if new_round:
-        first, last = (moment.astimezone(tz).date().isoformat() for moment in window)
         days = {day for day in existing if first <= day < last} | set(added)
 
         def change(day: str) -> Callable[[list[Any]], list[Any]]:
