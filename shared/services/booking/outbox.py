@@ -4,6 +4,7 @@ batch so they exist if and only if the change does; published after the commit a
 timer when the queue was down, at most MAX_ATTEMPTS times in all, then set aside.
 See shared/rules/outbox.py and docs/data-model.md, "Notifications (outbox)"."""
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Sequence
 from datetime import datetime
@@ -73,12 +74,12 @@ async def publish_outbox(ctx: Context, outbox: dict[str, Any] | None,
 
 
 async def _publish(ctx: Context, outbox: dict[str, Any], subscriptions: Subscriptions | None) -> None:
-    """Send an outbox's messages, references all, to each queue even when the other refuses:
-    ServiceUnavailable when either did. Every message has the same id on every publication of
+    """Send an outbox's messages, references all, to each queue at once, each even when another
+    refuses: ServiceUnavailable when any did. Every message has the same id on every publication of
     the outbox, so the queues drop what they took before."""
-    failures = [error for error in [await _attempt(_notices(ctx, outbox)),
-                                    await _attempt(_deliveries(ctx, outbox, subscriptions)),
-                                    await _attempt(_outlook_writes(ctx, outbox))] if error]
+    attempts = await asyncio.gather(_attempt(_notices(ctx, outbox)), _attempt(_deliveries(ctx, outbox, subscriptions)),
+                                    _attempt(_outlook_writes(ctx, outbox)))
+    failures = [error for error in attempts if error]
     if failures:
         raise failures[0]
 
