@@ -10,8 +10,9 @@ Queue messages (`OUTLOOK_SYNC_QUEUE`), all small references:
 """
 
 import hmac
-import json
 from typing import Any
+
+from shared.rules.json_input import parse_json
 
 NOTIFICATION, MAILBOX = "notification", "mailbox"
 LIFECYCLE_EVENTS = ("missed", "subscriptionRemoved", "reauthorizationRequired")
@@ -31,7 +32,7 @@ def messages(body: bytes, client_state: str) -> tuple[list[dict[str, Any]], int]
     """The queue messages of a notification POST, and how many notifications were refused (no
     or another clientState, or no subscriptionId): those are dropped, never queued."""
     try:
-        found = json.loads(body).get("value")
+        found = parse_json(body).get("value")  # anyone may have written it: bounded like every request body
     except (ValueError, AttributeError):
         return [], 1
     if not isinstance(found, list):

@@ -45,3 +45,7 @@ def test_a_body_that_is_not_a_notification_queues_nothing():
     assert messages(b"not json", SECRET) == ([], 1)
     assert messages(b'{"value": 3}', SECRET) == ([], 1)
     assert messages(post({"clientState": SECRET}), SECRET) == ([], 1)
+
+
+def test_a_body_nested_beyond_the_limit_is_refused_as_any_request_body_is():
+    assert messages(b"[" * 200_000, "secret") == ([], 1)
