@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import azure.functions as func
 
 from functions.page import render
+from shared.models.common import is_printable_line, is_printable_text
 from shared.services.booking_page import sessions
 
 COOKIE = "bookme_page"
@@ -71,7 +72,7 @@ class Visit:
 
     def query(self, name: str) -> str | None:
         value = self.request.params.get(name)
-        return value if value and value.isprintable() and len(value) <= 200 else None
+        return value if value and is_printable_line(value) and len(value) <= 200 else None
 
 
 def cookie_value(header: str | None) -> str | None:
@@ -94,7 +95,7 @@ def form_of(request: func.HttpRequest) -> dict[str, str]:
         return {}
     form: dict[str, str] = {}
     for name, value in pairs:
-        if value.isprintable() or all(c.isprintable() or c in "\r\n\t" for c in value):
+        if is_printable_text(value):  # what the API takes as text (a pasted no-break space among it)
             form.setdefault(name, value[:4000])
     return form
 

@@ -197,6 +197,11 @@ def _text(value: str) -> str:
     return value
 
 
+def is_printable_text(value: str) -> bool:
+    """No control character but newline and tab, and no lone surrogate: what free text may hold."""
+    return _NOT_IN_TEXT.search(value) is None
+
+
 def is_printable_line(value: str) -> bool:
     """No control character, line separator or lone surrogate: what identifiers and query values hold."""
     return _NOT_IN_LINE.search(value) is None
