@@ -44,11 +44,13 @@ async def deliver(ctx: Context, body: bytes | str) -> Outcome:
     queue retries; a message that cannot be read raises UnreadableMessage."""
     try:
         message = json.loads(body)
-        if isinstance(message, dict) and message.get("kind") == REMINDER_KIND:
-            return await _remind(ctx, message)
-        where, notice_id = notice_reference(message)
+        reminder = isinstance(message, dict) and message.get("kind") == REMINDER_KIND
+        if not reminder:
+            where, notice_id = notice_reference(message)
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise UnreadableMessage(f"Not a notification message: {_reason(error)}") from None
+    if reminder:  # its sending may fail like any mail's (retried), never as an unreadable message
+        return await _remind(ctx, message)
     outbox = (await ctx.bookings.day(where.day, [where.outbox])).get(where.outbox)
     if outbox is None:
         log.warning("Dropped notification %s: its outbox %s is gone", notice_id, where.outbox)
@@ -70,8 +72,8 @@ async def deliver(ctx: Context, body: bytes | str) -> Outcome:
 
 async def _remind(ctx: Context, message: dict) -> Outcome:
     """A booking-page customer's reminder (shared/services/booking_page/reminders.py)."""
-    if not isinstance(message.get("meetingId"), str) or not isinstance(message.get("startDate"), str):
-        raise UnreadableMessage("Not a reminder message: meetingId and startDate are required")
+    if not all(isinstance(message.get(name), str) for name in ("id", "meetingId", "startDate")):
+        raise UnreadableMessage("Not a reminder message: id, meetingId and startDate are required")
     mail = await customer_mail.reminder_mail(ctx, message, ctx.settings.MAIL_SENDER)
     if mail is None:
         log.info("Dropped a reminder for meeting %s: cancelled, moved or past since", message["meetingId"])
