@@ -3,15 +3,12 @@ per message) and its two timers, reconciliation (every followed mailbox from its
 OUTLOOK_RECONCILE_SCHEDULE) and subscriptions (follow, renew, forget: OUTLOOK_SUBSCRIPTIONS_SCHEDULE).
 The Graph client is built by the first run, never at cold start."""
 
-import logging
-
 import azure.functions as func
 
-from shared import request_ids, telemetry
+from functions.chores import run_chore
+from shared import telemetry
 from shared.bootstrap import get_context, graph
-from shared.errors import BookMeError
 
-log = logging.getLogger(__name__)
 bp = func.Blueprint()
 
 
@@ -31,25 +28,16 @@ async def outlook_sync(msg: func.ServiceBusMessage) -> None:
 async def outlook_reconcile(timer: func.TimerRequest) -> None:
     from shared.services.outlook import inbound
 
-    with request_ids.scope(request_ids.accept_or_new(None)), telemetry.span("outlook.reconcile"):
-        try:
-            queued = await inbound.reconcile(await get_context())
-        except BookMeError as error:
-            log.warning("Outlook reconciliation failed (%s); the next run tries again", error.detail)
-            return
-    log.info("Outlook reconciliation: %d mailbox(es) queued", queued)
+    await run_chore("outlook_reconcile", inbound.reconcile, "Outlook reconciliation: %d mailbox(es) queued")
 
 
 @bp.timer_trigger(schedule="%OUTLOOK_SUBSCRIPTIONS_SCHEDULE%", arg_name="timer", run_on_startup=False)
 async def outlook_subscriptions(timer: func.TimerRequest) -> None:
     from shared.services.outlook import subscriptions
 
-    with request_ids.scope(request_ids.accept_or_new(None)), telemetry.span("outlook.subscriptions"):
-        try:
-            done = await subscriptions.maintain(await get_context(), graph())
-        except BookMeError as error:
-            log.warning("Outlook subscriptions failed (%s); the next run tries again", error.detail)
-            return
-    if done.subscribed or done.forgotten or done.messages:
-        log.info("Outlook: %d mailbox(es) followed, %d subscribed or renewed, %d forgotten, %d first round(s)",
-                 done.followed, done.subscribed, done.forgotten, len(done.messages))
+    async def maintain(ctx) -> int:
+        done = await subscriptions.maintain(ctx, graph())
+        return done.subscribed + done.forgotten + len(done.messages)
+
+    await run_chore("outlook_subscriptions", maintain,
+                    "Outlook: %d subscription(s) made, renewed or forgotten, or first round(s) queued")
