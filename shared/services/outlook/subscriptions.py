@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from shared import kinds
 from shared.context import Context
-from shared.errors import BookMeError, Conflict, NotFound, PreconditionFailed
+from shared.errors import BookMeError, NotFound, PreconditionFailed
 from shared.models.common import parse_utc
 from shared.models.organization import OutlookSync
 from shared.models.outlook import MailboxSync
@@ -23,9 +23,9 @@ from shared.rules.booking import outlook_calendar
 from shared.rules.calendar_documents import CALENDAR_DOC
 from shared.rules.outlook_notifications import mailbox_message
 from shared.rules.outlook_sync import SUBSCRIPTION_LIFETIME, client_state_tag, needs_subscription, synced_mailboxes
+from shared.services import crud
 
 log = logging.getLogger(__name__)
-ATTEMPTS = 5
 
 
 @dataclass
@@ -136,13 +136,5 @@ async def _unsubscribe(graph: Graph, subscription_id: str) -> None:
 
 async def _update(ctx: Context, employee_id: str, change: Callable[[MailboxSync], MailboxSync]) -> None:
     """Change the subscription fields only: a sync run holding the mailbox keeps its own."""
-    store = ctx.store(kinds.OUTLOOK_MAILBOX)
-    for _ in range(ATTEMPTS):
-        current = await store.get(employee_id)
-        try:
-            await store.replace(change(current.item), current)
-            return
-        except PreconditionFailed:
-            continue
-    raise Conflict(f"The Outlook mailbox of employee {employee_id} is being changed by others; try again.")
+    await crud.update(ctx.store(kinds.OUTLOOK_MAILBOX), employee_id, "Outlook mailbox", change)
 
