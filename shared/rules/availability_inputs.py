@@ -10,9 +10,7 @@ from shared.models.schedules import EmployeeSchedule
 from shared.rules.availability import Advisor, Busy, Organization, Workday, resolve_daily_cap
 from shared.rules.availability_model import BusyKind
 from shared.rules.availability_pools import Candidate
-from shared.rules.booking import OUTLOOK_ENTRY, Entry
-
-WORKING_ELSEWHERE = "workingElsewhere"
+from shared.rules.booking import OUTLOOK_ENTRY, WORKING_ELSEWHERE, Entry
 
 
 def organization(settings: OrganizationSetting) -> Organization:

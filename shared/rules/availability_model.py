@@ -34,12 +34,9 @@ class BusyKind(Enum):
     OUTLOOK = "outlook"  # an Outlook event that shows the advisor busy, away, tentative or unknown
     OUTLOOK_ELSEWHERE = "outlookElsewhere"  # Outlook's workingElsewhere: the advisor is not at the branch
 
-    def blocks(self, meeting_type: MeetingType) -> bool:
-        """Working elsewhere keeps Physical meetings out only; every other kind holds every type."""
-        return self is not BusyKind.OUTLOOK_ELSEWHERE or meeting_type is MeetingType.PHYSICAL
-
     @property
     def blocks_every_type(self) -> bool:
+        """Working elsewhere keeps Physical meetings out only; every other kind holds every type."""
         return self is not BusyKind.OUTLOOK_ELSEWHERE
 
 

@@ -18,6 +18,8 @@ RESERVATION_ENTRY = "reservation"
 # A copy of a late booking's employee entry in the next day's calendar (shared/rules/spills.py).
 SPILL_ENTRY = "spill"
 OUTLOOK_ENTRY = "outlook"
+# The Outlook showAs that keeps an advisor from the branch only: it holds Physical meetings alone.
+WORKING_ELSEWHERE = "workingElsewhere"
 
 
 def employee_calendar(employee_id: str) -> str:
@@ -157,7 +159,8 @@ def plan(claim: Claim, calendars: Mapping[str, Calendar], now: datetime) -> dict
     """
     excluded = claim.releases | claim.ignores | {claim.ref}
     wanted = claim.entry()
-    # Employees may book over their Outlook time (contract section 23); only customers are held to it.
+    # Employees may book over their Outlook time (contract section 23), and Outlook's documents are
+    # the sync's to write: a booking never rewrites one, whatever order its entries are in.
     calendars = {resource: calendar for resource, calendar in calendars.items() if not is_outlook(resource)}
     for resource in claim.resources:
         calendar = calendars.get(resource, Calendar(resource))

@@ -23,12 +23,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.models.common import format_utc
 from shared.rules.availability_time import local_to_utc
-from shared.rules.booking import OUTLOOK_ENTRY, employee_calendar, outlook_calendar
+from shared.rules.booking import OUTLOOK_ENTRY, WORKING_ELSEWHERE, employee_calendar, outlook_calendar
 from shared.rules.calendar_documents import CALENDAR_DOC
+from shared.rules.local_days import day_bounds, local_date
 
 OUTLOOK_SOURCE = "outlook"
 # showAs values that hold the employee; `free` holds nothing, anything else unknown reads as `unknown`.
-HOLDING = ("busy", "oof", "tentative", "unknown", "workingElsewhere")
+HOLDING = ("busy", "oof", "tentative", "unknown", WORKING_ELSEWHERE)
 UNKNOWN = "unknown"
 # transactionId of every event BookMe writes (shared/rules/outlook_events.py): never mirrored back.
 OWN_TRANSACTION_PREFIX = "bookme-"
@@ -100,9 +101,9 @@ def event_span(event: Mapping[str, Any], zone: ZoneInfo) -> tuple[datetime, date
 def local_pieces(start: datetime, end: datetime, zone: ZoneInfo) -> list[tuple[date, datetime, datetime]]:
     """[start, end) cut at each local midnight: (local day, piece start, piece end)."""
     pieces = []
-    day = start.astimezone(zone).date()
+    day = local_date(start, zone)
     while start < end:
-        midnight = local_to_utc(day + timedelta(days=1), time(0), zone)
+        midnight = day_bounds(day, zone)[1]
         pieces.append((day, start, min(end, midnight)))
         start, day = midnight, day + timedelta(days=1)
     return pieces

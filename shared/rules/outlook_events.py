@@ -20,7 +20,7 @@ from shared.models.meetings import Meeting
 from shared.models.organization import OutlookSync
 from shared.models.outlook import OutlookEvent
 from shared.rules.outlook_blocks import OWN_TRANSACTION_PREFIX
-from shared.rules.outlook_sync import follows
+from shared.rules.outlook_sync import follows, synced_mailboxes
 
 OUTLOOK_EVENTS = "outlookEvents"
 # A named property on every event BookMe writes, holding the meeting id (for Exchange administrators).
@@ -73,7 +73,7 @@ def calendars(meeting: Meeting | None, setting: OutlookSync, employees: dict[str
     if meeting is None or not setting.writes_outlook:
         return {}
     ids = dict.fromkeys([meeting.employee_id, *meeting.additional_employees])
-    return {id: employees[id].email.strip().lower() for id in ids if follows(setting, employees.get(id))}
+    return synced_mailboxes(setting, (employees[id] for id in ids if id in employees))
 
 
 def is_teams(meeting: Meeting, given_video_link: str | None) -> bool:

@@ -3,13 +3,12 @@ renewed (contract section 23). Pure."""
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from shared.models.directory import Employee
 from shared.models.organization import OutlookSync
 from shared.models.outlook import MailboxSync
-from shared.rules.availability_time import local_to_utc
+from shared.rules.local_days import day_bounds, local_date
 
 # Graph's documented maximum for Outlook subscriptions was 4230 minutes, and is 10080 now; a
 # lifetime under both is valid whichever applies.
@@ -33,8 +32,7 @@ def synced_mailboxes(setting: OutlookSync, employees: Iterable[Employee]) -> dic
 
 def sync_window(now: datetime, zone: str, ahead: timedelta) -> tuple[datetime, datetime]:
     """The delta query's [start, end): from the start of yesterday, organization-local, `ahead` on."""
-    tz = ZoneInfo(zone)
-    start = local_to_utc(now.astimezone(tz).date() - timedelta(days=1), time(0), tz)
+    start = day_bounds(local_date(now, zone) - timedelta(days=1), zone)[0]
     return start, start + ahead
 
 
