@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from shared.models.common import format_utc
@@ -126,6 +127,7 @@ def from_message(message: Any) -> Delivery:
                     message.get("firstAttemptAt"))
 
 
+@lru_cache  # a setting's text: parsed once per process
 def parse_schedule(text: str) -> tuple[timedelta, ...]:
     """`00:00:05,00:05:00,...`: the wait before each retry. ValueError when a wait is not a
     positive TimeSpan, or when the schedule allows more than MAX_ATTEMPTS attempts or spans more

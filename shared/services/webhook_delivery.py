@@ -10,7 +10,6 @@ that document, so what is sent after it is the erased payload.
 import json
 import logging
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 from shared import kinds, telemetry
@@ -41,11 +40,6 @@ log = logging.getLogger(__name__)
 
 def _subscriptions(ctx: Context) -> Documents[StoredWebhook]:
     return ctx.store(kinds.WEBHOOK)
-
-
-@lru_cache
-def retry_schedule(text: str):
-    return parse_schedule(text)
 
 
 async def active(ctx: Context) -> list[tuple[str, list[str]]]:
@@ -125,7 +119,7 @@ async def _post(ctx: Context, sender: WebhookSender, subscription: StoredWebhook
 async def _after_failure(ctx: Context, delivery: Delivery, failure: str) -> Outcome:
     queue = ctx.settings.WEBHOOKS_QUEUE
     now = ctx.clock()
-    wait = next_wait(retry_schedule(ctx.settings.WEBHOOK_RETRY_SCHEDULE), delivery.attempt)
+    wait = next_wait(parse_schedule(ctx.settings.WEBHOOK_RETRY_SCHEDULE), delivery.attempt)
     if wait is None:
         since = f" since {delivery.first_attempt_at}" if delivery.first_attempt_at else ""
         reason = f"Webhook {delivery.webhook_id} gave up after {delivery.attempt} attempt(s){since}; " \

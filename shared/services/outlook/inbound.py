@@ -17,11 +17,11 @@ from shared.context import Context
 from shared.errors import GraphUnavailable, NotFound, UnreadableMessage
 from shared.ports import Graph
 from shared.rules import outlook_notifications as notices
-from shared.rules.outlook_sync import retry_wait
 from shared.rules.webhooks import parse_schedule
 from shared.services import queue_messages
 from shared.services.outlook import leases, subscriptions
 from shared.services.outlook.mailbox_sync import Synced, sync_mailbox
+from shared.services.outlook.retries import retry_later
 from shared.services.queue_messages import Outcome
 
 log = logging.getLogger(__name__)
@@ -91,15 +91,14 @@ async def _sync(ctx: Context, graph: Graph, message: dict[str, Any]) -> Synced:
     try:
         outcome = await sync_mailbox(ctx, graph, employee_id, full)
     except GraphUnavailable as error:
-        schedule = parse_schedule(ctx.settings.OUTLOOK_RETRY_SCHEDULE)
-        wait = retry_wait(schedule, attempt + 1, error.retry_after, 2 * len(schedule))
+        wait = await retry_later(ctx, ctx.settings.OUTLOOK_SYNC_QUEUE,
+                                 notices.mailbox_message(employee_id, full, attempt + 1), attempt + 1, error,
+                                 len(parse_schedule(ctx.settings.OUTLOOK_RETRY_SCHEDULE)))
         if wait is None:
             log.warning("Outlook: mailbox of employee %s left to the reconciliation timer: %s", employee_id,
                         error.detail)
-            return Synced.BUSY
-        log.info("Outlook: mailbox of employee %s again in %s: %s", employee_id, wait, error.detail)
-        await ctx.publisher.schedule([notices.mailbox_message(employee_id, full, attempt + 1)], ctx.clock() + wait,
-                                     queue=ctx.settings.OUTLOOK_SYNC_QUEUE)
+        else:
+            log.info("Outlook: mailbox of employee %s again in %s: %s", employee_id, wait, error.detail)
         return Synced.BUSY
     except (NotFound, leases.LeaseLost) as error:
         log.info("Outlook: mailbox of employee %s changed hands meanwhile: %s", employee_id, error.detail)

@@ -10,11 +10,10 @@ from shared.context import Context
 from shared.errors import GraphRefused, GraphUnavailable, UnreadableMessage
 from shared.ports import Graph
 from shared.rules.outlook_events import follow_up
-from shared.rules.outlook_sync import retry_wait
-from shared.rules.webhooks import parse_schedule
 from shared.services import queue_messages
 from shared.services.outlook import leases
 from shared.services.outlook.event_writes import Written, bring_in_line
+from shared.services.outlook.retries import retry_later
 from shared.services.queue_messages import Outcome
 
 log = logging.getLogger(__name__)
@@ -44,15 +43,13 @@ async def deliver(ctx: Context, graph: Graph, body: bytes | str) -> Written:
     try:
         outcome = await bring_in_line(ctx, graph, meeting_id)
     except GraphUnavailable as error:
-        schedule = parse_schedule(ctx.settings.OUTLOOK_RETRY_SCHEDULE)
-        wait = retry_wait(schedule, attempt + 1, error.retry_after, len(schedule) + MORE_RETRIES)
+        wait = await retry_later(ctx, ctx.settings.OUTLOOK_EVENTS_QUEUE, follow_up(message, attempt + 1), attempt + 1,
+                                 error, MORE_RETRIES)
         if wait is None:
             log.error("Outlook: gave up on the events of meeting %s after %d attempts: %s", meeting_id, attempt,
                       error.detail)
-            return Written.BUSY
-        log.info("Outlook: events of meeting %s again in %s: %s", meeting_id, wait, error.detail)
-        await ctx.publisher.schedule([follow_up(message, attempt + 1)], ctx.clock() + wait,
-                                     queue=ctx.settings.OUTLOOK_EVENTS_QUEUE)
+        else:
+            log.info("Outlook: events of meeting %s again in %s: %s", meeting_id, wait, error.detail)
         return Written.BUSY
     except (GraphRefused, leases.LeaseLost) as error:
         log.error("Outlook: the events of meeting %s were not written: %s", meeting_id, error.detail)
