@@ -22,6 +22,11 @@ MOVE_RECORD_DOC = "moveRecord"
 OUTBOX_PENDING_DOC, OUTBOX_SET_ASIDE_DOC = "outboxPending", "outboxSetAside"
 
 
+def stored_fields(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored document as it is written back: without Cosmos DB's own `_` properties."""
+    return {k: v for k, v in document.items() if not k.startswith("_")}
+
+
 def entry_from_json(raw: Mapping[str, Any]) -> Entry:
     """Buffers are seconds; entries written before buffers existed have none."""
     expires, since = raw.get("expiresAt"), raw.get("since")

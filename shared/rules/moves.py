@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.models.common import format_utc, parse_utc
-from shared.rules.calendar_documents import MOVE_RECORD_DOC
+from shared.rules.calendar_documents import MOVE_RECORD_DOC, stored_fields
 
 MOVING = "moving"
 # A mark this old belongs to a writer that died or stalled: readers and the repair timer settle it.
@@ -41,11 +41,6 @@ def marked(document: dict[str, Any], to_day: str, move_id: str, at: datetime) ->
 def unmarked(document: dict[str, Any]) -> dict[str, Any]:
     """The stored document without its mark (an aborted move)."""
     return {k: v for k, v in stored_fields(document).items() if k != MOVING}
-
-
-def stored_fields(document: dict[str, Any]) -> dict[str, Any]:
-    """A document as it is written back: without Cosmos DB's own `_` properties."""
-    return {k: v for k, v in document.items() if not k.startswith("_")}
 
 
 def move_record(move_id: str, meeting_id: str, day: str, outcome: str, at: datetime) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.models.common import format_utc
-from shared.rules.calendar_documents import OUTBOX_DOC, OUTBOX_PENDING_DOC, OUTBOX_SET_ASIDE_DOC
+from shared.rules.calendar_documents import OUTBOX_DOC, OUTBOX_PENDING_DOC, OUTBOX_SET_ASIDE_DOC, stored_fields
 from shared.rules.messaging import MAX_ATTEMPTS, OUTBOX_LIFE, SET_ASIDE_LIFE, expiry, republish_wait
 from shared.rules.notifications import Notice, meeting_id, notice_message, stored_notices
 
@@ -46,7 +46,7 @@ def pending_id(outbox_id: str) -> str:
 def pending_entry(outbox: dict[str, Any]) -> dict[str, Any]:
     """The entry that keeps an outbox for the timer until it is published. The change that writes
     it makes the first attempt itself, so it starts at one."""
-    about = {k: outbox[k] for k in ("meetingId",) if k in outbox}
+    about = {"meetingId": outbox["meetingId"]} if "meetingId" in outbox else {}
     return {"id": pending_id(outbox["id"]), "pk": outbox["pk"], "type": OUTBOX_PENDING_DOC, "outbox": outbox["id"],
             **about, "attempts": 1, "createdAt": outbox["createdAt"], "nextAttemptAt": None}
 
@@ -64,7 +64,7 @@ def due(entry: dict[str, Any], now: datetime, first_wait: timedelta) -> bool:
 def claimed(entry: dict[str, Any], now: datetime, first_wait: timedelta) -> dict[str, Any]:
     """The entry with one more attempt counted, and the next one due after a doubled wait."""
     attempts = entry["attempts"] + 1
-    return {**_stored(entry), "attempts": attempts,
+    return {**stored_fields(entry), "attempts": attempts,
             "nextAttemptAt": format_utc(now + republish_wait(first_wait, attempts))}
 
 
@@ -76,7 +76,7 @@ def used_up(entry: dict[str, Any]) -> bool:
 def set_aside_entry(entry: dict[str, Any], reason: str, now: datetime) -> dict[str, Any]:
     """What replaces a pending entry whose attempts are used up: the reason and the attempts
     made, kept for on-call until it expires; the outbox document it names stays as it was."""
-    stored = {k: v for k, v in _stored(entry).items() if k != "nextAttemptAt"}
+    stored = {k: v for k, v in stored_fields(entry).items() if k != "nextAttemptAt"}
     return {**stored, "type": OUTBOX_SET_ASIDE_DOC, "reason": reason, "setAsideAt": format_utc(now),
             **expiry(now, SET_ASIDE_LIFE)}
 
@@ -91,10 +91,5 @@ def notice_messages(outbox: dict[str, Any]) -> list[dict[str, Any]]:
 def reminder_outbox(id: str, day: str, now: datetime, message: dict[str, Any], meeting: dict[str, Any]
                     ) -> dict[str, Any]:
     """The outbox of one reminder: the reminder's queue message, which holds references only."""
-    return {"id": id, "pk": day, "type": OUTBOX_DOC, **_about([meeting], []), "createdAt": format_utc(now),
-            **expiry(now, OUTBOX_LIFE), "invitations": [], "notices": [], "webhookEvents": [],
-            "reminders": [message]}
+    return {**outbox_document(id, day, now, [], [], [meeting]), "reminders": [message]}
 
-
-def _stored(document: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in document.items() if not k.startswith("_")}  # Cosmos' own properties

@@ -19,7 +19,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.models.common import format_utc
-from shared.rules.calendar_documents import CANCELLED_MEETING_DOC, MEETING_DOC, MEETING_HISTORY_DOC, OUTBOX_DOC
+from shared.rules.calendar_documents import (
+    CANCELLED_MEETING_DOC,
+    MEETING_DOC,
+    MEETING_HISTORY_DOC,
+    OUTBOX_DOC,
+    stored_fields,
+)
 
 MASK = "***"
 CPR = "cpr"
@@ -164,7 +170,7 @@ def erased_meeting(document: dict[str, Any], at: datetime, version: str
     its new public `version` (ETag); and the Meeting JSON before and after, for that record (both
     empty for a cancelled meeting)."""
     legacy = document.get("history")
-    stored = {k: v for k, v in document.items() if not k.startswith("_")}  # Cosmos' own properties
+    stored = stored_fields(document)
     position = document.get("historyLength", len(legacy or []))
     marked = {"historyLength": position + 1, "erasedAt": format_utc(at), "personalData": False, "version": version}
     if legacy:

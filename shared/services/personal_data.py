@@ -23,7 +23,7 @@ from shared.models.common import new_id
 from shared.models.history import HistoryAction, PersonalDataErasure
 from shared.ports import BatchRejected, Op
 from shared.rules import moves as move_rules
-from shared.rules.calendar_documents import MEETING_DOC
+from shared.rules.calendar_documents import MEETING_DOC, stored_fields
 from shared.rules.history import history_op, record
 from shared.rules.personal_data import (
     BATCH_LIMIT,
@@ -146,7 +146,7 @@ def _erasure_ops(day: str, documents: dict[str, Document], now: datetime, actor:
     for id, document in documents.items():
         if not is_meeting(document):
             if (copy := erased_copy(document)) is not None:
-                ops.append(Op("replace", id, {k: v for k, v in copy.items() if not k.startswith("_")},
+                ops.append(Op("replace", id, stored_fields(copy),
                               document["_etag"]))
             continue
         if not meeting_needs_erasure(document):

@@ -16,7 +16,6 @@ changed them in the meantime.) Only when the database stays unreachable is the c
 """
 
 import asyncio
-import json
 import logging
 import random
 import uuid
@@ -44,11 +43,6 @@ Decide = Callable[[Mapping[str, Calendar], datetime], dict[str, tuple[Entry, ...
 def keep_calendars(calendars: Mapping[str, Calendar], at: datetime) -> dict[str, tuple[Entry, ...]]:
     """The decision of a write that changes no calendar."""
     return {}
-
-
-def as_stored(document: Document) -> Document:
-    """The document as the store gives it back: plain JSON (tuples become lists)."""
-    return json.loads(json.dumps(document))
 
 
 WITNESS_DOC = "commitWitness"

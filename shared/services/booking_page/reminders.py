@@ -11,6 +11,7 @@ from shared.context import Context
 from shared.models.common import format_utc, parse_utc
 from shared.ports import BatchRejected, Op
 from shared.rules import moves as move_rules
+from shared.rules.calendar_documents import stored_fields
 from shared.rules.outbox import reminder_outbox
 from shared.rules.reminders import next_reminder, reminder_message
 from shared.services.booking.day_batch import after_commit
@@ -40,7 +41,7 @@ async def _advance(ctx: Context, document: dict[str, Any], offsets, now) -> int:
     start = parse_utc(document["startDate"])
     due = document["reminderAt"]
     following = next_reminder(start, offsets, max(now, parse_utc(due)))
-    stored = {k: v for k, v in document.items() if not k.startswith("_") and k != "reminderAt"}
+    stored = {k: v for k, v in stored_fields(document).items() if k != "reminderAt"}
     if following is not None:
         stored["reminderAt"] = format_utc(following)
     ops = [Op("replace", document["id"], stored, document["_etag"])]
