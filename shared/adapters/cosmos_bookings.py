@@ -220,7 +220,8 @@ class CosmosBookings(BookingStore):
             return []
         # Stored date-times all have the fixed format of format_utc, so strings compare as instants.
         return await self._query(
-            "SELECT c.id, c.employeeId, c.bookedBy, c.startDate, c.dateCreated, c.sequence, c.moving FROM c "
+            "SELECT c.id, c.pk, c.employeeId, c.bookedBy, c.startDate, c.dateCreated, c.sequence, c.moving, "
+            "c.moveId FROM c "
             "WHERE c.type = 'meeting' AND ARRAY_CONTAINS(@bookedBy, c.bookedBy) AND c.dateCreated >= @from "
             "AND c.dateCreated < @to AND ARRAY_CONTAINS(@employees, c.employeeId)",
             {"@bookedBy": list(booked_by), "@from": format_utc(made_from), "@to": format_utc(made_to),

@@ -16,6 +16,7 @@ from typing import Any
 from shared.models.common import parse_utc
 from shared.models.groups import ServiceLevel
 from shared.models.meetings import BookedBy
+from shared.rules import moves
 from shared.rules.timespan import format_timespan
 
 CUSTOMER_BOOKINGS = (BookedBy.CUSTOMER.value, BookedBy.PORTAL_CUSTOMER.value)
@@ -23,14 +24,11 @@ CUSTOMER_BOOKINGS = (BookedBy.CUSTOMER.value, BookedBy.PORTAL_CUSTOMER.value)
 
 def deciding_copies(documents: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """One copy per meeting: a meeting caught between the writes of a move to another day has two
-    for a moment, and the one that is not marked as moving, else the later sequence, decides."""
-    found: dict[str, Mapping[str, Any]] = {}
+    for a moment, and the one shared/rules/moves.py says decides is taken."""
+    copies: dict[str, list[Mapping[str, Any]]] = {}
     for document in documents:
-        rank = (not document.get("moving"), document.get("sequence") or 0)
-        current = found.get(document["id"])
-        if current is None or rank > (not current.get("moving"), current.get("sequence") or 0):
-            found[document["id"]] = document
-    return list(found.values())
+        copies.setdefault(document["id"], []).append(document)
+    return [moves.current(found) for found in copies.values()]
 
 
 def lead_times(documents: Iterable[Mapping[str, Any]], members_since: Mapping[str, datetime]) -> list[timedelta]:

@@ -24,7 +24,6 @@ from shared.rules.timespan import parse_timespan
 
 CREATED, UPDATED = WebhookEvent.MEETING_CREATED.value, WebhookEvent.MEETING_UPDATED.value
 RESCHEDULED, CANCELLED = WebhookEvent.MEETING_RESCHEDULED.value, WebhookEvent.MEETING_CANCELLED.value
-EVENT_TYPES = (CREATED, UPDATED, RESCHEDULED, CANCELLED)
 # A meeting change's event is its history action (one rule for what counts as a reschedule).
 _EVENT_OF = {HistoryAction.CREATED: CREATED, HistoryAction.UPDATED: UPDATED,
              HistoryAction.RESCHEDULED: RESCHEDULED, HistoryAction.CANCELLED: CANCELLED}

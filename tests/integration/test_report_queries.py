@@ -36,7 +36,8 @@ async def test_bookings_made_are_found_by_who_booked_for_whom_and_when_in_any_da
     found = await ctx.bookings.bookings_made([amy, bob], ["Customer", "PortalCustomer"], MADE,
                                              MADE + timedelta(days=1))
     assert sorted(d["id"] for d in found) == sorted(d["id"] for d in counted)
-    assert all(set(d) <= {"id", "employeeId", "bookedBy", "startDate", "dateCreated", "sequence", "moving"}
+    assert all(set(d) <= {"id", "pk", "employeeId", "bookedBy", "startDate", "dateCreated", "sequence", "moving",
+                          "moveId"}
                for d in found), "personal data is not read"
     assert next(d for d in found if d["id"] == counted[2]["id"])["moving"]["moveId"] == "m"
     assert await ctx.bookings.bookings_made([], ["Customer"], MADE, MADE + timedelta(days=1)) == []

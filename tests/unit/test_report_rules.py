@@ -63,10 +63,11 @@ def test_only_customer_bookings_of_members_since_before_the_booking_count():
 
 def test_a_meeting_caught_in_a_move_counts_once_with_the_copy_that_decides():
     made = "2030-03-04T08:00:00.000Z"
-    documents = [booking("m", made, "2030-03-05T08:00:00.000Z", sequence=0, moving={"to": "2030-03-06"}),
-                 booking("m", made, "2030-03-06T08:00:00.000Z", sequence=1),
-                 booking("n", made, "2030-03-04T09:00:00.000Z", sequence=2),
-                 booking("n", made, "2030-03-04T10:00:00.000Z", sequence=1)]
+    documents = [booking("m", made, "2030-03-05T08:00:00.000Z", sequence=0, pk="2030-03-05",
+                         moving={"to": "2030-03-06", "moveId": "x"}),
+                 booking("m", made, "2030-03-06T08:00:00.000Z", sequence=1, pk="2030-03-06", moveId="x"),
+                 booking("n", made, "2030-03-04T09:00:00.000Z", sequence=2, pk="2030-03-04"),
+                 booking("n", made, "2030-03-04T10:00:00.000Z", sequence=1, pk="2030-03-04")]
     assert service_level.lead_times(documents, {"amy": SINCE}) == [timedelta(hours=1), timedelta(days=2)]
 
 

@@ -241,7 +241,7 @@ class FakeBookingStore(BookingStore):
         employees, by = set(employee_ids), set(booked_by)
         if not employees:
             return []
-        fields = ("id", "employeeId", "bookedBy", "startDate", "dateCreated", "sequence", "moving")
+        fields = ("id", "pk", "employeeId", "bookedBy", "startDate", "dateCreated", "sequence", "moving", "moveId")
         return [{k: d[k] for k in fields if k in d} for d in self._select(
             lambda d: d.get("type") == "meeting" and d.get("bookedBy") in by and d.get("employeeId") in employees
             and format_utc(made_from) <= d["dateCreated"] < format_utc(made_to))]

@@ -7,7 +7,6 @@ import inspect
 import json
 import logging
 import os
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -217,7 +216,7 @@ class Host:
                 return
             entry["delivery_count"] = entry.get("delivery_count", 0) + 1
             message = ServiceBusMessage(
-                body=entry["body"], message_id=entry.get("message_id") or str(uuid.uuid4()),
+                body=entry["body"], message_id=entry["message_id"],
                 delivery_count=entry["delivery_count"], content_type="application/json",
                 enqueued_time_utc=entry.setdefault("enqueued", datetime.now(UTC)),
                 application_properties=entry.get("application_properties") or {}, user_properties={},
