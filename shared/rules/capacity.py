@@ -11,6 +11,7 @@ from shared.rules.availability_explain import Exclusion
 from shared.rules.availability_minutes import DayMinutes, Minutes
 from shared.rules.availability_model import Slot
 from shared.rules.availability_time import SECOND_US
+from shared.rules.local_days import local_date
 
 MINUTE_US = 60 * SECOND_US
 # The columns of a day's figures, in the order of the JSON and of the CSV.
@@ -23,7 +24,7 @@ def slots_per_day(slots: Iterable[Slot], zone: str) -> Counter:
     tz = ZoneInfo(zone)
     found: Counter = Counter()
     for slot in slots:
-        found[slot.employee_id, slot.start.astimezone(tz).date()] += 1
+        found[slot.employee_id, local_date(slot.start, tz)] += 1
     return found
 
 

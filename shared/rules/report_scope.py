@@ -11,6 +11,7 @@ from shared.models.groups import CompetenceGroupDoc, ServiceGroupDoc
 from shared.models.reports import MAX_REPORT_EMPLOYEES
 from shared.rules import groups as group_rules
 from shared.rules.availability_time import LocalCalendar, from_us
+from shared.rules.local_days import local_date
 
 # A capacity report runs the engine over every day of it; service levels read bookings only.
 MAX_CAPACITY_DAYS = 92
@@ -46,9 +47,7 @@ def window(first: date | datetime, last: date | datetime, zone: str, max_days: i
 
 
 def _local_date(value: date | datetime, calendar: LocalCalendar) -> date:
-    if isinstance(value, datetime):
-        return value.astimezone(calendar.zone).date()
-    return value
+    return local_date(value, calendar.zone) if isinstance(value, datetime) else value
 
 
 @dataclass(frozen=True)
