@@ -133,7 +133,7 @@ def _responses(endpoint: Endpoint, operation_id: str, schemas: Schemas, url: str
         if status == 412 and endpoint.method not in ("PUT", "PATCH", "DELETE"):
             continue
         role = endpoint.role.value if isinstance(endpoint.role, Role) else None
-        example = problem_example(status, HTTPStatus(status).phrase, url=url, role=role,
+        example = problem_example(status, url=url, role=role,
                                   body=endpoint.body is not None, query=endpoint.query is not None)
         responses[str(status)] = {"description": text, "content": {
             "application/problem+json": {"schema": {"$ref": REF + "Problem"}, "example": example}}}

@@ -13,6 +13,19 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from shared.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    ServiceUnavailable,
+    Unauthenticated,
+    Unprocessable,
+)
+from shared.models.common import MeetingType
+
 # The examples' "today": a parameter example of 2025-10-10 means tomorrow.
 EXAMPLES_AS_OF = date(2025, 10, 9)
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -43,7 +56,7 @@ def dated(document: dict[str, Any], today: date) -> dict[str, Any]:
 def _bad_request(body: bool, query: bool) -> dict[str, Any]:
     if body:
         return {"detail": "The request body is not valid.",
-                "errors": {"type": ["Input should be 'Physical', 'Online', 'Telephone' or 'Offsite' (any letter case)"],
+                "errors": {"type": [f"Input should be {MeetingType.allowed()} (any letter case)"],
                            "employeeId": ["This field is required."]}}
     if query:
         return {"detail": "The query parameters are not valid.",
@@ -51,7 +64,13 @@ def _bad_request(body: bool, query: bool) -> dict[str, Any]:
     return {"detail": "The query parameter 'q' holds a control character."}
 
 
-def problem_example(status: int, title: str, *, url: str, role: str | None, body: bool, query: bool) -> dict[str, Any]:
+# The titles the API sends (shared/errors.py), never the HTTP reason phrases of the Python in use.
+TITLES = {error.status: error.title for error in (InvalidRequest, Unauthenticated, Forbidden, NotFound, Conflict,
+                                                  PreconditionFailed, PayloadTooLarge, Unprocessable,
+                                                  ServiceUnavailable)}
+
+
+def problem_example(status: int, *, url: str, role: str | None, body: bool, query: bool) -> dict[str, Any]:
     """A realistic problem details body for `status` of one operation (`url`: its path, ids filled in)."""
     details: dict[int, dict[str, Any]] = {
         400: _bad_request(body, query),
@@ -64,7 +83,7 @@ def problem_example(status: int, title: str, *, url: str, role: str | None, body
         422: {"detail": "This Idempotency-Key was already used with a different request body."},
         503: {"detail": "The database is busy or unreachable; try again."},
     }
-    return {"type": "about:blank", "title": title, "status": status, **details[status]}
+    return {"type": "about:blank", "title": TITLES[status], "status": status, **details[status]}
 
 
 def filled(path: str) -> str:
