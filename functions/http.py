@@ -110,7 +110,7 @@ def error_response(error: Exception) -> func.HttpResponse:
 def next_page_url(url: str, token: str) -> str:
     """The next page's URL, relative to the host (so it holds behind API Management): the request's
     path and query with the continuation token of the next page."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit
+    from urllib.parse import parse_qsl, urlencode
 
     from shared.rules.paging import TOKEN_PARAMETER
 

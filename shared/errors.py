@@ -126,7 +126,6 @@ class TargetUnreachable(ServiceUnavailable):
     """A webhook receiver gave no answer: refused, timed out, or its address is not allowed."""
 
 
-
 class GraphUnavailable(ServiceUnavailable):
     """Microsoft Graph gave no answer in time or failed (5xx): the Outlook sync tries again later."""
 
@@ -135,11 +134,8 @@ class GraphThrottled(GraphUnavailable):
     """Graph throttled a mailbox (429, or 503 with Retry-After): its next call waits `retry_after` seconds."""
 
 
-class GraphRefused(BookMeError):
+class GraphRefused(BadGateway):
     """Graph refused a request in a way no retry changes (a 4xx other than 404, 410 and 429)."""
-
-    status = 502
-    title = "Bad Gateway"
 
 
 class DeltaExpired(BookMeError):
