@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 async def slots_page(ctx: Context, visit: Visit, portal_id: str, notice: str | None = None,
                      status: int = 200) -> func.HttpResponse:
-    page = await offer.portal_page(ctx, portal_id)
+    page = await offer.portal_page(ctx, portal_id, searching=True)
     session = await page_session(ctx, visit) if not visit.new_session else None
     days = await offer.offered_days(ctx, page)
     wanted = day_param(visit)
@@ -44,7 +44,7 @@ def client_address(ctx: Context, visit: Visit) -> str:
 
 
 async def hold_time(ctx: Context, visit: Visit, portal_id: str, _action: str) -> func.HttpResponse:
-    page = await offer.portal_page(ctx, portal_id)
+    page = await offer.portal_page(ctx, portal_id, searching=True)
     session = await sessions.load(ctx, visit.session_id)
     if session.state.portal_id != portal_id:
         session.state = sessions.PageSession(portal_id=portal_id, hold_times=session.state.hold_times)

@@ -14,8 +14,7 @@ from shared.models.time_slots import MAX_LOOK_FORWARD, AvailableSlotsQuery, Empl
 from shared.ports import Selection
 from shared.rules import page_slots
 from shared.rules.portal_fields import visible
-from shared.services.organization import current_settings
-from shared.services.slot_search import DEFAULT_DURATION, load_search
+from shared.services.slot_search import CONFIG, load_search, meeting_duration, settings_in
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,7 @@ class PortalPage:
     portal: Portal
     settings: OrganizationSetting
     topic: MeetingTopic | None
+    config: dict[str, list] | None = None  # what a search reads, when the page was read to search
 
     @property
     def horizon(self) -> timedelta:
@@ -33,21 +33,20 @@ class PortalPage:
     @property
     def duration(self) -> timedelta:
         """The meeting length the search uses: the topic's, else one hour."""
-        return (self.topic.meeting_duration if self.topic else None) or DEFAULT_DURATION
+        return meeting_duration(None, self.topic)
 
 
-async def portal_page(ctx: Context, portal_id: str) -> PortalPage:
-    """The portal, the organization's settings and the portal's topic, in one request; NotFound
-    for an unknown portal."""
-    found = await ctx.config.read([Selection(kinds.PORTAL, "id", (portal_id,)), Selection(kinds.ORGANIZATION_SETTING),
-                                   Selection(kinds.TOPIC)])
+async def portal_page(ctx: Context, portal_id: str, searching: bool = False) -> PortalPage:
+    """The portal, the organization's settings and the portal's topic, in one request (with
+    `searching`, that request reads what the page's search reads too); NotFound for an unknown
+    portal."""
+    wanted = CONFIG if searching else [Selection(kinds.ORGANIZATION_SETTING), Selection(kinds.TOPIC)]
+    found = await ctx.config.read([Selection(kinds.PORTAL, "id", (portal_id,)), *wanted])
     if not found[kinds.PORTAL.name]:
         raise NotFound(f"No booking page for portal '{portal_id}'.")
     portal = visible(found[kinds.PORTAL.name][0].item, include_hidden=False)
-    stored = found[kinds.ORGANIZATION_SETTING.name]
-    settings = stored[0].item if stored else (await current_settings(ctx)).item
     topic = next((v.item for v in found[kinds.TOPIC.name] if v.item.id == portal.topic_id), None)
-    return PortalPage(portal, settings, topic)
+    return PortalPage(portal, await settings_in(ctx, found), topic, found if searching else None)
 
 
 def search_query(portal: Portal, start: datetime, window: timedelta) -> AvailableSlotsQuery:
@@ -62,7 +61,7 @@ def search_query(portal: Portal, start: datetime, window: timedelta) -> Availabl
 
 async def offered_days(ctx: Context, page: PortalPage) -> list[page_slots.Day]:
     """Every day with a time the customer may book, from now to the booking horizon."""
-    loaded = await load_search(ctx, search_query(page.portal, ctx.clock(), page.horizon))
+    loaded = await load_search(ctx, search_query(page.portal, ctx.clock(), page.horizon), page.config)
     return page_slots.days(loaded.slots(), page.settings.zone)
 
 
@@ -71,7 +70,7 @@ async def offers_at(ctx: Context, page: PortalPage, start: datetime, meeting_typ
     browser sent is only a time, and the server decides who may take it)."""
     if start <= ctx.clock():
         return []
-    loaded = await load_search(ctx, search_query(page.portal, start, page.duration))
+    loaded = await load_search(ctx, search_query(page.portal, start, page.duration), page.config)
     found = page_slots.days((s for s in loaded.slots() if s.start == start and s.meeting_type is meeting_type),
                             page.settings.zone)
     return found[0].times[0].offers if found else []
