@@ -50,26 +50,30 @@ async def serve(req: func.HttpRequest) -> func.HttpResponse:
 Handler = Callable[..., Awaitable[func.HttpResponse]]
 
 
+# The page's routes by method and path shape ({portal}: a portal id); the manage link's below.
+ROUTES: dict[tuple[str, tuple[str, ...]], Handler] = {
+    ("GET", ("static", "page.css")): views.static_file,
+    ("GET", ("static", "page.js")): views.static_file,
+    ("GET", ("embed.js",)): views.static_file,
+    ("GET", ("signin", "callback")): steps.sign_in_callback,
+    ("GET", ("{portal}",)): steps.slots_page,
+    ("GET", ("{portal}", "style.css")): views.portal_stylesheet,
+    ("POST", ("{portal}", "hold")): steps.hold_time,
+    ("GET", ("{portal}", "details")): steps.details_page,
+    ("POST", ("{portal}", "keep")): steps.keep_time,
+    ("POST", ("{portal}", "signin")): steps.sign_in_start,
+    ("POST", ("{portal}", "confirm")): steps.confirm_booking,
+    ("GET", ("{portal}", "cancelled")): steps.cancelled_page,
+}
+MANAGE_ROUTES: dict[tuple[str, str], Handler] = {
+    ("GET", ""): managing.manage_page, ("GET", "move"): managing.move_page, ("POST", "move"): managing.move_meeting,
+    ("GET", "cancel"): managing.cancel_page, ("POST", "cancel"): managing.cancel_meeting}
+
+
 def route(parts: list[str], method: str) -> Handler | None:
     shape = tuple("{portal}" if is_uuid(p) and i == 0 else p.lower() for i, p in enumerate(parts))
-    table: dict[tuple[str, tuple[str, ...]], Handler] = {
-        ("GET", ("static", "page.css")): views.static_file,
-        ("GET", ("static", "page.js")): views.static_file,
-        ("GET", ("embed.js",)): views.static_file,
-        ("GET", ("signin", "callback")): steps.sign_in_callback,
-        ("GET", ("{portal}",)): steps.slots_page,
-        ("GET", ("{portal}", "style.css")): views.portal_stylesheet,
-        ("POST", ("{portal}", "hold")): steps.hold_time,
-        ("GET", ("{portal}", "details")): steps.details_page,
-        ("POST", ("{portal}", "keep")): steps.keep_time,
-        ("POST", ("{portal}", "signin")): steps.sign_in_start,
-        ("POST", ("{portal}", "confirm")): steps.confirm_booking,
-        ("GET", ("{portal}", "cancelled")): steps.cancelled_page,
-    }
     if len(parts) in (2, 3) and parts[0].lower() == "manage":
         action = parts[2].lower() if len(parts) == 3 else ""
-        return {("GET", ""): managing.manage_page, ("GET", "move"): managing.move_page,
-                ("POST", "move"): managing.move_meeting, ("GET", "cancel"): managing.cancel_page,
-                ("POST", "cancel"): managing.cancel_meeting}.get((method, action))
-    return table.get((method, shape))
+        return MANAGE_ROUTES.get((method, action))
+    return ROUTES.get((method, shape))
 

@@ -5,7 +5,6 @@ import azure.functions as func
 from functions.page import render, web
 from functions.page.views import NOTES, _, day_param, gettext, respond
 from functions.page.web import Visit
-from shared import kinds
 from shared.context import Context
 from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.rules import page_slots
@@ -20,13 +19,6 @@ async def managed_meeting(ctx: Context, token: str) -> tuple[manage.Managed, Por
     return managed, await offer.portal_page(ctx, managed.portal_id)
 
 
-async def advisor_name(ctx: Context, employee_id: str) -> str | None:
-    try:
-        return (await ctx.store(kinds.EMPLOYEE).get(employee_id)).item.name
-    except NotFound:
-        return None
-
-
 async def meeting_page(ctx: Context, visit: Visit, page: PortalPage, meeting, token: str | None,
                        note: str | None, changeable: bool = True) -> func.HttpResponse:
     """The meeting a link manages; `note` "booked" makes it the confirmation of a new booking."""
@@ -34,7 +26,8 @@ async def meeting_page(ctx: Context, visit: Visit, page: PortalPage, meeting, to
     title = t(_("Your meeting is booked")) if note == "booked" else t(_("Your meeting"))
     notice = t(NOTES[note]) if note in NOTES and note != "booked" else None
     return respond(ctx, visit, page, "meeting.html", title, meeting=meeting,
-                   topic=page.topic.name if page.topic else None, advisor=await advisor_name(ctx, meeting.employee_id),
+                   topic=page.topic.name if page.topic else None,
+                   advisor=await manage.advisor_name(ctx, meeting.employee_id),
                    notice=notice, changeable=changeable and bool(token),
                    manage_url=visit.absolute("manage", token, lang=False) if token else None,
                    move_url=visit.url("manage", token or "", "move"), cancel_url=visit.url("manage", token or "",
@@ -78,7 +71,7 @@ async def cancel_page(ctx: Context, visit: Visit, _manage_part: str, token: str,
     t = render.translations(visit.lang).gettext
     return respond(ctx, visit, page, "cancel.html", t(_("Cancel your meeting?")), meeting=managed.meeting,
                    topic=page.topic.name if page.topic else None,
-                   advisor=await advisor_name(ctx, managed.meeting.employee_id), csrf=visit.csrf,
+                   advisor=await manage.advisor_name(ctx, managed.meeting.employee_id), csrf=visit.csrf,
                    cancel_action=visit.url("manage", token, "cancel", lang=False), back_url=visit.url("manage", token))
 
 

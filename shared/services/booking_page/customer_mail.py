@@ -15,7 +15,7 @@ from shared.models.common import parse_utc
 from shared.models.meetings import BookedBy, Meeting
 from shared.rules.customer_invitation import email_field_addresses
 from shared.rules.ical import REQUEST, Person
-from shared.rules.notifications import Notice, email_for
+from shared.rules.notifications import Notice, email_for, meeting_id
 from shared.services.booking import meeting_store
 from shared.services.booking_page import manage
 
@@ -46,7 +46,7 @@ async def invitation_mails(ctx: Context, notice: Notice, sender: str) -> list[Em
     customers = [p for p in notice.recipients if p.personal]
     if notice.method != REQUEST or not customers or not ctx.settings.BOOKING_PAGE_URL:
         return [email_for(notice, sender)]
-    meeting = await current_meeting(ctx, notice.invitation.uid.rsplit("@", 1)[0])
+    meeting = await current_meeting(ctx, meeting_id(notice.invitation))
     if meeting is None or meeting.booked_by is not BookedBy.PORTAL_CUSTOMER or not meeting.portal_id:
         return [email_for(notice, sender)]
     guests = {a.email.strip().lower() for a in meeting.external_attendees}

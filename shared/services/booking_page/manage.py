@@ -4,6 +4,7 @@ manages, and the customer's cancellation and move through it."""
 import secrets
 from dataclasses import dataclass
 
+from shared import kinds
 from shared.context import Context
 from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.models.common import format_utc
@@ -21,6 +22,14 @@ class Managed:
     meeting: Meeting
     portal_id: str
     changeable: bool
+
+
+async def advisor_name(ctx: Context, employee_id: str) -> str | None:
+    """The name of the meeting's advisor, as the manage page shows it; None when they are gone."""
+    try:
+        return (await ctx.store(kinds.EMPLOYEE).get(employee_id)).item.name
+    except NotFound:
+        return None
 
 
 async def mint(ctx: Context, meeting: Meeting) -> str:
