@@ -108,8 +108,16 @@ class _Growth:
     """
 
     def __init__(self, document: Any):
-        self.depth = _depth(document)
+        self._document = document  # measured only when a `move` needs its depth: most patches never do
+        self._initial: int | None = None
+        self.reach = 0  # the deepest any operation so far has placed a value
         self.copied = 0
+
+    @property
+    def depth(self) -> int:
+        if self._initial is None:
+            self._initial = _depth(self._document)
+        return max(self._initial, self.reach)
 
     def admit(self, op: dict[str, Any], document: Any) -> None:
         import jsonpointer
@@ -128,7 +136,7 @@ class _Growth:
             return
         if reach > MAX_DEPTH:
             raise InvalidRequest(f"The patched resource would be nested deeper than {MAX_DEPTH} levels.")
-        self.depth = max(self.depth, reach)
+        self.reach = max(self.reach, reach)
 
 
 def apply_patch(document: dict[str, Any], operations: Any, model: type[M], read_only: Iterable[str] = ()) -> M:
