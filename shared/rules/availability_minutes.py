@@ -117,7 +117,7 @@ def window_days(search: "Search") -> list[WindowDay]:
 def tally(search: "Search", advisor: Advisor, days: Sequence[WindowDay]) -> list[DayMinutes]:
     """The advisor's minutes on each local day of the search window (`days`, from window_days)."""
     now = search.query.now
-    active = [item for item in advisor.busy if item.expires_at is None or now < item.expires_at]
+    active = [item for item in advisor.busy if item.holds_at(now)]
     booked = [_span(item) for item in active if item.kind is BusyKind.BOOKED and item.counts_toward_cap]
     outlook = [_span(item) for item in active if item.kind is BusyKind.OUTLOOK]
     elsewhere = [_span(item) for item in active if item.kind is BusyKind.OUTLOOK_ELSEWHERE]

@@ -57,6 +57,10 @@ class Busy:
     buffer_after: timedelta = timedelta(0)
     kind: BusyKind = BusyKind.BOOKED
 
+    def holds_at(self, now: datetime) -> bool:
+        """A reservation stops holding its time at expiresAt exactly; the rest always hold."""
+        return self.expires_at is None or now < self.expires_at
+
 
 @dataclass(frozen=True, slots=True)
 class Advisor:

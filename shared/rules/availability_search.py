@@ -143,7 +143,7 @@ class Search:
         return [
             (to_us(item.start), to_us(item.end))
             for item in busy
-            if (item.expires_at is None or now < item.expires_at) and (item.counts_toward_cap or not counting_only)
+            if item.holds_at(now) and (item.counts_toward_cap or not counting_only)
         ]
 
     def held(self, busy: Iterable[Busy]) -> list[tuple[int, int]]:
@@ -152,7 +152,7 @@ class Search:
         now = self.query.now
         spans = []
         for item in busy:
-            if item.expires_at is not None and now >= item.expires_at:
+            if not item.holds_at(now):
                 continue
             start, end = to_us(item.start), to_us(item.end)
             if end <= start:
