@@ -13,6 +13,9 @@ from shared.models.common import ApiEnum, ApiModel, MeetingType, TimeSpan, UtcDa
 from shared.rules.availability_explain import Exclusion
 
 MAX_REPORT_EMPLOYEES = 1000
+# A capacity report runs the engine over every day of it; service levels read bookings only.
+MAX_CAPACITY_DAYS = 92
+MAX_SERVICE_LEVEL_DAYS = 366
 # Query examples name the demo bank (functions/openapi_examples.py): its mortgage advisors
 # (Boligrådgivning) and its Copenhagen customer service; dates are tomorrow and a week on.
 DEMO_MORTGAGE_GROUP = "3f673b65-330b-5777-b19b-aec9e28f69c9"
@@ -49,8 +52,8 @@ class ReportWindow(ApiModel):
         "The first organization-local day of the report, included: `YYYY-MM-DD` (a date-time stands for its "
         "organization-local date)."))
     to: ReportDay = Field(examples=["2025-10-16"], description=(
-        "The last organization-local day, included: at most 91 days after `from` for capacity, 365 for service "
-        "levels."))
+        f"The last organization-local day, included: at most {MAX_CAPACITY_DAYS - 1} days after `from` for "
+        f"capacity, {MAX_SERVICE_LEVEL_DAYS - 1} for service levels."))
 
 
 class CapacityQuery(ReportWindow):
@@ -62,7 +65,8 @@ class CapacityQuery(ReportWindow):
     # At most MAX_REPORT_EMPLOYEES, checked with the groups' members (rules/report_scope.py): a URL
     # holding a thousand ids is longer than hosts accept anyway.
     employee_ids: list[Uuid] = Field([], description=(
-        "Report on these employees (at most 1,000; repeat the key or separate them with commas)."))
+        f"Report on these employees (at most {MAX_REPORT_EMPLOYEES:,}; repeat the key or separate them with "
+        "commas)."))
     topic: Uuid | None = Field(None, description="The topic whose customer search `slots` counts. Default: the "
                                                  "group's one topic (a service group's trigger topic, a competence "
                                                  "group's topic); none for a group without one or for employeeIds.")

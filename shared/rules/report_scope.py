@@ -13,10 +13,6 @@ from shared.rules import groups as group_rules
 from shared.rules.availability_time import LocalCalendar, from_us
 from shared.rules.local_days import local_date
 
-# A capacity report runs the engine over every day of it; service levels read bookings only.
-MAX_CAPACITY_DAYS = 92
-MAX_SERVICE_LEVEL_DAYS = 366
-
 
 @dataclass(frozen=True)
 class Window:

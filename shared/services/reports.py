@@ -9,12 +9,12 @@ from typing import Any
 from shared import kinds
 from shared.context import Context
 from shared.models.common import format_utc
-from shared.models.reports import CapacityQuery, GroupBy, ServiceLevelQuery
+from shared.models.reports import MAX_CAPACITY_DAYS, MAX_SERVICE_LEVEL_DAYS, CapacityQuery, GroupBy, ServiceLevelQuery
 from shared.models.time_slots import MAX_LOOK_FORWARD, AvailableSlotsQuery, EmployeeType
 from shared.rules import availability as engine
 from shared.rules import capacity, report_scope, service_level
 from shared.rules.availability_explain import Exclusion
-from shared.rules.report_scope import MAX_CAPACITY_DAYS, MAX_SERVICE_LEVEL_DAYS, Scope
+from shared.rules.report_scope import Scope
 from shared.rules.timespan import format_timespan
 from shared.services import slot_search
 
