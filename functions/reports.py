@@ -36,30 +36,30 @@ ASSETS = {"reports.js": "text/javascript; charset=utf-8", "reports.css": "text/c
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "base-uri 'self'; form-action 'none'; frame-ancestors 'none'")
 
-CAPACITY = f"""Per organization-local day from `from` to `to` (both included, at most {MAX_CAPACITY_DAYS} days), for
-the employees of exactly one of `serviceGroupId` (its members), `competenceGroupId` (its members and those of its
-child groups, transitively) or `employeeIds` (at most {MAX_REPORT_EMPLOYEES:,} employees): `scheduledMinutes` (their
-workdays within opening hours; closing days have none), `bookedMinutes` (meetings and active reservations within
-that time, without buffers, as the daily cap counts), `bufferMinutes`, `outlookBusyMinutes` (Outlook time that is not booked), `freeMinutes` (what none
-of those holds: scheduled = booked + buffer + outlookBusy + free), `workingElsewhereMinutes` (the part of the free time
-an advisor's Outlook shows them working elsewhere, where no Physical meeting is offered), `utilization` (booked over
-scheduled, null when nothing was scheduled) and `slots`: the number of entries `/time-slots/available` returns for
-that day in a customer's search of these employees by name (`explicitEmployeeIds`, `employeeTypes=Explicit`,
-`isCustomerInitiated=true`, `requireEmployeeParticipation=false`) for the report's `topic` (given, else the group's
-one topic) and meeting types (given, else a service group's trigger types). Minutes are whole minutes, or to two
-decimals. `totals` sums the window; with `groupBy=Employee`, `employees` gives the same per employee, with `excluded`
-when the search leaves the employee out entirely (the codes of `/time-slots/available/explain`).
+CAPACITY = f"""Per organization-local day from `from` to `to` (both included, at most {MAX_CAPACITY_DAYS} days), for the
+employees of exactly one of `serviceGroupId` (its members), `competenceGroupId` (its members and those of its child
+groups, transitively) or `employeeIds` (at most {MAX_REPORT_EMPLOYEES:,} employees): `scheduledMinutes` (their workdays
+within opening hours; closing days have none), `bookedMinutes` (meetings and active reservations within that time,
+without buffers, as the daily cap counts), `bufferMinutes`, `outlookBusyMinutes` (Outlook time that is not booked),
+`freeMinutes` (what none of those holds: scheduled = booked + buffer + outlookBusy + free), `workingElsewhereMinutes`
+(the part of the free time an advisor's Outlook shows them working elsewhere, where no Physical meeting is offered),
+`utilization` (booked over scheduled, null when nothing was scheduled) and `slots`: the number of entries
+`/time-slots/available` returns for that day in a customer's search of these employees by name (`explicitEmployeeIds`,
+`employeeTypes=Explicit`, `isCustomerInitiated=true`, `requireEmployeeParticipation=false`) for the report's `topic`
+(given, else the group's one topic) and meeting types (given, else a service group's trigger types). Minutes are whole
+minutes, or to two decimals. `totals` sums the window; with `groupBy=Employee`, `employees` gives the same per employee,
+with `excluded` when the search leaves the employee out entirely (the codes of `/time-slots/available/explain`).
 
 With `Accept: text/csv` the answer is CSV (RFC 4180, UTF-8, CRLF, a header row): one row per day, or per employee and
 day with `groupBy=Employee`; text cells that a spreadsheet would run as a formula start with an apostrophe."""
 
 SERVICE_LEVEL = f"""The service group's `serviceLevel` beside what was measured over the customer bookings made from
-`from` to `to` (organization-local days, both included, at most {MAX_SERVICE_LEVEL_DAYS} days): bookings by
-`Customer` or `PortalCustomer`, made (`dateCreated`) in the window, with an employee who is a member of the group now
-and was already when it was booked, whose meeting still stands (a cancelled booking does not count; a moved one counts with its new start). Of
-those, how many started (or start) within `maxResponseTime` of the moment they were booked, as a share of 0 to 100
-against `targetPercentage`, and the median and 90th percentile of that lead time. `firstFreeSlot` is the first slot a
-customer search of the group's members (for the trigger's topic and meeting types) offers now, within the booking
+`from` to `to` (organization-local days, both included, at most {MAX_SERVICE_LEVEL_DAYS} days): bookings by `Customer`
+or `PortalCustomer`, made (`dateCreated`) in the window, with an employee who is a member of the group now and was
+already when it was booked, whose meeting still stands (a cancelled booking does not count; a moved one counts with its
+new start). Of those, how many started (or start) within `maxResponseTime` of the moment they were booked, as a share of
+0 to 100 against `targetPercentage`, and the median and 90th percentile of that lead time. `firstFreeSlot` is the first
+slot a customer search of the group's members (for the trigger's topic and meeting types) offers now, within the booking
 horizon."""
 
 
